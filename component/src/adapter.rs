@@ -1,0 +1,465 @@
+//! The thin adapter between the WIT world and the domain: WIT values in,
+//! domain call, WIT values out. Conversions are exhaustive matches with no
+//! catch-all arm, so a new WIT case breaks the build instead of being lost.
+
+mod bindings {
+    wit_bindgen::generate!({ path: "../wit", world: "engine" });
+}
+
+use crate::domain::{self, model as m, ports, DomainError, Ports};
+use bindings::commerce::backorders::{clock, events, inventory, store, types as t};
+use bindings::exports::commerce::backorders::backorders::{self as api, Guest};
+
+struct Component;
+
+bindings::export!(Component with_types_in bindings);
+
+// ---- ports over the imports ----
+
+struct WitStore;
+
+fn store_failure(error: store::StoreError) -> ports::StoreFailure {
+    match error {
+        store::StoreError::Unavailable(message) => ports::StoreFailure(message),
+        store::StoreError::LimitExceeded(message) => ports::StoreFailure(format!("limit exceeded: {message}")),
+    }
+}
+
+impl ports::Store for WitStore {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ports::StoreFailure> {
+        store::get(key).map_err(store_failure)
+    }
+
+    fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, ports::StoreFailure> {
+        store::get_many(keys).map_err(store_failure)
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), ports::StoreFailure> {
+        store::set(key, value).map_err(store_failure)
+    }
+
+    fn delete(&mut self, key: &[u8]) -> Result<(), ports::StoreFailure> {
+        store::delete(key).map_err(store_failure)
+    }
+
+    fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ports::StoreFailure> {
+        let entries = store::scan(start, end, limit).map_err(store_failure)?;
+        Ok(entries.into_iter().map(|e| (e.key, e.value)).collect())
+    }
+}
+
+struct WitInventory;
+
+fn inventory_failure(error: inventory::InventoryError) -> ports::InventoryFailure {
+    match error {
+        inventory::InventoryError::InsufficientStock(available) => ports::InventoryFailure::InsufficientStock(available),
+        inventory::InventoryError::UnknownReservation(id) => ports::InventoryFailure::UnknownReservation(id),
+        inventory::InventoryError::ExceedsReservation(held) => ports::InventoryFailure::ExceedsReservation(held),
+        inventory::InventoryError::Unavailable(message) => ports::InventoryFailure::Unavailable(message),
+    }
+}
+
+impl ports::Inventory for WitInventory {
+    fn available(&mut self, sku: &str, location: Option<&str>) -> Result<u64, ports::InventoryFailure> {
+        inventory::available(sku, location).map_err(inventory_failure)
+    }
+
+    fn reserve(&mut self, request: &ports::ReservationRequest) -> Result<String, ports::InventoryFailure> {
+        let request = inventory::ReservationRequest {
+            sku: request.sku.clone(),
+            location: request.location.clone(),
+            quantity: request.quantity,
+            holder: request.holder.clone(),
+            expires_at: request.expires_at,
+        };
+        inventory::reserve(&request).map_err(inventory_failure)
+    }
+
+    fn release(&mut self, reservation_id: &str, quantity: Option<u64>) -> Result<(), ports::InventoryFailure> {
+        inventory::release(reservation_id, quantity).map_err(inventory_failure)
+    }
+
+    fn extend(&mut self, reservation_id: &str, expires_at: Option<m::Timestamp>) -> Result<(), ports::InventoryFailure> {
+        inventory::extend(reservation_id, expires_at).map_err(inventory_failure)
+    }
+
+    fn consume(&mut self, reservation_id: &str, quantity: u64) -> Result<(), ports::InventoryFailure> {
+        inventory::consume(reservation_id, quantity).map_err(inventory_failure)
+    }
+
+    fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), ports::InventoryFailure> {
+        inventory::issue(sku, location, quantity).map_err(inventory_failure)
+    }
+}
+
+struct WitEvents;
+
+impl ports::Events for WitEvents {
+    fn emit(&mut self, event: m::Event) {
+        events::emit(&t::Event {
+            kind: event_kind(event.kind),
+            at: event.at,
+            backorder_id: event.backorder_id,
+            sku: event.sku,
+            allocation_id: event.allocation_id,
+            quantity: event.quantity,
+            status: status(event.status),
+        });
+    }
+}
+
+/// Runs one domain operation against the imports, with the clock read once.
+fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl FnOnce(T) -> U) -> Result<U, t::BackorderError> {
+    let mut ports = Ports { store: &mut WitStore, inventory: &mut WitInventory, events: &mut WitEvents, now: clock::now() };
+    op(&mut ports).map(out).map_err(error)
+}
+
+impl Guest for Component {
+    fn create_backorder(request: api::NewBackorder) -> Result<t::Backorder, t::BackorderError> {
+        let request = m::NewBackorder {
+            order_id: request.order_id,
+            order_line_id: request.order_line_id,
+            customer_id: request.customer_id,
+            sku: request.sku,
+            quantity: request.quantity,
+            priority: request.priority.map(priority_in),
+            expected_date: request.expected_date,
+            promised_date: request.promised_date,
+            location: request.location,
+            notes: request.notes,
+        };
+        run(|p| domain::create_backorder(p, request), backorder)
+    }
+
+    fn get_backorder(backorder_id: String) -> Result<t::BackorderDetail, t::BackorderError> {
+        run(
+            |p| domain::get_backorder(p, &backorder_id),
+            |d| t::BackorderDetail {
+                backorder: backorder(d.backorder),
+                allocations: d.allocations.into_iter().map(allocation).collect(),
+                fulfillments: d.fulfillments.into_iter().map(fulfillment).collect(),
+                history: d.history.into_iter().map(history_entry).collect(),
+            },
+        )
+    }
+
+    fn list_backorders(request: api::ListRequest) -> Result<api::BackorderPage, t::BackorderError> {
+        let request = m::ListRequest {
+            sku: request.sku,
+            status: request.status.map(status_in),
+            priority: request.priority.map(priority_in),
+            customer_id: request.customer_id,
+            order_id: request.order_id,
+            open_only: request.open_only,
+            overdue_only: request.overdue_only,
+            expected_before: request.expected_before,
+            limit: request.limit,
+            cursor: request.cursor,
+        };
+        run(
+            |p| domain::list_backorders(p, request),
+            |page| api::BackorderPage {
+                backorders: page.backorders.into_iter().map(backorder).collect(),
+                next_cursor: page.next_cursor,
+            },
+        )
+    }
+
+    fn update_backorder(request: api::BackorderUpdate) -> Result<t::Backorder, t::BackorderError> {
+        let date = |c: api::DateChange| match c {
+            api::DateChange::Set(value) => m::Change::Set(value),
+            api::DateChange::Clear => m::Change::Clear,
+        };
+        let text = |c: api::TextChange| match c {
+            api::TextChange::Set(value) => m::Change::Set(value),
+            api::TextChange::Clear => m::Change::Clear,
+        };
+        let request = m::BackorderUpdate {
+            backorder_id: request.backorder_id,
+            priority: request.priority.map(priority_in),
+            expected_date: request.expected_date.map(date),
+            promised_date: request.promised_date.map(date),
+            location: request.location.map(text),
+            notes: request.notes.map(text),
+        };
+        run(|p| domain::update_backorder(p, request), backorder)
+    }
+
+    fn allocate_backorder(request: api::AllocationRequest) -> Result<api::AllocationResult, t::BackorderError> {
+        let request = m::AllocationRequest {
+            backorder_id: request.backorder_id,
+            quantity: request.quantity,
+            source: source_in(request.source),
+            source_ref: request.source_ref,
+            location: request.location,
+            lot: request.lot,
+            expires_at: request.expires_at,
+            override_priority: request.override_priority,
+        };
+        run(|p| domain::allocate_backorder(p, request), allocation_result)
+    }
+
+    fn confirm_allocation(allocation_id: String) -> Result<api::AllocationResult, t::BackorderError> {
+        run(|p| domain::confirm_allocation(p, &allocation_id), allocation_result)
+    }
+
+    fn release_allocation(allocation_id: String) -> Result<api::AllocationResult, t::BackorderError> {
+        run(|p| domain::release_allocation(p, &allocation_id), allocation_result)
+    }
+
+    fn extend_allocation(allocation_id: String, expires_at: t::Timestamp) -> Result<api::AllocationResult, t::BackorderError> {
+        run(|p| domain::extend_allocation(p, &allocation_id, expires_at), allocation_result)
+    }
+
+    fn fulfill_backorder(request: api::FulfillmentRequest) -> Result<api::FulfillmentResult, t::BackorderError> {
+        let request = m::FulfillmentRequest {
+            backorder_id: request.backorder_id,
+            quantity: request.quantity,
+            source: source_in(request.source),
+            source_ref: request.source_ref,
+            fulfilled_by: request.fulfilled_by,
+            notes: request.notes,
+            override_priority: request.override_priority,
+        };
+        run(
+            |p| domain::fulfill_backorder(p, request),
+            |r| api::FulfillmentResult { backorder: backorder(r.backorder), fulfillment: fulfillment(r.fulfillment) },
+        )
+    }
+
+    fn cancel_backorder(request: api::CancelRequest) -> Result<api::CancelResult, t::BackorderError> {
+        let request = m::CancelRequest { backorder_id: request.backorder_id, quantity: request.quantity, reason: request.reason };
+        run(
+            |p| domain::cancel_backorder(p, request),
+            |r| api::CancelResult {
+                backorder: backorder(r.backorder),
+                released: r.released.into_iter().map(allocation).collect(),
+            },
+        )
+    }
+
+    fn get_backorder_summary() -> Result<api::BackorderSummary, t::BackorderError> {
+        run(domain::get_backorder_summary, |s| api::BackorderSummary {
+            open_backorders: s.totals.open_backorders,
+            units_remaining: s.totals.units_remaining,
+            units_allocated: s.totals.units_allocated,
+            by_status: status_counts(&s.totals),
+            by_priority: priority_counts(&s.totals),
+            overdue: s.overdue,
+            oldest_open_created_at: s.oldest_open_created_at,
+        })
+    }
+
+    fn get_sku_backorder_summary(sku: String) -> Result<api::SkuSummary, t::BackorderError> {
+        run(
+            |p| domain::get_sku_backorder_summary(p, &sku),
+            |s| api::SkuSummary {
+                sku: s.sku,
+                open_backorders: s.summary.totals.open_backorders,
+                units_remaining: s.summary.totals.units_remaining,
+                units_allocated: s.summary.totals.units_allocated,
+                by_status: status_counts(&s.summary.totals),
+                by_priority: priority_counts(&s.summary.totals),
+                overdue: s.summary.overdue,
+                oldest_open_created_at: s.summary.oldest_open_created_at,
+                earliest_expected_date: s.earliest_expected_date,
+                earliest_promised_date: s.earliest_promised_date,
+            },
+        )
+    }
+}
+
+// ---- conversions ----
+
+fn error(e: DomainError) -> t::BackorderError {
+    match e {
+        DomainError::InvalidInput { field, message } => t::BackorderError::InvalidInput(t::FieldError { field, message }),
+        DomainError::NotFound(id) => t::BackorderError::NotFound(id),
+        DomainError::InvalidState { id, status, message } => t::BackorderError::InvalidState(t::StateError { id, status, message }),
+        DomainError::PriorityConflict(id) => t::BackorderError::PriorityConflict(id),
+        DomainError::InsufficientStock(available) => t::BackorderError::InsufficientStock(available),
+        DomainError::Storage(message) => t::BackorderError::Storage(message),
+        DomainError::Other(message) => t::BackorderError::Other(message),
+    }
+}
+
+fn priority_in(p: t::Priority) -> m::Priority {
+    match p {
+        t::Priority::Low => m::Priority::Low,
+        t::Priority::Normal => m::Priority::Normal,
+        t::Priority::High => m::Priority::High,
+        t::Priority::Critical => m::Priority::Critical,
+    }
+}
+
+fn priority(p: m::Priority) -> t::Priority {
+    match p {
+        m::Priority::Low => t::Priority::Low,
+        m::Priority::Normal => t::Priority::Normal,
+        m::Priority::High => t::Priority::High,
+        m::Priority::Critical => t::Priority::Critical,
+    }
+}
+
+fn status_in(s: t::BackorderStatus) -> m::Status {
+    match s {
+        t::BackorderStatus::Pending => m::Status::Pending,
+        t::BackorderStatus::PartiallyFulfilled => m::Status::PartiallyFulfilled,
+        t::BackorderStatus::Allocated => m::Status::Allocated,
+        t::BackorderStatus::ReadyToShip => m::Status::ReadyToShip,
+        t::BackorderStatus::Fulfilled => m::Status::Fulfilled,
+        t::BackorderStatus::Cancelled => m::Status::Cancelled,
+    }
+}
+
+fn status(s: m::Status) -> t::BackorderStatus {
+    match s {
+        m::Status::Pending => t::BackorderStatus::Pending,
+        m::Status::PartiallyFulfilled => t::BackorderStatus::PartiallyFulfilled,
+        m::Status::Allocated => t::BackorderStatus::Allocated,
+        m::Status::ReadyToShip => t::BackorderStatus::ReadyToShip,
+        m::Status::Fulfilled => t::BackorderStatus::Fulfilled,
+        m::Status::Cancelled => t::BackorderStatus::Cancelled,
+    }
+}
+
+fn source_in(s: t::SourceKind) -> m::SourceKind {
+    match s {
+        t::SourceKind::Inventory => m::SourceKind::Inventory,
+        t::SourceKind::PurchaseOrder => m::SourceKind::PurchaseOrder,
+        t::SourceKind::Transfer => m::SourceKind::Transfer,
+        t::SourceKind::Production => m::SourceKind::Production,
+    }
+}
+
+fn source(s: m::SourceKind) -> t::SourceKind {
+    match s {
+        m::SourceKind::Inventory => t::SourceKind::Inventory,
+        m::SourceKind::PurchaseOrder => t::SourceKind::PurchaseOrder,
+        m::SourceKind::Transfer => t::SourceKind::Transfer,
+        m::SourceKind::Production => t::SourceKind::Production,
+    }
+}
+
+fn allocation_status(s: m::AllocationStatus) -> t::AllocationStatus {
+    match s {
+        m::AllocationStatus::Reserved => t::AllocationStatus::Reserved,
+        m::AllocationStatus::Confirmed => t::AllocationStatus::Confirmed,
+        m::AllocationStatus::Consumed => t::AllocationStatus::Consumed,
+        m::AllocationStatus::Released => t::AllocationStatus::Released,
+        m::AllocationStatus::Expired => t::AllocationStatus::Expired,
+    }
+}
+
+fn history_action(a: m::HistoryAction) -> t::HistoryAction {
+    match a {
+        m::HistoryAction::Created => t::HistoryAction::Created,
+        m::HistoryAction::Updated => t::HistoryAction::Updated,
+        m::HistoryAction::Allocated => t::HistoryAction::Allocated,
+        m::HistoryAction::AllocationConfirmed => t::HistoryAction::AllocationConfirmed,
+        m::HistoryAction::AllocationReleased => t::HistoryAction::AllocationReleased,
+        m::HistoryAction::AllocationExtended => t::HistoryAction::AllocationExtended,
+        m::HistoryAction::AllocationExpired => t::HistoryAction::AllocationExpired,
+        m::HistoryAction::Fulfilled => t::HistoryAction::Fulfilled,
+        m::HistoryAction::Cancelled => t::HistoryAction::Cancelled,
+    }
+}
+
+fn event_kind(k: m::EventKind) -> t::EventKind {
+    match k {
+        m::EventKind::BackorderCreated => t::EventKind::BackorderCreated,
+        m::EventKind::BackorderUpdated => t::EventKind::BackorderUpdated,
+        m::EventKind::AllocationCreated => t::EventKind::AllocationCreated,
+        m::EventKind::AllocationConfirmed => t::EventKind::AllocationConfirmed,
+        m::EventKind::AllocationReleased => t::EventKind::AllocationReleased,
+        m::EventKind::AllocationExtended => t::EventKind::AllocationExtended,
+        m::EventKind::AllocationExpired => t::EventKind::AllocationExpired,
+        m::EventKind::BackorderFulfilled => t::EventKind::BackorderFulfilled,
+        m::EventKind::BackorderCancelled => t::EventKind::BackorderCancelled,
+    }
+}
+
+fn backorder(b: m::Backorder) -> t::Backorder {
+    t::Backorder {
+        backorder_id: b.backorder_id,
+        order_id: b.order_id,
+        order_line_id: b.order_line_id,
+        customer_id: b.customer_id,
+        sku: b.sku,
+        priority: priority(b.priority),
+        status: status(b.status),
+        quantity_ordered: b.quantity_ordered,
+        quantity_allocated: b.quantity_allocated,
+        quantity_confirmed: b.quantity_confirmed,
+        quantity_fulfilled: b.quantity_fulfilled,
+        quantity_cancelled: b.quantity_cancelled,
+        quantity_remaining: b.quantity_remaining,
+        expected_date: b.expected_date,
+        promised_date: b.promised_date,
+        location: b.location,
+        notes: b.notes,
+        created_at: b.created_at,
+        updated_at: b.updated_at,
+        version: b.version,
+    }
+}
+
+fn allocation(a: m::Allocation) -> t::Allocation {
+    t::Allocation {
+        allocation_id: a.allocation_id,
+        backorder_id: a.backorder_id,
+        sku: a.sku,
+        source: source(a.source),
+        source_ref: a.source_ref,
+        quantity: a.quantity,
+        quantity_consumed: a.quantity_consumed,
+        quantity_released: a.quantity_released,
+        location: a.location,
+        lot: a.lot,
+        status: allocation_status(a.status),
+        reservation_id: a.reservation_id,
+        expires_at: a.expires_at,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }
+}
+
+fn allocation_result(r: m::AllocationResult) -> api::AllocationResult {
+    api::AllocationResult { backorder: backorder(r.backorder), allocation: allocation(r.allocation) }
+}
+
+fn fulfillment(f: m::Fulfillment) -> t::Fulfillment {
+    t::Fulfillment {
+        sequence: f.sequence,
+        quantity: f.quantity,
+        quantity_from_allocations: f.quantity_from_allocations,
+        source: source(f.source),
+        source_ref: f.source_ref,
+        fulfilled_by: f.fulfilled_by,
+        notes: f.notes,
+        priority_override: f.priority_override,
+        fulfilled_at: f.fulfilled_at,
+    }
+}
+
+fn history_entry(h: m::HistoryEntry) -> t::HistoryEntry {
+    t::HistoryEntry {
+        at: h.at,
+        action: history_action(h.action),
+        status: status(h.status),
+        quantity: h.quantity,
+        allocation_id: h.allocation_id,
+        priority_override: h.priority_override,
+        detail: h.detail,
+    }
+}
+
+fn status_counts(totals: &m::Totals) -> api::StatusCounts {
+    let [pending, partially_fulfilled, allocated, ready_to_ship] = totals.by_status;
+    api::StatusCounts { pending, partially_fulfilled, allocated, ready_to_ship }
+}
+
+fn priority_counts(totals: &m::Totals) -> api::PriorityCounts {
+    let [low, normal, high, critical] = totals.by_priority;
+    api::PriorityCounts { low, normal, high, critical }
+}

@@ -1,0 +1,55 @@
+//! Why an operation was refused. Mirrors the WIT `backorder-error` variant,
+//! in the same order of precedence.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DomainError {
+    /// A field of the request breaks a rule.
+    InvalidInput { field: String, message: String },
+    /// No backorder or allocation has this id.
+    NotFound(String),
+    /// The record's status does not allow the operation.
+    InvalidState { id: String, status: String, message: String },
+    /// A more urgent backorder of the same SKU lacks allocation.
+    PriorityConflict(String),
+    /// Not enough available stock; carries the units available.
+    InsufficientStock(u64),
+    /// The store or the inventory failed.
+    Storage(String),
+    /// A broken invariant found in stored data.
+    Other(String),
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;
+
+impl DomainError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        DomainError::InvalidInput { field: field.to_string(), message: message.into() }
+    }
+
+    pub fn state(id: &str, status: &str, message: impl Into<String>) -> Self {
+        DomainError::InvalidState { id: id.to_string(), status: status.to_string(), message: message.into() }
+    }
+
+    /// Stored data that contradicts itself: a bug or a tampered store.
+    pub fn corrupt(message: impl Into<String>) -> Self {
+        DomainError::Other(format!("corrupt store: {}", message.into()))
+    }
+}
+
+impl fmt::Display for DomainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DomainError::InvalidInput { field, message } => write!(f, "invalid input: {field}: {message}"),
+            DomainError::NotFound(id) => write!(f, "not found: {id}"),
+            DomainError::InvalidState { id, status, message } => write!(f, "invalid state: {id} is {status}: {message}"),
+            DomainError::PriorityConflict(id) => write!(f, "priority conflict: {id} is more urgent and lacks allocation"),
+            DomainError::InsufficientStock(available) => write!(f, "insufficient stock: {available} available"),
+            DomainError::Storage(message) => write!(f, "storage: {message}"),
+            DomainError::Other(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for DomainError {}

@@ -1,0 +1,184 @@
+//! The store's key layout. Every key is a tag and parts joined by a zero
+//! byte; no part may hold a zero byte (references refuse control
+//! characters), so a prefix ending in the separator names exactly one
+//! index range.
+//!
+//! | key | value |
+//! | --- | --- |
+//! | `B` bo | backorder record |
+//! | `A` al | allocation record |
+//! | `BA` bo al | (allocations of a backorder, oldest first) |
+//! | `F` bo seq / `H` bo seq | fulfilment / history entry |
+//! | `Q` `bo` year / `Q` `al` | sequence counters |
+//! | `G` / `G` sku | running totals over open backorders |
+//! | `GD` day / `GD` sku day | open backorders falling due on that UTC day |
+//! | `I` name ... bo | secondary indexes, see `index_entries` |
+//!
+//! `bo` is `BackorderId::key` (14 digits, creation order), `al` is
+//! `AllocationId::key`, times are `time_part` (16 hex digits, time order).
+
+use super::ids::{AllocationId, BackorderId};
+use super::model::Timestamp;
+
+pub const SEP: u8 = 0;
+
+/// Joins parts with the separator.
+pub fn join(parts: &[&[u8]]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            key.push(SEP);
+        }
+        key.extend_from_slice(part);
+    }
+    key
+}
+
+/// The range `[prefix, end)` of all keys that extend `parts` by one or more parts.
+pub fn prefix_range(parts: &[&[u8]]) -> (Vec<u8>, Vec<u8>) {
+    let mut start = join(parts);
+    start.push(SEP);
+    let mut end = start.clone();
+    *end.last_mut().expect("non-empty") = SEP + 1;
+    (start, end)
+}
+
+/// A time as a fixed-width part whose byte order is time order, negative
+/// times included.
+pub fn time_part(t: Timestamp) -> String {
+    format!("{:016x}", (t as u64) ^ (1 << 63))
+}
+
+pub fn time_from_part(part: &[u8]) -> Option<Timestamp> {
+    let text = std::str::from_utf8(part).ok()?;
+    if text.len() != 16 {
+        return None;
+    }
+    u64::from_str_radix(text, 16).ok().map(|v| (v ^ (1 << 63)) as i64)
+}
+
+pub fn day_part(day: i64) -> String {
+    time_part(day)
+}
+
+pub fn backorder(id: BackorderId) -> Vec<u8> {
+    join(&[b"B", id.key().as_bytes()])
+}
+
+pub fn backorders_range() -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"B"])
+}
+
+pub fn allocation(id: AllocationId) -> Vec<u8> {
+    join(&[b"A", id.key().as_bytes()])
+}
+
+pub fn backorder_allocation(bo: BackorderId, al: AllocationId) -> Vec<u8> {
+    join(&[b"BA", bo.key().as_bytes(), al.key().as_bytes()])
+}
+
+pub fn backorder_allocations(bo: BackorderId) -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"BA", bo.key().as_bytes()])
+}
+
+pub fn fulfillment(bo: BackorderId, sequence: u32) -> Vec<u8> {
+    join(&[b"F", bo.key().as_bytes(), format!("{sequence:010}").as_bytes()])
+}
+
+pub fn fulfillments(bo: BackorderId) -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"F", bo.key().as_bytes()])
+}
+
+pub fn history(bo: BackorderId, sequence: u32) -> Vec<u8> {
+    join(&[b"H", bo.key().as_bytes(), format!("{sequence:010}").as_bytes()])
+}
+
+pub fn histories(bo: BackorderId) -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"H", bo.key().as_bytes()])
+}
+
+pub fn backorder_counter(year: u16) -> Vec<u8> {
+    join(&[b"Q", b"bo", format!("{year:04}").as_bytes()])
+}
+
+pub fn allocation_counter() -> Vec<u8> {
+    join(&[b"Q", b"al"])
+}
+
+pub fn totals() -> Vec<u8> {
+    join(&[b"G"])
+}
+
+pub fn sku_totals(sku: &str) -> Vec<u8> {
+    join(&[b"G", sku.as_bytes()])
+}
+
+/// Overall due-day buckets: `GD` day.
+pub fn due_bucket(day: i64) -> Vec<u8> {
+    join(&[b"GD", day_part(day).as_bytes()])
+}
+
+pub fn due_buckets() -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"GD"])
+}
+
+/// Per-SKU due-day buckets: `GDS` sku day.
+pub fn sku_due_bucket(sku: &str, day: i64) -> Vec<u8> {
+    join(&[b"GDS", sku.as_bytes(), day_part(day).as_bytes()])
+}
+
+pub fn sku_due_buckets(sku: &str) -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"GDS", sku.as_bytes()])
+}
+
+/// An index key: `I` name parts... bo.
+pub fn index(name: &str, parts: &[&[u8]], bo: BackorderId) -> Vec<u8> {
+    let bo_key = bo.key();
+    let mut all: Vec<&[u8]> = vec![b"I", name.as_bytes()];
+    all.extend_from_slice(parts);
+    all.push(bo_key.as_bytes());
+    join(&all)
+}
+
+/// The range of one index, narrowed by leading parts.
+pub fn index_range(name: &str, parts: &[&[u8]]) -> (Vec<u8>, Vec<u8>) {
+    let mut all: Vec<&[u8]> = vec![b"I", name.as_bytes()];
+    all.extend_from_slice(parts);
+    prefix_range(&all)
+}
+
+/// The backorder an index key points at: its last part.
+pub fn backorder_of_index(key: &[u8]) -> Option<&[u8]> {
+    key.rsplit(|b| *b == SEP).next()
+}
+
+/// The part just before the backorder in an index key (a time, for the
+/// time-ordered indexes).
+pub fn part_before_backorder(key: &[u8]) -> Option<&[u8]> {
+    key.rsplit(|b| *b == SEP).nth(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_parts_sort_like_times() {
+        let times = [-5_000i64, -1, 0, 1, 86_400_000, 253_402_300_799_999];
+        for pair in times.windows(2) {
+            assert!(time_part(pair[0]) < time_part(pair[1]));
+        }
+        for t in times {
+            assert_eq!(time_from_part(time_part(t).as_bytes()), Some(t));
+        }
+    }
+
+    #[test]
+    fn prefix_ranges_hold_exactly_their_keys() {
+        let (start, end) = prefix_range(&[b"I", b"sku", b"A"]);
+        let inside = join(&[b"I", b"sku", b"A", b"x"]);
+        let other = join(&[b"I", b"sku", b"AB", b"x"]);
+        assert!(start <= inside && inside < end);
+        assert!(!(start <= other && other < end));
+    }
+}

@@ -1,0 +1,23 @@
+//! Every limit the domain enforces, named once.
+
+/// Longest id, reference or SKU, in characters.
+pub const MAX_ID_CHARS: usize = 64;
+/// Longest notes or reason, in characters.
+pub const MAX_NOTES_CHARS: usize = 2000;
+/// Largest quantity one request may carry; keeps every sum far from overflow.
+pub const MAX_QUANTITY: u64 = 1_000_000_000;
+/// Default and largest page of `list-backorders`.
+pub const DEFAULT_PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 500;
+/// Index entries one `list-backorders` call examines at most before it
+/// returns a short page with a cursor, so a selective filter cannot make one
+/// call walk the whole store.
+pub const MAX_LIST_SCAN: usize = 10_000;
+/// Entries read per store scan call.
+pub const SCAN_CHUNK: u32 = 256;
+/// History entries `get-backorder` returns at most (the oldest ones).
+pub const MAX_HISTORY: u32 = 1000;
+/// Earliest and latest accepted timestamp: 1970-01-01 and the end of 9999,
+/// the range RFC 3339 can write.
+pub const MIN_TIMESTAMP: i64 = 0;
+pub const MAX_TIMESTAMP: i64 = 253_402_300_799_999;

@@ -1,0 +1,406 @@
+//! The domain's values: plain Rust, no reference to the WIT bindings, so the
+//! rules compile and run natively.
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type Timestamp = i64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Critical,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Critical];
+
+    /// Position in allocation order: 0 is served first.
+    pub fn rank(self) -> u8 {
+        match self {
+            Priority::Critical => 0,
+            Priority::High => 1,
+            Priority::Normal => 2,
+            Priority::Low => 3,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Critical => "critical",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    PartiallyFulfilled,
+    Allocated,
+    ReadyToShip,
+    Fulfilled,
+    Cancelled,
+}
+
+impl Status {
+    /// The statuses an open backorder can have, in the order summaries count them.
+    pub const OPEN: [Status; 4] = [Status::Pending, Status::PartiallyFulfilled, Status::Allocated, Status::ReadyToShip];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::PartiallyFulfilled => "partially_fulfilled",
+            Status::Allocated => "allocated",
+            Status::ReadyToShip => "ready_to_ship",
+            Status::Fulfilled => "fulfilled",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Fulfilled | Status::Cancelled)
+    }
+
+    /// Index into `Status::OPEN`, for open statuses.
+    pub fn open_index(self) -> Option<usize> {
+        Status::OPEN.iter().position(|s| *s == self)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Inventory,
+    PurchaseOrder,
+    Transfer,
+    Production,
+}
+
+impl SourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Inventory => "inventory",
+            SourceKind::PurchaseOrder => "purchase_order",
+            SourceKind::Transfer => "transfer",
+            SourceKind::Production => "production",
+        }
+    }
+
+    /// Sources other than stock on hand are claims on supply not yet received.
+    pub fn is_claim(self) -> bool {
+        !matches!(self, SourceKind::Inventory)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationStatus {
+    Reserved,
+    Confirmed,
+    Consumed,
+    Released,
+    Expired,
+}
+
+impl AllocationStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            AllocationStatus::Reserved => "reserved",
+            AllocationStatus::Confirmed => "confirmed",
+            AllocationStatus::Consumed => "consumed",
+            AllocationStatus::Released => "released",
+            AllocationStatus::Expired => "expired",
+        }
+    }
+
+    pub fn is_live(self) -> bool {
+        matches!(self, AllocationStatus::Reserved | AllocationStatus::Confirmed)
+    }
+}
+
+/// Which operation closed a backorder: status rule 1 of DOMAIN.md needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosedBy {
+    Fulfilment,
+    Cancel,
+}
+
+/// A backorder as the domain returns it (status and remaining derived).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backorder {
+    pub backorder_id: String,
+    pub order_id: String,
+    pub order_line_id: Option<String>,
+    pub customer_id: String,
+    pub sku: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub quantity_ordered: u64,
+    pub quantity_allocated: u64,
+    pub quantity_confirmed: u64,
+    pub quantity_fulfilled: u64,
+    pub quantity_cancelled: u64,
+    pub quantity_remaining: u64,
+    pub expected_date: Option<Timestamp>,
+    pub promised_date: Option<Timestamp>,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub allocation_id: String,
+    pub backorder_id: String,
+    pub sku: String,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    pub quantity: u64,
+    pub quantity_consumed: u64,
+    pub quantity_released: u64,
+    pub location: Option<String>,
+    pub lot: Option<String>,
+    pub status: AllocationStatus,
+    pub reservation_id: Option<String>,
+    pub expires_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Allocation {
+    /// Units this allocation still holds for its backorder.
+    pub fn held(&self) -> u64 {
+        if self.status.is_live() {
+            self.quantity - self.quantity_consumed - self.quantity_released
+        } else {
+            0
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fulfillment {
+    pub sequence: u32,
+    pub quantity: u64,
+    pub quantity_from_allocations: u64,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    pub fulfilled_by: Option<String>,
+    pub notes: Option<String>,
+    pub priority_override: bool,
+    pub fulfilled_at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryAction {
+    Created,
+    Updated,
+    Allocated,
+    AllocationConfirmed,
+    AllocationReleased,
+    AllocationExtended,
+    AllocationExpired,
+    Fulfilled,
+    Cancelled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    pub action: HistoryAction,
+    pub status: Status,
+    pub quantity: Option<u64>,
+    pub allocation_id: Option<String>,
+    pub priority_override: bool,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackorderDetail {
+    pub backorder: Backorder,
+    pub allocations: Vec<Allocation>,
+    pub fulfillments: Vec<Fulfillment>,
+    pub history: Vec<HistoryEntry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    BackorderCreated,
+    BackorderUpdated,
+    AllocationCreated,
+    AllocationConfirmed,
+    AllocationReleased,
+    AllocationExtended,
+    AllocationExpired,
+    BackorderFulfilled,
+    BackorderCancelled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub kind: EventKind,
+    pub at: Timestamp,
+    pub backorder_id: String,
+    pub sku: String,
+    pub allocation_id: Option<String>,
+    pub quantity: Option<u64>,
+    pub status: Status,
+}
+
+// ---- requests ----
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewBackorder {
+    pub order_id: String,
+    pub order_line_id: Option<String>,
+    pub customer_id: String,
+    pub sku: String,
+    pub quantity: u64,
+    pub priority: Option<Priority>,
+    pub expected_date: Option<Timestamp>,
+    pub promised_date: Option<Timestamp>,
+    pub location: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Set a field, or clear it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change<T> {
+    Set(T),
+    Clear,
+}
+
+impl<T> Change<T> {
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Change::Set(value) => Some(value),
+            Change::Clear => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BackorderUpdate {
+    pub backorder_id: String,
+    pub priority: Option<Priority>,
+    pub expected_date: Option<Change<Timestamp>>,
+    pub promised_date: Option<Change<Timestamp>>,
+    pub location: Option<Change<String>>,
+    pub notes: Option<Change<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListRequest {
+    pub sku: Option<String>,
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    pub customer_id: Option<String>,
+    pub order_id: Option<String>,
+    pub open_only: bool,
+    pub overdue_only: bool,
+    pub expected_before: Option<Timestamp>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackorderPage {
+    pub backorders: Vec<Backorder>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocationRequest {
+    pub backorder_id: String,
+    pub quantity: u64,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    pub location: Option<String>,
+    pub lot: Option<String>,
+    pub expires_at: Option<Timestamp>,
+    pub override_priority: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FulfillmentRequest {
+    pub backorder_id: String,
+    pub quantity: u64,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    pub fulfilled_by: Option<String>,
+    pub notes: Option<String>,
+    pub override_priority: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CancelRequest {
+    pub backorder_id: String,
+    pub quantity: Option<u64>,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocationResult {
+    pub backorder: Backorder,
+    pub allocation: Allocation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FulfillmentResult {
+    pub backorder: Backorder,
+    pub fulfillment: Fulfillment,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancelResult {
+    pub backorder: Backorder,
+    pub released: Vec<Allocation>,
+}
+
+/// Counters over open backorders, kept as running aggregates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub open_backorders: u64,
+    pub units_remaining: u64,
+    pub units_allocated: u64,
+    /// Indexed like `Status::OPEN`.
+    pub by_status: [u64; 4],
+    /// Indexed by `Priority::index`.
+    pub by_priority: [u64; 4],
+}
+
+impl Totals {
+    pub fn is_zero(&self) -> bool {
+        *self == Totals::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub totals: Totals,
+    pub overdue: u64,
+    pub oldest_open_created_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkuSummary {
+    pub sku: String,
+    pub summary: Summary,
+    pub earliest_expected_date: Option<Timestamp>,
+    pub earliest_promised_date: Option<Timestamp>,
+}

@@ -1,0 +1,97 @@
+use super::super::error::{DomainError, DomainResult};
+use super::super::ids::{AllocationId, BackorderId};
+use super::super::keys;
+use super::super::model::{Allocation, AllocationRequest, AllocationResult, AllocationStatus, EventKind, HistoryAction};
+use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
+use super::super::repo::{self, Change};
+use super::super::{time, validate};
+use super::{check_source_ref, describe_source, ensure_open, guard_priority};
+
+/// Allocates units to one backorder: reserves stock on hand, or records a
+/// claim on a purchase order, transfer or production run.
+pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> DomainResult<AllocationResult> {
+    let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
+    validate::quantity("quantity", request.quantity)?;
+    check_source_ref(request.source, request.source_ref.as_deref())?;
+    validate::optional_reference("location", request.location.as_deref())?;
+    validate::optional_reference("lot", request.lot.as_deref())?;
+    validate::future("expires_at", request.expires_at, ports.now)?;
+
+    let old = repo::load_backorder(ports.store, id)?;
+    ensure_open(&old, "allocated")?;
+    if request.quantity > old.need() {
+        return Err(DomainError::invalid(
+            "quantity",
+            format!(
+                "exceeds what {id} lacks: {} (remaining {}, allocated {})",
+                old.need(),
+                old.remaining(),
+                old.quantity_allocated
+            ),
+        ));
+    }
+    // Claims take nothing from stock on hand, so they cannot starve anyone.
+    let overridden = if request.source.is_claim() { None } else { guard_priority(ports.store, &old, request.override_priority)? };
+
+    let allocation_id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
+    let location = request.location.or_else(|| old.location.clone());
+    let reservation_id = if request.source.is_claim() {
+        None
+    } else {
+        let reservation = ReservationRequest {
+            sku: old.sku.clone(),
+            location: location.clone(),
+            quantity: request.quantity,
+            holder: allocation_id.to_string(),
+            expires_at: request.expires_at,
+        };
+        match ports.inventory.reserve(&reservation) {
+            Ok(reservation_id) => Some(reservation_id),
+            Err(InventoryFailure::InsufficientStock(available)) => return Err(DomainError::InsufficientStock(available)),
+            Err(other) => return Err(other.into()),
+        }
+    };
+    let allocation = Allocation {
+        allocation_id: allocation_id.to_string(),
+        backorder_id: id.to_string(),
+        sku: old.sku.clone(),
+        source: request.source,
+        source_ref: request.source_ref,
+        quantity: request.quantity,
+        quantity_consumed: 0,
+        quantity_released: 0,
+        location,
+        lot: request.lot,
+        status: AllocationStatus::Reserved,
+        reservation_id,
+        expires_at: request.expires_at,
+        created_at: ports.now,
+        updated_at: ports.now,
+    };
+    repo::save_allocation(ports.store, &allocation)?;
+    ports.store.set(&keys::backorder_allocation(id, allocation_id), &[])?;
+
+    let mut r = old.clone();
+    r.quantity_allocated += request.quantity;
+    r.version += 1;
+    r.updated_at = ports.now;
+    let verb = if request.source.is_claim() { "claimed" } else { "reserved" };
+    let mut detail = format!(
+        "{verb} {} units from {} as {allocation_id}",
+        request.quantity,
+        describe_source(allocation.source, allocation.source_ref.as_deref(), allocation.location.as_deref())
+    );
+    if let Some(expires_at) = allocation.expires_at {
+        detail.push_str(&format!(", expiring {}", time::rfc3339(expires_at)));
+    }
+    if let Some(blocker) = overridden {
+        detail.push_str(&format!("; went ahead of more urgent {blocker} by priority override"));
+    }
+    let change = Change::new(HistoryAction::Allocated, EventKind::AllocationCreated, detail)
+        .quantity(request.quantity)
+        .allocation(&allocation.allocation_id)
+        .overriding(overridden.is_some());
+    repo::record_change(ports, &mut r, change)?;
+    repo::save_backorder(ports, Some(&old), &r)?;
+    Ok(AllocationResult { backorder: r.to_backorder(), allocation })
+}

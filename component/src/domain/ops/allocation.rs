@@ -1,0 +1,117 @@
+//! Operations on one allocation: confirm, release, extend.
+
+use super::super::error::{DomainError, DomainResult};
+use super::super::ids::{AllocationId, BackorderId};
+use super::super::model::{Allocation, AllocationResult, AllocationStatus, EventKind, HistoryAction, Timestamp};
+use super::super::ports::Ports;
+use super::super::record::BackorderRecord;
+use super::super::repo::{self, Change};
+use super::super::{time, validate};
+use super::release_units;
+
+/// Marks a reserved allocation picked; when confirmed allocations cover
+/// everything still owed, the backorder becomes `ready_to_ship`.
+pub fn confirm_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResult<AllocationResult> {
+    let (mut allocation, old) = load(ports, allocation_id)?;
+    ensure_reserved(&allocation, "confirmed", ports.now)?;
+    if allocation.source.is_claim() {
+        return Err(DomainError::state(
+            &allocation.allocation_id,
+            allocation.status.name(),
+            format!(
+                "is a claim on {} {} and cannot be confirmed before that supply is received",
+                allocation.source.name(),
+                allocation.source_ref.as_deref().unwrap_or("")
+            ),
+        ));
+    }
+    let mut r = old.clone();
+    let held = allocation.held();
+    allocation.status = AllocationStatus::Confirmed;
+    allocation.updated_at = ports.now;
+    r.quantity_confirmed += held;
+    let detail = format!("confirmed {held} units of {} as picked", allocation.allocation_id);
+    finish(ports, old, r, allocation, Change::new(HistoryAction::AllocationConfirmed, EventKind::AllocationConfirmed, detail).quantity(held))
+}
+
+/// Gives a live allocation's unshipped units back to available stock.
+pub fn release_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResult<AllocationResult> {
+    let (mut allocation, old) = load(ports, allocation_id)?;
+    if !allocation.status.is_live() {
+        return Err(DomainError::state(
+            &allocation.allocation_id,
+            allocation.status.name(),
+            "only a reserved or confirmed allocation can be released",
+        ));
+    }
+    let mut r = old.clone();
+    let held = allocation.held();
+    release_units(ports, &mut r, &mut allocation, held, AllocationStatus::Released)?;
+    let detail = format!("released {held} units of {}", allocation.allocation_id);
+    finish(ports, old, r, allocation, Change::new(HistoryAction::AllocationReleased, EventKind::AllocationReleased, detail).quantity(held))
+}
+
+/// Sets a new expiry, in the future, on a reserved allocation.
+pub fn extend_allocation(ports: &mut Ports, allocation_id: &str, expires_at: Timestamp) -> DomainResult<AllocationResult> {
+    AllocationId::parse("allocation_id", allocation_id)?;
+    validate::future("expires_at", Some(expires_at), ports.now)?;
+    let (mut allocation, old) = load(ports, allocation_id)?;
+    ensure_reserved(&allocation, "extended", ports.now)?;
+    if let Some(reservation) = &allocation.reservation_id {
+        ports.inventory.extend(reservation, Some(expires_at))?;
+    }
+    let detail = format!(
+        "expiry of {} moved from {} to {}",
+        allocation.allocation_id,
+        time::rfc3339_opt(allocation.expires_at),
+        time::rfc3339(expires_at)
+    );
+    allocation.expires_at = Some(expires_at);
+    allocation.updated_at = ports.now;
+    let r = old.clone();
+    finish(ports, old, r, allocation, Change::new(HistoryAction::AllocationExtended, EventKind::AllocationExtended, detail))
+}
+
+fn load(ports: &mut Ports, allocation_id: &str) -> DomainResult<(Allocation, BackorderRecord)> {
+    let id = AllocationId::parse("allocation_id", allocation_id)?;
+    let allocation = repo::load_allocation(ports.store, id)?;
+    let backorder = BackorderId::parse("backorder_id", &allocation.backorder_id)?;
+    let record = repo::load_backorder(ports.store, backorder)
+        .map_err(|_| DomainError::corrupt(format!("{id} belongs to missing {backorder}")))?;
+    Ok((allocation, record))
+}
+
+/// Only a reserved allocation that has not passed its expiry can be
+/// confirmed or extended; a lapsed one waits for expiry processing.
+fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> DomainResult<()> {
+    if allocation.status != AllocationStatus::Reserved {
+        return Err(DomainError::state(
+            &allocation.allocation_id,
+            allocation.status.name(),
+            format!("only a reserved allocation can be {what}"),
+        ));
+    }
+    if let Some(expires_at) = allocation.expires_at.filter(|t| *t <= now) {
+        return Err(DomainError::state(
+            &allocation.allocation_id,
+            allocation.status.name(),
+            format!("expired at {}; it can no longer be {what}", time::rfc3339(expires_at)),
+        ));
+    }
+    Ok(())
+}
+
+fn finish(
+    ports: &mut Ports,
+    old: BackorderRecord,
+    mut r: BackorderRecord,
+    allocation: Allocation,
+    change: Change,
+) -> DomainResult<AllocationResult> {
+    r.version += 1;
+    r.updated_at = ports.now;
+    repo::save_allocation(ports.store, &allocation)?;
+    repo::record_change(ports, &mut r, change.allocation(&allocation.allocation_id))?;
+    repo::save_backorder(ports, Some(&old), &r)?;
+    Ok(AllocationResult { backorder: r.to_backorder(), allocation })
+}

@@ -1,0 +1,70 @@
+use super::super::error::{DomainError, DomainResult};
+use super::super::ids::BackorderId;
+use super::super::keys;
+use super::super::limits::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+use super::super::model::{Backorder, EventKind, HistoryAction, NewBackorder, Priority};
+use super::super::ports::Ports;
+use super::super::record::BackorderRecord;
+use super::super::repo::{self, Change};
+use super::super::{time, validate};
+
+/// Records a new backorder, numbered `BO-<year of now>-<next in that year>`.
+pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
+    validate::reference("order_id", &request.order_id)?;
+    validate::optional_reference("order_line_id", request.order_line_id.as_deref())?;
+    validate::reference("customer_id", &request.customer_id)?;
+    validate::sku("sku", &request.sku)?;
+    validate::quantity("quantity", request.quantity)?;
+    validate::timestamp("expected_date", request.expected_date)?;
+    validate::timestamp("promised_date", request.promised_date)?;
+    validate::optional_reference("location", request.location.as_deref())?;
+    validate::notes("notes", request.notes.as_deref())?;
+    if !(MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&ports.now) {
+        return Err(DomainError::Other(format!("the host clock reads {}, outside 1970..9999", ports.now)));
+    }
+
+    let year = u16::try_from(time::year(ports.now)).map_err(|_| DomainError::Other("clock year out of range".into()))?;
+    let sequence = repo::next_sequence(ports.store, &keys::backorder_counter(year))?;
+    let sequence = u32::try_from(sequence).map_err(|_| DomainError::Other(format!("backorder numbers for {year} are exhausted")))?;
+    let id = BackorderId { year, sequence };
+
+    let mut record = BackorderRecord {
+        year: id.year,
+        sequence: id.sequence,
+        order_id: request.order_id,
+        order_line_id: request.order_line_id,
+        customer_id: request.customer_id,
+        sku: request.sku,
+        priority: request.priority.unwrap_or(Priority::Normal),
+        quantity_ordered: request.quantity,
+        quantity_allocated: 0,
+        quantity_confirmed: 0,
+        quantity_fulfilled: 0,
+        quantity_cancelled: 0,
+        expected_date: request.expected_date,
+        promised_date: request.promised_date,
+        location: request.location,
+        notes: request.notes,
+        created_at: ports.now,
+        updated_at: ports.now,
+        version: 1,
+        closed_by: None,
+        fulfillment_count: 0,
+        history_count: 0,
+    };
+    let detail = format!(
+        "created for order {} of customer {}: {} x {} at {} priority",
+        record.order_id,
+        record.customer_id,
+        record.quantity_ordered,
+        record.sku,
+        record.priority.name()
+    );
+    repo::record_change(
+        ports,
+        &mut record,
+        Change::new(HistoryAction::Created, EventKind::BackorderCreated, detail).quantity(request.quantity),
+    )?;
+    repo::save_backorder(ports, None, &record)?;
+    Ok(record.to_backorder())
+}

@@ -1,0 +1,158 @@
+//! One module per exported operation (or small family of them).
+
+mod allocate;
+mod allocation;
+mod cancel;
+mod create;
+mod fulfill;
+mod get;
+mod list;
+mod summary;
+mod update;
+
+pub use allocate::allocate_backorder;
+pub use allocation::{confirm_allocation, extend_allocation, release_allocation};
+pub use cancel::cancel_backorder;
+pub use create::create_backorder;
+pub use fulfill::fulfill_backorder;
+pub use get::get_backorder;
+pub use list::list_backorders;
+pub use summary::{get_backorder_summary, get_sku_backorder_summary};
+pub use update::update_backorder;
+
+use super::error::{DomainError, DomainResult};
+use super::ids::BackorderId;
+use super::keys;
+use super::model::{Allocation, AllocationStatus, EventKind, HistoryAction, SourceKind};
+use super::ports::{Ports, Store};
+use super::record::BackorderRecord;
+use super::repo::{self, Change};
+
+/// Refuses any change to a closed backorder.
+fn ensure_open(r: &BackorderRecord, what: &str) -> DomainResult<()> {
+    let status = r.status();
+    if status.is_open() {
+        Ok(())
+    } else {
+        Err(DomainError::state(&r.id().to_string(), status.name(), format!("a closed backorder cannot be {what}")))
+    }
+}
+
+/// Claims on purchase orders, transfers and production runs name their source.
+fn check_source_ref(source: SourceKind, source_ref: Option<&str>) -> DomainResult<()> {
+    super::validate::optional_reference("source_ref", source_ref)?;
+    if source.is_claim() && source_ref.is_none() {
+        return Err(DomainError::invalid(
+            "source_ref",
+            format!("is required when source is {} (the document the supply comes on)", source.name()),
+        ));
+    }
+    Ok(())
+}
+
+/// The most urgent other backorder of the same SKU that lacks allocation,
+/// if it is strictly more urgent than `r`: taking unreserved stock for `r`
+/// would then go ahead of it.
+fn priority_blocker(store: &mut dyn Store, r: &BackorderRecord) -> DomainResult<Option<BackorderId>> {
+    let (start, end) = keys::index_range("need", &[r.sku.as_bytes()]);
+    let Some((key, _)) = store.scan(&start, &end, 1)?.into_iter().next() else { return Ok(None) };
+    let first = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
+    let rank = keys::part_before_backorder(&key).and_then(|part| part.first().copied());
+    match rank {
+        _ if first == r.id() => Ok(None),
+        Some(rank) if rank < b'0' + r.priority.rank() => Ok(Some(first)),
+        Some(_) => Ok(None),
+        None => Err(DomainError::corrupt("need index key without a rank")),
+    }
+}
+
+/// Applies the priority guard: refuses unless overridden; tells whether an
+/// override was needed (it is then recorded in the history).
+fn guard_priority(store: &mut dyn Store, r: &BackorderRecord, override_priority: bool) -> DomainResult<Option<BackorderId>> {
+    match priority_blocker(store, r)? {
+        Some(blocker) if !override_priority => Err(DomainError::PriorityConflict(blocker.to_string())),
+        blocker => Ok(blocker),
+    }
+}
+
+/// Gives back `quantity` units held by an allocation, through the inventory
+/// when a reservation is behind it. Updates the backorder's held units.
+fn release_units(
+    ports: &mut Ports,
+    r: &mut BackorderRecord,
+    allocation: &mut Allocation,
+    quantity: u64,
+    end_status: AllocationStatus,
+) -> DomainResult<()> {
+    let held = allocation.held();
+    assert!(quantity <= held, "releasing more than an allocation holds");
+    if let Some(reservation) = &allocation.reservation_id {
+        let all = quantity == held;
+        ports.inventory.release(reservation, if all { None } else { Some(quantity) })?;
+    }
+    if allocation.status == AllocationStatus::Confirmed {
+        r.quantity_confirmed -= quantity;
+    }
+    r.quantity_allocated -= quantity;
+    allocation.quantity_released += quantity;
+    if allocation.held() == 0 {
+        allocation.status = end_status;
+    }
+    allocation.updated_at = ports.now;
+    Ok(())
+}
+
+/// After remaining shrank: releases held units the backorder no longer
+/// needs, newest allocation first, and records each release. Returns the
+/// allocations it touched.
+fn release_excess(ports: &mut Ports, r: &mut BackorderRecord) -> DomainResult<Vec<(Allocation, u64)>> {
+    let mut released = Vec::new();
+    if r.quantity_allocated <= r.remaining() {
+        return Ok(released);
+    }
+    let mut allocations = repo::allocations_of(ports.store, r.id())?;
+    allocations.reverse();
+    for mut allocation in allocations {
+        let excess = r.quantity_allocated - r.remaining();
+        if excess == 0 {
+            break;
+        }
+        let quantity = excess.min(allocation.held());
+        if quantity == 0 {
+            continue;
+        }
+        release_units(ports, r, &mut allocation, quantity, AllocationStatus::Released)?;
+        repo::save_allocation(ports.store, &allocation)?;
+        released.push((allocation, quantity));
+    }
+    Ok(released)
+}
+
+/// History lines for allocations released because they were no longer needed.
+fn record_releases(ports: &mut Ports, r: &mut BackorderRecord, released: &[(Allocation, u64)]) -> DomainResult<()> {
+    for (allocation, quantity) in released {
+        let change = Change::new(
+            HistoryAction::AllocationReleased,
+            EventKind::AllocationReleased,
+            format!("released {quantity} units of {} no longer needed", allocation.allocation_id),
+        )
+        .quantity(*quantity)
+        .allocation(&allocation.allocation_id);
+        repo::record_change(ports, r, change)?;
+    }
+    Ok(())
+}
+
+/// "inventory", "purchase_order PO-1042", with the location when there is one.
+fn describe_source(source: SourceKind, source_ref: Option<&str>, location: Option<&str>) -> String {
+    let mut text = source.name().to_string();
+    if let Some(reference) = source_ref {
+        text.push(' ');
+        text.push_str(reference);
+    }
+    if let Some(location) = location {
+        text.push_str(" at ");
+        text.push_str(location);
+    }
+    text
+}

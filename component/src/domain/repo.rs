@@ -1,0 +1,297 @@
+//! Reading and writing records through the store port. Every change to a
+//! backorder goes through `save_backorder`, which keeps its secondary
+//! indexes and the running totals in step with it in the same call.
+
+use super::error::{DomainError, DomainResult};
+use super::ids::{AllocationId, BackorderId};
+use super::keys;
+use super::limits::SCAN_CHUNK;
+use super::model::{Allocation, Event, EventKind, HistoryAction, HistoryEntry, Totals};
+use super::ports::{InventoryFailure, Ports, Store, StoreFailure};
+use super::record::BackorderRecord;
+use super::time;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+impl From<StoreFailure> for DomainError {
+    fn from(failure: StoreFailure) -> Self {
+        DomainError::Storage(failure.0)
+    }
+}
+
+/// Inventory refusals that the operation did not turn into a case of its own.
+impl From<InventoryFailure> for DomainError {
+    fn from(failure: InventoryFailure) -> Self {
+        match failure {
+            InventoryFailure::InsufficientStock(available) => DomainError::InsufficientStock(available),
+            InventoryFailure::UnknownReservation(id) => {
+                DomainError::corrupt(format!("inventory does not know reservation {id}"))
+            }
+            InventoryFailure::ExceedsReservation(held) => {
+                DomainError::corrupt(format!("reservation holds only {held} units"))
+            }
+            InventoryFailure::Unavailable(message) => DomainError::Storage(message),
+        }
+    }
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("domain records always serialize")
+}
+
+pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> DomainResult<T> {
+    serde_json::from_slice(bytes).map_err(|e| DomainError::corrupt(format!("{what}: {e}")))
+}
+
+pub fn get<T: DeserializeOwned>(store: &mut dyn Store, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
+    store.get(key)?.map(|bytes| decode(what, &bytes)).transpose()
+}
+
+/// Every entry of a range, read in chunks, at most `max` of them.
+pub fn scan_all(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>), max: u32) -> DomainResult<Vec<(Vec<u8>, Vec<u8>)>> {
+    let (mut start, end) = range;
+    let mut out = Vec::new();
+    while (out.len() as u32) < max {
+        let chunk = store.scan(&start, &end, SCAN_CHUNK.min(max - out.len() as u32))?;
+        let done = (chunk.len() as u32) < SCAN_CHUNK.min(max - out.len() as u32);
+        if let Some((last, _)) = chunk.last() {
+            start = last.clone();
+            start.push(0);
+        }
+        out.extend(chunk);
+        if done {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Takes the next number of a sequence counter.
+pub fn next_sequence(store: &mut dyn Store, key: &[u8]) -> DomainResult<u64> {
+    let current: u64 = get(store, "sequence counter", key)?.unwrap_or(0);
+    let next = current + 1;
+    store.set(key, &encode(&next))?;
+    Ok(next)
+}
+
+pub fn load_backorder(store: &mut dyn Store, id: BackorderId) -> DomainResult<BackorderRecord> {
+    get(store, "backorder", &keys::backorder(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
+}
+
+pub fn load_allocation(store: &mut dyn Store, id: AllocationId) -> DomainResult<Allocation> {
+    get(store, "allocation", &keys::allocation(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
+}
+
+pub fn save_allocation(store: &mut dyn Store, allocation: &Allocation) -> DomainResult<()> {
+    let id = AllocationId::parse("allocation_id", &allocation.allocation_id)?;
+    store.set(&keys::allocation(id), &encode(allocation))?;
+    Ok(())
+}
+
+/// The backorder's allocations, oldest first.
+pub fn allocations_of(store: &mut dyn Store, bo: BackorderId) -> DomainResult<Vec<Allocation>> {
+    let entries = scan_all(store, keys::backorder_allocations(bo), u32::MAX)?;
+    let ids: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|(key, _)| {
+            let al = key.rsplit(|b| *b == keys::SEP).next().unwrap_or_default();
+            keys::join(&[b"A", al])
+        })
+        .collect();
+    let values = store.get_many(&ids)?;
+    values
+        .into_iter()
+        .map(|v| v.ok_or_else(|| DomainError::corrupt("allocation index points at nothing")))
+        .map(|v| v.and_then(|bytes| decode("allocation", &bytes)))
+        .collect()
+}
+
+/// The index entries a backorder has in its current state.
+///
+/// | index | parts | holds |
+/// | --- | --- | --- |
+/// | `need` | sku, rank | open backorders lacking allocation, in allocation order |
+/// | `sku` | sku | every backorder of a SKU |
+/// | `open` | | every open backorder |
+/// | `sku-open` | sku | open backorders of a SKU |
+/// | `status` | status | every backorder by status |
+/// | `priority` | priority | every backorder by priority |
+/// | `customer` / `order` | id | every backorder of a customer / order |
+/// | `expected` | time | every backorder with an expected date |
+/// | `due` | time | open backorders by due date (promised, else expected) |
+/// | `sku-due` / `sku-expected` / `sku-promised` | sku, time | the same per SKU, open only |
+///
+/// The allocation order (`rank`): priority, promised date (none last),
+/// created_at, backorder number.
+pub fn index_keys(r: &BackorderRecord) -> BTreeSet<Vec<u8>> {
+    let id = r.id();
+    let sku = r.sku.as_bytes();
+    let status = r.status();
+    let mut out = BTreeSet::new();
+    out.insert(keys::index("sku", &[sku], id));
+    out.insert(keys::index("status", &[status.name().as_bytes()], id));
+    out.insert(keys::index("priority", &[r.priority.name().as_bytes()], id));
+    out.insert(keys::index("customer", &[r.customer_id.as_bytes()], id));
+    out.insert(keys::index("order", &[r.order_id.as_bytes()], id));
+    if let Some(expected) = r.expected_date {
+        out.insert(keys::index("expected", &[keys::time_part(expected).as_bytes()], id));
+    }
+    if !status.is_open() {
+        return out;
+    }
+    out.insert(keys::index("open", &[], id));
+    out.insert(keys::index("sku-open", &[sku], id));
+    if r.need() > 0 {
+        out.insert(keys::index("need", &[sku, rank(r).as_bytes()], id));
+    }
+    if let Some(due) = r.due() {
+        out.insert(keys::index("due", &[keys::time_part(due).as_bytes()], id));
+        out.insert(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id));
+    }
+    if let Some(expected) = r.expected_date {
+        out.insert(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id));
+    }
+    if let Some(promised) = r.promised_date {
+        out.insert(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id));
+    }
+    out
+}
+
+/// The allocation-order key: priority rank, promised date (none after any
+/// date), created_at. The backorder number follows as the index key's last part.
+pub fn rank(r: &BackorderRecord) -> String {
+    let promised = r.promised_date.map_or_else(|| "~".repeat(16), keys::time_part);
+    format!("{}{}{}", r.priority.rank(), promised, keys::time_part(r.created_at))
+}
+
+/// Writes a backorder and brings its indexes and the totals in step with
+/// the change from `old` (none for a new one).
+pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &BackorderRecord) -> DomainResult<()> {
+    let store = &mut *ports.store;
+    store.set(&keys::backorder(new.id()), &encode(new))?;
+
+    let old_keys = old.map(index_keys).unwrap_or_default();
+    let new_keys = index_keys(new);
+    for key in old_keys.difference(&new_keys) {
+        store.delete(key)?;
+    }
+    for key in new_keys.difference(&old_keys) {
+        store.set(key, &[])?;
+    }
+
+    let old_totals = old.map(BackorderRecord::contribution).unwrap_or_default();
+    let new_totals = new.contribution();
+    if old_totals != new_totals {
+        for key in [keys::totals(), keys::sku_totals(&new.sku)] {
+            let mut totals: Totals = get(store, "totals", &key)?.unwrap_or_default();
+            apply_delta(&mut totals, &old_totals, &new_totals)?;
+            if totals.is_zero() {
+                store.delete(&key)?;
+            } else {
+                store.set(&key, &encode(&totals))?;
+            }
+        }
+    }
+
+    let old_due = old.filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
+    let new_due = Some(new).filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
+    if old_due != new_due {
+        if let Some(day) = old_due {
+            bump(store, &keys::due_bucket(day), -1)?;
+            bump(store, &keys::sku_due_bucket(&new.sku, day), -1)?;
+        }
+        if let Some(day) = new_due {
+            bump(store, &keys::due_bucket(day), 1)?;
+            bump(store, &keys::sku_due_bucket(&new.sku, day), 1)?;
+        }
+    }
+    Ok(())
+}
+
+fn apply_delta(totals: &mut Totals, old: &Totals, new: &Totals) -> DomainResult<()> {
+    fn step(value: &mut u64, old: u64, new: u64) -> DomainResult<()> {
+        *value = (*value + new).checked_sub(old).ok_or_else(|| DomainError::corrupt("totals went negative"))?;
+        Ok(())
+    }
+    step(&mut totals.open_backorders, old.open_backorders, new.open_backorders)?;
+    step(&mut totals.units_remaining, old.units_remaining, new.units_remaining)?;
+    step(&mut totals.units_allocated, old.units_allocated, new.units_allocated)?;
+    for i in 0..4 {
+        step(&mut totals.by_status[i], old.by_status[i], new.by_status[i])?;
+        step(&mut totals.by_priority[i], old.by_priority[i], new.by_priority[i])?;
+    }
+    Ok(())
+}
+
+/// Adds `delta` to a counter, deleting it at zero so empty buckets cost nothing to scan.
+fn bump(store: &mut dyn Store, key: &[u8], delta: i64) -> DomainResult<()> {
+    let current: u64 = get(store, "counter", key)?.unwrap_or(0);
+    let next = current
+        .checked_add_signed(delta)
+        .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
+    if next == 0 {
+        store.delete(key)?;
+    } else {
+        store.set(key, &encode(&next))?;
+    }
+    Ok(())
+}
+
+/// Records a history line for `r` (in its state after the change) and the
+/// matching event. The caller saves `r` afterwards: the line count lives in it.
+pub fn record_change(ports: &mut Ports, r: &mut BackorderRecord, change: Change) -> DomainResult<()> {
+    r.history_count += 1;
+    let status = r.status();
+    let entry = HistoryEntry {
+        at: ports.now,
+        action: change.action,
+        status,
+        quantity: change.quantity,
+        allocation_id: change.allocation_id.clone(),
+        priority_override: change.priority_override,
+        detail: change.detail,
+    };
+    ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry))?;
+    ports.events.emit(Event {
+        kind: change.event,
+        at: ports.now,
+        backorder_id: r.id().to_string(),
+        sku: r.sku.clone(),
+        allocation_id: change.allocation_id,
+        quantity: change.quantity,
+        status,
+    });
+    Ok(())
+}
+
+/// One change to a backorder, as its history and the outbox tell it.
+pub struct Change {
+    pub action: HistoryAction,
+    pub event: EventKind,
+    pub quantity: Option<u64>,
+    pub allocation_id: Option<String>,
+    pub priority_override: bool,
+    pub detail: String,
+}
+
+impl Change {
+    pub fn new(action: HistoryAction, event: EventKind, detail: impl Into<String>) -> Self {
+        Change { action, event, quantity: None, allocation_id: None, priority_override: false, detail: detail.into() }
+    }
+
+    pub fn quantity(mut self, quantity: u64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    pub fn allocation(mut self, allocation_id: &str) -> Self {
+        self.allocation_id = Some(allocation_id.to_string());
+        self
+    }
+
+    pub fn overriding(mut self, priority_override: bool) -> Self {
+        self.priority_override = priority_override;
+        self
+    }
+}
