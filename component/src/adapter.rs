@@ -238,6 +238,67 @@ impl Guest for Component {
         )
     }
 
+    fn allocate_available(request: api::AllocationRunRequest) -> Result<api::AllocationRun, t::BackorderError> {
+        let request = m::RunRequest {
+            sku: request.sku,
+            location: request.location,
+            policy: request.policy.map(policy_in),
+            source: source_in(request.source),
+            source_ref: request.source_ref,
+            expires_at: request.expires_at,
+            received: request.received,
+        };
+        run(|p| domain::allocate_available(p, request), allocation_run)
+    }
+
+    fn expire_allocations(reallocate: bool) -> Result<api::ExpiryResult, t::BackorderError> {
+        run(
+            |p| domain::expire_allocations(p, reallocate),
+            |r| api::ExpiryResult {
+                expired: r.expired.into_iter().map(allocation).collect(),
+                runs: r.runs.into_iter().map(allocation_run).collect(),
+                more: r.more,
+            },
+        )
+    }
+
+    fn expect_supply(request: api::SupplyExpectation) -> Result<api::PromisePlan, t::BackorderError> {
+        let request = m::SupplyExpectation {
+            sku: request.sku,
+            quantity: request.quantity,
+            expected_at: request.expected_at,
+            source: source_in(request.source),
+            source_ref: request.source_ref,
+            location: request.location,
+        };
+        run(
+            |p| domain::expect_supply(p, request),
+            |plan| api::PromisePlan {
+                supply: expected_supply(plan.supply),
+                lines: plan
+                    .lines
+                    .into_iter()
+                    .map(|l| api::PromiseLine {
+                        backorder_id: l.backorder_id,
+                        priority: priority(l.priority),
+                        quantity: l.quantity,
+                        source_ref: l.source_ref,
+                        expected_date: l.expected_date,
+                        promised_date: l.promised_date,
+                        at_risk: l.at_risk,
+                    })
+                    .collect(),
+            },
+        )
+    }
+
+    fn list_expected_supply(sku: Option<String>) -> Result<Vec<api::ExpectedSupply>, t::BackorderError> {
+        run(
+            |p| domain::list_expected_supply(p, sku.as_deref()),
+            |supplies| supplies.into_iter().map(expected_supply).collect(),
+        )
+    }
+
     fn get_backorder_summary() -> Result<api::BackorderSummary, t::BackorderError> {
         run(domain::get_backorder_summary, |s| api::BackorderSummary {
             open_backorders: s.totals.open_backorders,
@@ -360,6 +421,7 @@ fn history_action(a: m::HistoryAction) -> t::HistoryAction {
         m::HistoryAction::AllocationReleased => t::HistoryAction::AllocationReleased,
         m::HistoryAction::AllocationExtended => t::HistoryAction::AllocationExtended,
         m::HistoryAction::AllocationExpired => t::HistoryAction::AllocationExpired,
+        m::HistoryAction::AllocationReceived => t::HistoryAction::AllocationReceived,
         m::HistoryAction::Fulfilled => t::HistoryAction::Fulfilled,
         m::HistoryAction::Cancelled => t::HistoryAction::Cancelled,
     }
@@ -374,6 +436,7 @@ fn event_kind(k: m::EventKind) -> t::EventKind {
         m::EventKind::AllocationReleased => t::EventKind::AllocationReleased,
         m::EventKind::AllocationExtended => t::EventKind::AllocationExtended,
         m::EventKind::AllocationExpired => t::EventKind::AllocationExpired,
+        m::EventKind::AllocationReceived => t::EventKind::AllocationReceived,
         m::EventKind::BackorderFulfilled => t::EventKind::BackorderFulfilled,
         m::EventKind::BackorderCancelled => t::EventKind::BackorderCancelled,
     }
@@ -401,6 +464,7 @@ fn backorder(b: m::Backorder) -> t::Backorder {
         created_at: b.created_at,
         updated_at: b.updated_at,
         version: b.version,
+        at_risk: b.at_risk,
     }
 }
 
@@ -451,6 +515,70 @@ fn history_entry(h: m::HistoryEntry) -> t::HistoryEntry {
         allocation_id: h.allocation_id,
         priority_override: h.priority_override,
         detail: h.detail,
+    }
+}
+
+fn policy_in(p: api::AllocationPolicy) -> m::AllocationPolicy {
+    match p {
+        api::AllocationPolicy::StrictPriority => m::AllocationPolicy::StrictPriority,
+        api::AllocationPolicy::Fifo => m::AllocationPolicy::Fifo,
+        api::AllocationPolicy::FairShare => m::AllocationPolicy::FairShare,
+    }
+}
+
+fn policy(p: m::AllocationPolicy) -> api::AllocationPolicy {
+    match p {
+        m::AllocationPolicy::StrictPriority => api::AllocationPolicy::StrictPriority,
+        m::AllocationPolicy::Fifo => api::AllocationPolicy::Fifo,
+        m::AllocationPolicy::FairShare => api::AllocationPolicy::FairShare,
+    }
+}
+
+fn shortfall(s: m::Shortfall) -> api::Shortfall {
+    match s {
+        m::Shortfall::SupplyExhausted => api::Shortfall::SupplyExhausted,
+        m::Shortfall::LocationMismatch => api::Shortfall::LocationMismatch,
+        m::Shortfall::FairShare => api::Shortfall::FairShare,
+    }
+}
+
+fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
+    api::AllocationRun {
+        sku: r.sku,
+        location: r.location,
+        policy: policy(r.policy),
+        source: source(r.source),
+        source_ref: r.source_ref,
+        available: r.available,
+        allocated: r.allocated,
+        lines: r
+            .lines
+            .into_iter()
+            .map(|l| api::RunLine {
+                backorder_id: l.backorder_id,
+                priority: priority(l.priority),
+                promised_date: l.promised_date,
+                created_at: l.created_at,
+                needed: l.needed,
+                allocated: l.allocated,
+                allocation_id: l.allocation_id,
+                from_claim: l.from_claim,
+                shortfall: l.shortfall.map(shortfall),
+            })
+            .collect(),
+    }
+}
+
+fn expected_supply(s: m::ExpectedSupply) -> api::ExpectedSupply {
+    api::ExpectedSupply {
+        sku: s.sku,
+        source: source(s.source),
+        source_ref: s.source_ref,
+        quantity: s.quantity,
+        expected_at: s.expected_at,
+        location: s.location,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
     }
 }
 

@@ -12,7 +12,8 @@
 //! | `Q` `bo` year / `Q` `al` | sequence counters |
 //! | `G` / `G` sku | running totals over open backorders |
 //! | `GD` day / `GD` sku day | open backorders falling due on that UTC day |
-//! | `I` name ... bo | secondary indexes, see `index_entries` |
+//! | `E` sku kind ref | expected supply not yet received |
+//! | `I` name ... bo/al | secondary indexes, see `repo::index_entries` |
 //!
 //! `bo` is `BackorderId::key` (14 digits, creation order), `al` is
 //! `AllocationId::key`, times are `time_part` (16 hex digits, time order).
@@ -131,13 +132,42 @@ pub fn sku_due_buckets(sku: &str) -> (Vec<u8>, Vec<u8>) {
     prefix_range(&[b"GDS", sku.as_bytes()])
 }
 
-/// An index key: `I` name parts... bo.
+/// A backorder index key: `I` name parts... bo.
 pub fn index(name: &str, parts: &[&[u8]], bo: BackorderId) -> Vec<u8> {
-    let bo_key = bo.key();
+    index_of(name, parts, bo.key().as_bytes())
+}
+
+/// An allocation index key: `I` name parts... al.
+pub fn allocation_index(name: &str, parts: &[&[u8]], al: AllocationId) -> Vec<u8> {
+    index_of(name, parts, al.key().as_bytes())
+}
+
+fn index_of(name: &str, parts: &[&[u8]], last: &[u8]) -> Vec<u8> {
     let mut all: Vec<&[u8]> = vec![b"I", name.as_bytes()];
     all.extend_from_slice(parts);
-    all.push(bo_key.as_bytes());
+    all.push(last);
     join(&all)
+}
+
+/// The range of an index's entries whose first part after `parts` is a
+/// time before `before`.
+pub fn index_before(name: &str, parts: &[&[u8]], before: Timestamp) -> (Vec<u8>, Vec<u8>) {
+    let (start, _) = index_range(name, parts);
+    let mut end = start.clone();
+    end.extend_from_slice(time_part(before).as_bytes());
+    (start, end)
+}
+
+/// Expected supply: `E` sku kind reference.
+pub fn expected_supply(sku: &str, kind: &str, reference: &str) -> Vec<u8> {
+    join(&[b"E", sku.as_bytes(), kind.as_bytes(), reference.as_bytes()])
+}
+
+pub fn expected_supplies(sku: Option<&str>) -> (Vec<u8>, Vec<u8>) {
+    match sku {
+        Some(sku) => prefix_range(&[b"E", sku.as_bytes()]),
+        None => prefix_range(&[b"E"]),
+    }
 }
 
 /// The range of one index, narrowed by leading parts.
@@ -147,9 +177,14 @@ pub fn index_range(name: &str, parts: &[&[u8]]) -> (Vec<u8>, Vec<u8>) {
     prefix_range(&all)
 }
 
-/// The backorder an index key points at: its last part.
+/// The backorder (or allocation) an index key points at: its last part.
 pub fn backorder_of_index(key: &[u8]) -> Option<&[u8]> {
     key.rsplit(|b| *b == SEP).next()
+}
+
+pub fn allocation_of_index(key: &[u8]) -> Option<AllocationId> {
+    let text = std::str::from_utf8(backorder_of_index(key)?).ok()?;
+    text.parse().ok().map(AllocationId)
 }
 
 /// The part just before the backorder in an index key (a time, for the

@@ -21,3 +21,10 @@ pub const MAX_HISTORY: u32 = 1000;
 /// the range RFC 3339 can write.
 pub const MIN_TIMESTAMP: i64 = 0;
 pub const MAX_TIMESTAMP: i64 = 253_402_300_799_999;
+/// Allocations one `expire-allocations` call expires at most; it says when more are due.
+pub const MAX_EXPIRE: u32 = 1000;
+/// Index entries an allocation run reads per store scan: small, because a
+/// run stops as soon as the supply is used up.
+pub const WALK_CHUNK: u32 = 32;
+/// Expected supplies listed or planned per SKU at most.
+pub const MAX_EXPECTED_SUPPLIES: u32 = 1000;

@@ -160,6 +160,8 @@ pub struct Backorder {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub version: u64,
+    /// The promised date falls before the expected date.
+    pub at_risk: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -215,6 +217,7 @@ pub enum HistoryAction {
     AllocationReleased,
     AllocationExtended,
     AllocationExpired,
+    AllocationReceived,
     Fulfilled,
     Cancelled,
 }
@@ -247,6 +250,7 @@ pub enum EventKind {
     AllocationReleased,
     AllocationExtended,
     AllocationExpired,
+    AllocationReceived,
     BackorderFulfilled,
     BackorderCancelled,
 }
@@ -403,4 +407,136 @@ pub struct SkuSummary {
     pub summary: Summary,
     pub earliest_expected_date: Option<Timestamp>,
     pub earliest_promised_date: Option<Timestamp>,
+}
+
+// ---- supply: allocation runs, expiry, expected supply ----
+
+/// How an allocation run orders the backorders it serves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationPolicy {
+    /// Priority, then promised date (none last), then created_at, then number.
+    #[default]
+    StrictPriority,
+    /// created_at only (then number).
+    Fifo,
+    /// Tiers in priority order; the first tier that cannot be served in full
+    /// shares the units in proportion to need, remainder to the oldest.
+    FairShare,
+}
+
+impl AllocationPolicy {
+    pub fn name(self) -> &'static str {
+        match self {
+            AllocationPolicy::StrictPriority => "strict_priority",
+            AllocationPolicy::Fifo => "fifo",
+            AllocationPolicy::FairShare => "fair_share",
+        }
+    }
+}
+
+/// Why a backorder got fewer units than it lacked in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortfall {
+    /// The units ran out before or while serving it.
+    SupplyExhausted,
+    /// It is to be served from another location than the run's.
+    LocationMismatch,
+    /// Fair share gave it its proportional part of a short tier.
+    FairShare,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunRequest {
+    pub sku: String,
+    /// none: the default location.
+    pub location: Option<String>,
+    pub policy: Option<AllocationPolicy>,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    pub expires_at: Option<Timestamp>,
+    /// Units that just arrived on `source_ref`: that much of its expected
+    /// supply is consumed.
+    pub received: Option<u64>,
+}
+
+/// One backorder considered by a run, in the order considered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunLine {
+    pub backorder_id: String,
+    pub priority: Priority,
+    pub promised_date: Option<Timestamp>,
+    pub created_at: Timestamp,
+    /// Units it lacked (for a claim: units the claim held).
+    pub needed: u64,
+    pub allocated: u64,
+    pub allocation_id: Option<String>,
+    /// Served by receiving its earlier claim on the run's source reference.
+    pub from_claim: bool,
+    pub shortfall: Option<Shortfall>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllocationRun {
+    pub sku: String,
+    pub location: Option<String>,
+    pub policy: AllocationPolicy,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    /// Units available when the run started.
+    pub available: u64,
+    pub allocated: u64,
+    pub lines: Vec<RunLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiryResult {
+    pub expired: Vec<Allocation>,
+    /// The re-offer runs, one per SKU and location that got units back.
+    pub runs: Vec<AllocationRun>,
+    /// More allocations are past their expiry than one call handles.
+    pub more: bool,
+}
+
+/// Supply not yet received, by source document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectedSupply {
+    pub sku: String,
+    pub source: SourceKind,
+    pub source_ref: String,
+    pub quantity: u64,
+    pub expected_at: Timestamp,
+    pub location: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupplyExpectation {
+    pub sku: String,
+    pub quantity: u64,
+    pub expected_at: Timestamp,
+    pub source: SourceKind,
+    pub source_ref: String,
+    pub location: Option<String>,
+}
+
+/// A backorder whose expected date the expected supply sets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PromiseLine {
+    pub backorder_id: String,
+    pub priority: Priority,
+    pub quantity: u64,
+    /// The supply that completes it.
+    pub source_ref: String,
+    pub expected_date: Timestamp,
+    pub promised_date: Option<Timestamp>,
+    /// The promise falls before the expected date.
+    pub at_risk: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PromisePlan {
+    pub supply: ExpectedSupply,
+    pub lines: Vec<PromiseLine>,
 }

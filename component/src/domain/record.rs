@@ -76,6 +76,11 @@ impl BackorderRecord {
         self.status().is_open()
     }
 
+    /// Its promise falls before the supply it waits for is expected.
+    pub fn at_risk(&self) -> bool {
+        matches!((self.promised_date, self.expected_date), (Some(p), Some(e)) if p < e)
+    }
+
     /// When it falls overdue: the promised date, or with none the expected date.
     pub fn due(&self) -> Option<Timestamp> {
         self.promised_date.or(self.expected_date)
@@ -117,6 +122,7 @@ impl BackorderRecord {
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
+            at_risk: self.at_risk(),
         }
     }
 }

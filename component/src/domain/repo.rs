@@ -6,13 +6,13 @@ use super::error::{DomainError, DomainResult};
 use super::ids::{AllocationId, BackorderId};
 use super::keys;
 use super::limits::SCAN_CHUNK;
-use super::model::{Allocation, Event, EventKind, HistoryAction, HistoryEntry, Totals};
+use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Totals};
 use super::ports::{InventoryFailure, Ports, Store, StoreFailure};
 use super::record::BackorderRecord;
 use super::time;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl From<StoreFailure> for DomainError {
     fn from(failure: StoreFailure) -> Self {
@@ -83,9 +83,19 @@ pub fn load_allocation(store: &mut dyn Store, id: AllocationId) -> DomainResult<
     get(store, "allocation", &keys::allocation(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
 }
 
-pub fn save_allocation(store: &mut dyn Store, allocation: &Allocation) -> DomainResult<()> {
-    let id = AllocationId::parse("allocation_id", &allocation.allocation_id)?;
-    store.set(&keys::allocation(id), &encode(allocation))?;
+/// Writes an allocation and keeps its expiry and claim index entries in
+/// step with the change from `old` (none for a new one).
+pub fn save_allocation(store: &mut dyn Store, old: Option<&Allocation>, new: &Allocation) -> DomainResult<()> {
+    let id = AllocationId::parse("allocation_id", &new.allocation_id)?;
+    store.set(&keys::allocation(id), &encode(new))?;
+    let old_keys = old.map(allocation_index_entries).transpose()?.unwrap_or_default();
+    let new_keys = allocation_index_entries(new)?;
+    for key in old_keys.difference(&new_keys) {
+        store.delete(key)?;
+    }
+    for key in new_keys.difference(&old_keys) {
+        store.set(key, &[])?;
+    }
     Ok(())
 }
 
@@ -107,55 +117,109 @@ pub fn allocations_of(store: &mut dyn Store, bo: BackorderId) -> DomainResult<Ve
         .collect()
 }
 
-/// The index entries a backorder has in its current state.
+/// The index entries a backorder has in its current state, with their values.
 ///
-/// | index | parts | holds |
-/// | --- | --- | --- |
-/// | `need` | sku, rank | open backorders lacking allocation, in allocation order |
-/// | `sku` | sku | every backorder of a SKU |
-/// | `open` | | every open backorder |
-/// | `sku-open` | sku | open backorders of a SKU |
-/// | `status` | status | every backorder by status |
-/// | `priority` | priority | every backorder by priority |
-/// | `customer` / `order` | id | every backorder of a customer / order |
-/// | `expected` | time | every backorder with an expected date |
-/// | `due` | time | open backorders by due date (promised, else expected) |
-/// | `sku-due` / `sku-expected` / `sku-promised` | sku, time | the same per SKU, open only |
+/// | index | parts | holds | value |
+/// | --- | --- | --- | --- |
+/// | `need` | sku, rank | open backorders lacking allocation, in allocation order | `NeedValue` |
+/// | `need-age` | sku | the same, oldest first (FIFO) | `NeedValue` |
+/// | `sku` | sku | every backorder of a SKU | |
+/// | `open` | | every open backorder | |
+/// | `sku-open` | sku | open backorders of a SKU | |
+/// | `status` | status | every backorder by status | |
+/// | `priority` | priority | every backorder by priority | |
+/// | `customer` / `order` | id | every backorder of a customer / order | |
+/// | `expected` | time | every backorder with an expected date | |
+/// | `due` | time | open backorders by due date (promised, else expected) | |
+/// | `sku-due` / `sku-expected` / `sku-promised` | sku, time | the same per SKU, open only | |
 ///
 /// The allocation order (`rank`): priority, promised date (none last),
 /// created_at, backorder number.
-pub fn index_keys(r: &BackorderRecord) -> BTreeSet<Vec<u8>> {
+pub fn index_entries(r: &BackorderRecord) -> BTreeMap<Vec<u8>, Vec<u8>> {
     let id = r.id();
     let sku = r.sku.as_bytes();
     let status = r.status();
-    let mut out = BTreeSet::new();
-    out.insert(keys::index("sku", &[sku], id));
-    out.insert(keys::index("status", &[status.name().as_bytes()], id));
-    out.insert(keys::index("priority", &[r.priority.name().as_bytes()], id));
-    out.insert(keys::index("customer", &[r.customer_id.as_bytes()], id));
-    out.insert(keys::index("order", &[r.order_id.as_bytes()], id));
+    let mut out = BTreeMap::new();
+    let mut put = |key: Vec<u8>, value: Vec<u8>| {
+        out.insert(key, value);
+    };
+    put(keys::index("sku", &[sku], id), vec![]);
+    put(keys::index("status", &[status.name().as_bytes()], id), vec![]);
+    put(keys::index("priority", &[r.priority.name().as_bytes()], id), vec![]);
+    put(keys::index("customer", &[r.customer_id.as_bytes()], id), vec![]);
+    put(keys::index("order", &[r.order_id.as_bytes()], id), vec![]);
     if let Some(expected) = r.expected_date {
-        out.insert(keys::index("expected", &[keys::time_part(expected).as_bytes()], id));
+        put(keys::index("expected", &[keys::time_part(expected).as_bytes()], id), vec![]);
     }
-    if !status.is_open() {
-        return out;
-    }
-    out.insert(keys::index("open", &[], id));
-    out.insert(keys::index("sku-open", &[sku], id));
-    if r.need() > 0 {
-        out.insert(keys::index("need", &[sku, rank(r).as_bytes()], id));
-    }
-    if let Some(due) = r.due() {
-        out.insert(keys::index("due", &[keys::time_part(due).as_bytes()], id));
-        out.insert(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id));
-    }
-    if let Some(expected) = r.expected_date {
-        out.insert(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id));
-    }
-    if let Some(promised) = r.promised_date {
-        out.insert(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id));
+    if status.is_open() {
+        put(keys::index("open", &[], id), vec![]);
+        put(keys::index("sku-open", &[sku], id), vec![]);
+        if r.need() > 0 {
+            let value = NeedValue { need: r.need(), location: r.location.clone() }.encode();
+            put(keys::index("need", &[sku, rank(r).as_bytes()], id), value.clone());
+            put(keys::index("need-age", &[sku], id), value);
+        }
+        if let Some(due) = r.due() {
+            put(keys::index("due", &[keys::time_part(due).as_bytes()], id), vec![]);
+            put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), vec![]);
+        }
+        if let Some(expected) = r.expected_date {
+            put(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id), vec![]);
+        }
+        if let Some(promised) = r.promised_date {
+            put(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id), vec![]);
+        }
     }
     out
+}
+
+/// What a `need` index entry carries, so an allocation walk can size and
+/// place a backorder's share without reading it: units lacking and location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NeedValue {
+    pub need: u64,
+    pub location: Option<String>,
+}
+
+impl NeedValue {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut value = self.need.to_string().into_bytes();
+        if let Some(location) = &self.location {
+            value.push(keys::SEP);
+            value.extend_from_slice(location.as_bytes());
+        }
+        value
+    }
+
+    pub fn decode(value: &[u8]) -> DomainResult<Self> {
+        let mut parts = value.splitn(2, |b| *b == keys::SEP);
+        let need = parts
+            .next()
+            .and_then(|p| std::str::from_utf8(p).ok())
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| DomainError::corrupt("need index value"))?;
+        let location = parts
+            .next()
+            .map(|p| String::from_utf8(p.to_vec()).map_err(|_| DomainError::corrupt("need index location")))
+            .transpose()?;
+        Ok(NeedValue { need, location })
+    }
+}
+
+/// The index entries an allocation has: `expiry` (time) for reserved ones
+/// with an expiry, `claim` (sku, kind, reference) for live claims on supply
+/// not yet received.
+pub fn allocation_index_entries(a: &Allocation) -> DomainResult<BTreeSet<Vec<u8>>> {
+    let id = AllocationId::parse("allocation_id", &a.allocation_id)?;
+    let mut out = BTreeSet::new();
+    if let (AllocationStatus::Reserved, Some(expires_at)) = (a.status, a.expires_at) {
+        out.insert(keys::allocation_index("expiry", &[keys::time_part(expires_at).as_bytes()], id));
+    }
+    if a.held() > 0 && a.reservation_id.is_none() {
+        let reference = a.source_ref.as_deref().unwrap_or("");
+        out.insert(keys::allocation_index("claim", &[a.sku.as_bytes(), a.source.name().as_bytes(), reference.as_bytes()], id));
+    }
+    Ok(out)
 }
 
 /// The allocation-order key: priority rank, promised date (none after any
@@ -171,13 +235,15 @@ pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &Ba
     let store = &mut *ports.store;
     store.set(&keys::backorder(new.id()), &encode(new))?;
 
-    let old_keys = old.map(index_keys).unwrap_or_default();
-    let new_keys = index_keys(new);
-    for key in old_keys.difference(&new_keys) {
+    let old_entries = old.map(index_entries).unwrap_or_default();
+    let new_entries = index_entries(new);
+    for key in old_entries.keys().filter(|k| !new_entries.contains_key(*k)) {
         store.delete(key)?;
     }
-    for key in new_keys.difference(&old_keys) {
-        store.set(key, &[])?;
+    for (key, value) in &new_entries {
+        if old_entries.get(key) != Some(value) {
+            store.set(key, value)?;
+        }
     }
 
     let old_totals = old.map(BackorderRecord::contribution).unwrap_or_default();

@@ -1,8 +1,9 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::{AllocationId, BackorderId};
 use super::super::keys;
-use super::super::model::{Allocation, AllocationRequest, AllocationResult, AllocationStatus, EventKind, HistoryAction};
+use super::super::model::{Allocation, AllocationRequest, AllocationResult, AllocationStatus, EventKind, HistoryAction, SourceKind, Timestamp};
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
+use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
 use super::super::{time, validate};
 use super::{check_source_ref, describe_source, ensure_open, guard_priority};
@@ -32,18 +33,50 @@ pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> Doma
     }
     // Claims take nothing from stock on hand, so they cannot starve anyone.
     let overridden = if request.source.is_claim() { None } else { guard_priority(ports.store, &old, request.override_priority)? };
-
-    let allocation_id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
     let location = request.location.or_else(|| old.location.clone());
-    let reservation_id = if request.source.is_claim() {
+    let spec = NewAllocation {
+        quantity: request.quantity,
+        source: request.source,
+        source_ref: request.source_ref,
+        location,
+        lot: request.lot,
+        expires_at: request.expires_at,
+        overridden,
+        by: None,
+    };
+    let (r, allocation) = add_allocation(ports, &old, spec)?;
+    Ok(AllocationResult { backorder: r.to_backorder(), allocation })
+}
+
+/// What to allocate to a backorder.
+pub struct NewAllocation {
+    pub quantity: u64,
+    pub source: SourceKind,
+    pub source_ref: Option<String>,
+    pub location: Option<String>,
+    pub lot: Option<String>,
+    pub expires_at: Option<Timestamp>,
+    /// The more urgent backorder this one went ahead of by override.
+    pub overridden: Option<BackorderId>,
+    /// The allocation run that made it, for the history line.
+    pub by: Option<&'static str>,
+}
+
+/// Creates an allocation, reserving the units through the inventory unless it
+/// is a claim, and saves the backorder with its history line. The caller has
+/// checked that the backorder is open and lacks at least `quantity`.
+pub fn add_allocation(ports: &mut Ports, old: &BackorderRecord, spec: NewAllocation) -> DomainResult<(BackorderRecord, Allocation)> {
+    let id = old.id();
+    let allocation_id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
+    let reservation_id = if spec.source.is_claim() {
         None
     } else {
         let reservation = ReservationRequest {
             sku: old.sku.clone(),
-            location: location.clone(),
-            quantity: request.quantity,
+            location: spec.location.clone(),
+            quantity: spec.quantity,
             holder: allocation_id.to_string(),
-            expires_at: request.expires_at,
+            expires_at: spec.expires_at,
         };
         match ports.inventory.reserve(&reservation) {
             Ok(reservation_id) => Some(reservation_id),
@@ -55,43 +88,46 @@ pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> Doma
         allocation_id: allocation_id.to_string(),
         backorder_id: id.to_string(),
         sku: old.sku.clone(),
-        source: request.source,
-        source_ref: request.source_ref,
-        quantity: request.quantity,
+        source: spec.source,
+        source_ref: spec.source_ref,
+        quantity: spec.quantity,
         quantity_consumed: 0,
         quantity_released: 0,
-        location,
-        lot: request.lot,
+        location: spec.location,
+        lot: spec.lot,
         status: AllocationStatus::Reserved,
         reservation_id,
-        expires_at: request.expires_at,
+        expires_at: spec.expires_at,
         created_at: ports.now,
         updated_at: ports.now,
     };
-    repo::save_allocation(ports.store, &allocation)?;
+    repo::save_allocation(ports.store, None, &allocation)?;
     ports.store.set(&keys::backorder_allocation(id, allocation_id), &[])?;
 
     let mut r = old.clone();
-    r.quantity_allocated += request.quantity;
+    r.quantity_allocated += spec.quantity;
     r.version += 1;
     r.updated_at = ports.now;
-    let verb = if request.source.is_claim() { "claimed" } else { "reserved" };
+    let verb = if spec.source.is_claim() { "claimed" } else { "reserved" };
     let mut detail = format!(
         "{verb} {} units from {} as {allocation_id}",
-        request.quantity,
+        spec.quantity,
         describe_source(allocation.source, allocation.source_ref.as_deref(), allocation.location.as_deref())
     );
     if let Some(expires_at) = allocation.expires_at {
         detail.push_str(&format!(", expiring {}", time::rfc3339(expires_at)));
     }
-    if let Some(blocker) = overridden {
+    if let Some(by) = spec.by {
+        detail.push_str(&format!(", by a {by} allocation run"));
+    }
+    if let Some(blocker) = spec.overridden {
         detail.push_str(&format!("; went ahead of more urgent {blocker} by priority override"));
     }
     let change = Change::new(HistoryAction::Allocated, EventKind::AllocationCreated, detail)
-        .quantity(request.quantity)
+        .quantity(spec.quantity)
         .allocation(&allocation.allocation_id)
-        .overriding(overridden.is_some());
+        .overriding(spec.overridden.is_some());
     repo::record_change(ports, &mut r, change)?;
-    repo::save_backorder(ports, Some(&old), &r)?;
-    Ok(AllocationResult { backorder: r.to_backorder(), allocation })
+    repo::save_backorder(ports, Some(old), &r)?;
+    Ok((r, allocation))
 }

@@ -12,8 +12,9 @@ use super::release_units;
 /// Marks a reserved allocation picked; when confirmed allocations cover
 /// everything still owed, the backorder becomes `ready_to_ship`.
 pub fn confirm_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResult<AllocationResult> {
-    let (mut allocation, old) = load(ports, allocation_id)?;
-    ensure_reserved(&allocation, "confirmed", ports.now)?;
+    let (before, old) = load(ports, allocation_id)?;
+    ensure_reserved(&before, "confirmed", ports.now)?;
+    let mut allocation = before.clone();
     if allocation.source.is_claim() {
         return Err(DomainError::state(
             &allocation.allocation_id,
@@ -31,12 +32,14 @@ pub fn confirm_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResul
     allocation.updated_at = ports.now;
     r.quantity_confirmed += held;
     let detail = format!("confirmed {held} units of {} as picked", allocation.allocation_id);
-    finish(ports, old, r, allocation, Change::new(HistoryAction::AllocationConfirmed, EventKind::AllocationConfirmed, detail).quantity(held))
+    let change = Change::new(HistoryAction::AllocationConfirmed, EventKind::AllocationConfirmed, detail).quantity(held);
+    finish(ports, (before, allocation), (old, r), change)
 }
 
 /// Gives a live allocation's unshipped units back to available stock.
 pub fn release_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResult<AllocationResult> {
-    let (mut allocation, old) = load(ports, allocation_id)?;
+    let (before, old) = load(ports, allocation_id)?;
+    let mut allocation = before.clone();
     if !allocation.status.is_live() {
         return Err(DomainError::state(
             &allocation.allocation_id,
@@ -48,15 +51,17 @@ pub fn release_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResul
     let held = allocation.held();
     release_units(ports, &mut r, &mut allocation, held, AllocationStatus::Released)?;
     let detail = format!("released {held} units of {}", allocation.allocation_id);
-    finish(ports, old, r, allocation, Change::new(HistoryAction::AllocationReleased, EventKind::AllocationReleased, detail).quantity(held))
+    let change = Change::new(HistoryAction::AllocationReleased, EventKind::AllocationReleased, detail).quantity(held);
+    finish(ports, (before, allocation), (old, r), change)
 }
 
 /// Sets a new expiry, in the future, on a reserved allocation.
 pub fn extend_allocation(ports: &mut Ports, allocation_id: &str, expires_at: Timestamp) -> DomainResult<AllocationResult> {
     AllocationId::parse("allocation_id", allocation_id)?;
     validate::future("expires_at", Some(expires_at), ports.now)?;
-    let (mut allocation, old) = load(ports, allocation_id)?;
-    ensure_reserved(&allocation, "extended", ports.now)?;
+    let (before, old) = load(ports, allocation_id)?;
+    ensure_reserved(&before, "extended", ports.now)?;
+    let mut allocation = before.clone();
     if let Some(reservation) = &allocation.reservation_id {
         ports.inventory.extend(reservation, Some(expires_at))?;
     }
@@ -69,7 +74,8 @@ pub fn extend_allocation(ports: &mut Ports, allocation_id: &str, expires_at: Tim
     allocation.expires_at = Some(expires_at);
     allocation.updated_at = ports.now;
     let r = old.clone();
-    finish(ports, old, r, allocation, Change::new(HistoryAction::AllocationExtended, EventKind::AllocationExtended, detail))
+    let change = Change::new(HistoryAction::AllocationExtended, EventKind::AllocationExtended, detail);
+    finish(ports, (before, allocation), (old, r), change)
 }
 
 fn load(ports: &mut Ports, allocation_id: &str) -> DomainResult<(Allocation, BackorderRecord)> {
@@ -101,16 +107,17 @@ fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> Domai
     Ok(())
 }
 
+/// Saves an allocation change and its backorder (each as before and after),
+/// with the history line.
 fn finish(
     ports: &mut Ports,
-    old: BackorderRecord,
-    mut r: BackorderRecord,
-    allocation: Allocation,
+    (before, allocation): (Allocation, Allocation),
+    (old, mut r): (BackorderRecord, BackorderRecord),
     change: Change,
 ) -> DomainResult<AllocationResult> {
     r.version += 1;
     r.updated_at = ports.now;
-    repo::save_allocation(ports.store, &allocation)?;
+    repo::save_allocation(ports.store, Some(&before), &allocation)?;
     repo::record_change(ports, &mut r, change.allocation(&allocation.allocation_id))?;
     repo::save_backorder(ports, Some(&old), &r)?;
     Ok(AllocationResult { backorder: r.to_backorder(), allocation })

@@ -29,9 +29,16 @@ pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> Doma
         ));
     }
 
+    // Shipping from inventory ships units on hand: those held by reservations,
+    // whatever document they arrived on. Shipping from another source ships
+    // what is claimed on it, before it arrives.
     let mut eligible: Vec<_> = repo::allocations_of(ports.store, id)?
         .into_iter()
-        .filter(|a| a.held() > 0 && a.source == request.source)
+        .filter(|a| a.held() > 0)
+        .filter(|a| match request.source {
+            SourceKind::Inventory => a.reservation_id.is_some(),
+            claim => a.reservation_id.is_none() && a.source == claim,
+        })
         .filter(|a| request.source_ref.is_none() || a.source_ref == request.source_ref)
         .collect();
     // Stable: oldest first within each group.
@@ -47,10 +54,11 @@ pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> Doma
     let mut r = old.clone();
     let mut left = request.quantity;
     let mut used = Vec::new();
-    for mut allocation in eligible {
+    for old_allocation in eligible {
         if left == 0 {
             break;
         }
+        let mut allocation = old_allocation.clone();
         let take = left.min(allocation.held());
         if let Some(reservation) = &allocation.reservation_id {
             ports.inventory.consume(reservation, take)?;
@@ -64,7 +72,7 @@ pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> Doma
             allocation.status = AllocationStatus::Consumed;
         }
         allocation.updated_at = ports.now;
-        repo::save_allocation(ports.store, &allocation)?;
+        repo::save_allocation(ports.store, Some(&old_allocation), &allocation)?;
         used.push(format!("{take} from {}", allocation.allocation_id));
         left -= take;
     }

@@ -4,9 +4,12 @@ mod allocate;
 mod allocation;
 mod cancel;
 mod create;
+mod expire;
 mod fulfill;
 mod get;
 mod list;
+mod promise;
+mod run;
 mod summary;
 mod update;
 
@@ -14,9 +17,12 @@ pub use allocate::allocate_backorder;
 pub use allocation::{confirm_allocation, extend_allocation, release_allocation};
 pub use cancel::cancel_backorder;
 pub use create::create_backorder;
+pub use expire::expire_allocations;
 pub use fulfill::fulfill_backorder;
 pub use get::get_backorder;
 pub use list::list_backorders;
+pub use promise::{expect_supply, list_expected_supply};
+pub use run::allocate_available;
 pub use summary::{get_backorder_summary, get_sku_backorder_summary};
 pub use update::update_backorder;
 
@@ -112,17 +118,18 @@ fn release_excess(ports: &mut Ports, r: &mut BackorderRecord) -> DomainResult<Ve
     }
     let mut allocations = repo::allocations_of(ports.store, r.id())?;
     allocations.reverse();
-    for mut allocation in allocations {
+    for old in allocations {
         let excess = r.quantity_allocated - r.remaining();
         if excess == 0 {
             break;
         }
-        let quantity = excess.min(allocation.held());
+        let quantity = excess.min(old.held());
         if quantity == 0 {
             continue;
         }
+        let mut allocation = old.clone();
         release_units(ports, r, &mut allocation, quantity, AllocationStatus::Released)?;
-        repo::save_allocation(ports.store, &allocation)?;
+        repo::save_allocation(ports.store, Some(&old), &allocation)?;
         released.push((allocation, quantity));
     }
     Ok(released)

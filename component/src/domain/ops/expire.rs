@@ -1,0 +1,71 @@
+use super::super::error::{DomainError, DomainResult};
+use super::super::ids::BackorderId;
+use super::super::keys;
+use super::super::limits::MAX_EXPIRE;
+use super::super::model::{AllocationPolicy, AllocationStatus, EventKind, ExpiryResult, HistoryAction, RunRequest, SourceKind};
+use super::super::ports::Ports;
+use super::super::repo::{self, Change};
+use super::super::time;
+use super::release_units;
+use super::run::allocate_available;
+use std::collections::BTreeSet;
+
+/// Expires every reserved allocation whose `expires_at` is not after now,
+/// found through the expiry index (no scan of all allocations), at most
+/// `MAX_EXPIRE` per call. With `reallocate`, the units given back are then
+/// offered again, by strict priority, to the backorders of each SKU and
+/// location that got units back.
+pub fn expire_allocations(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
+    let (start, _) = keys::index_range("expiry", &[]);
+    let mut end = start.clone();
+    end.extend_from_slice(keys::time_part(ports.now.saturating_add(1)).as_bytes());
+    let mut due = ports.store.scan(&start, &end, MAX_EXPIRE + 1)?;
+    let more = due.len() > MAX_EXPIRE as usize;
+    due.truncate(MAX_EXPIRE as usize);
+
+    let mut expired = Vec::new();
+    let mut freed = BTreeSet::new();
+    for (key, _) in due {
+        let id = keys::allocation_of_index(&key).ok_or_else(|| DomainError::corrupt("expiry index key"))?;
+        let before = repo::load_allocation(ports.store, id)?;
+        let old = repo::load_backorder(ports.store, BackorderId::parse("backorder_id", &before.backorder_id)?)?;
+        let mut allocation = before.clone();
+        let mut r = old.clone();
+        let held = allocation.held();
+        release_units(ports, &mut r, &mut allocation, held, AllocationStatus::Expired)?;
+        repo::save_allocation(ports.store, Some(&before), &allocation)?;
+        r.version += 1;
+        r.updated_at = ports.now;
+        let detail = format!(
+            "{} expired at {}: its {held} units went back to stock",
+            allocation.allocation_id,
+            time::rfc3339_opt(allocation.expires_at)
+        );
+        let change = Change::new(HistoryAction::AllocationExpired, EventKind::AllocationExpired, detail)
+            .quantity(held)
+            .allocation(&allocation.allocation_id);
+        repo::record_change(ports, &mut r, change)?;
+        repo::save_backorder(ports, Some(&old), &r)?;
+        if allocation.reservation_id.is_some() {
+            freed.insert((allocation.sku.clone(), allocation.location.clone()));
+        }
+        expired.push(allocation);
+    }
+
+    let mut runs = Vec::new();
+    if reallocate {
+        for (sku, location) in freed {
+            let request = RunRequest {
+                sku,
+                location,
+                policy: Some(AllocationPolicy::StrictPriority),
+                source: SourceKind::Inventory,
+                source_ref: None,
+                expires_at: None,
+                received: None,
+            };
+            runs.push(allocate_available(ports, request)?);
+        }
+    }
+    Ok(ExpiryResult { expired, runs, more })
+}

@@ -1,0 +1,110 @@
+//! The rules of DOMAIN.md, run natively against the in-memory ports. Each
+//! call runs like a host transaction: on error the state is put back.
+
+mod lifecycle;
+mod supply;
+
+use super::memory::{MemoryEvents, MemoryInventory, MemoryStore};
+use super::model::*;
+use super::ops;
+use super::ports::Ports;
+use super::DomainError;
+
+pub(super) const DAY: i64 = 86_400_000;
+/// 2026-11-26T00:00:00Z
+pub(super) const T0: i64 = 1_795_651_200_000;
+
+pub(super) struct World {
+    pub store: MemoryStore,
+    pub inventory: MemoryInventory,
+    pub events: MemoryEvents,
+    pub now: Timestamp,
+}
+
+impl World {
+    pub fn new() -> Self {
+        World { store: MemoryStore::default(), inventory: MemoryInventory::default(), events: MemoryEvents::default(), now: T0 }
+    }
+
+    /// One call, one transaction: the state is restored when it fails.
+    pub fn call<T>(&mut self, f: impl FnOnce(&mut Ports) -> Result<T, DomainError>) -> Result<T, DomainError> {
+        let saved = (self.store.entries.clone(), self.inventory.clone(), self.events.events.len());
+        let mut ports = Ports { store: &mut self.store, inventory: &mut self.inventory, events: &mut self.events, now: self.now };
+        let result = f(&mut ports);
+        if result.is_err() {
+            self.store.entries = saved.0;
+            self.inventory = saved.1;
+            self.events.events.truncate(saved.2);
+        }
+        result
+    }
+
+    pub fn create(&mut self, sku: &str, quantity: u64, priority: Priority) -> Backorder {
+        self.create_with(NewBackorder { sku: sku.into(), quantity, priority: Some(priority), ..base() })
+    }
+
+    pub fn create_with(&mut self, request: NewBackorder) -> Backorder {
+        self.call(|p| ops::create_backorder(p, request)).expect("create")
+    }
+
+    pub fn allocate(&mut self, id: &str, quantity: u64) -> Result<AllocationResult, DomainError> {
+        self.call(|p| ops::allocate_backorder(p, alloc(id, quantity)))
+    }
+
+    pub fn fulfill(&mut self, id: &str, quantity: u64) -> Result<FulfillmentResult, DomainError> {
+        self.call(|p| ops::fulfill_backorder(p, ship(id, quantity)))
+    }
+
+    pub fn get(&mut self, id: &str) -> BackorderDetail {
+        self.call(|p| ops::get_backorder(p, id)).expect("get")
+    }
+
+    pub fn summary(&mut self) -> Summary {
+        self.call(ops::get_backorder_summary).expect("summary")
+    }
+
+    pub fn sku_summary(&mut self, sku: &str) -> SkuSummary {
+        self.call(|p| ops::get_sku_backorder_summary(p, sku)).expect("sku summary")
+    }
+
+    pub fn list(&mut self, request: ListRequest) -> BackorderPage {
+        self.call(|p| ops::list_backorders(p, request)).expect("list")
+    }
+}
+
+pub(super) fn base() -> NewBackorder {
+    NewBackorder { order_id: "O-1".into(), customer_id: "C-1".into(), sku: "WIDGET-001".into(), quantity: 10, ..Default::default() }
+}
+
+pub(super) fn alloc(id: &str, quantity: u64) -> AllocationRequest {
+    AllocationRequest {
+        backorder_id: id.into(),
+        quantity,
+        source: SourceKind::Inventory,
+        source_ref: None,
+        location: None,
+        lot: None,
+        expires_at: None,
+        override_priority: false,
+    }
+}
+
+pub(super) fn ship(id: &str, quantity: u64) -> FulfillmentRequest {
+    FulfillmentRequest {
+        backorder_id: id.into(),
+        quantity,
+        source: SourceKind::Inventory,
+        source_ref: None,
+        fulfilled_by: None,
+        notes: None,
+        override_priority: false,
+    }
+}
+
+pub(super) fn invalid_field(err: DomainError) -> String {
+    match err {
+        DomainError::InvalidInput { field, .. } => field,
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
