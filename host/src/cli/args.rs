@@ -1,0 +1,49 @@
+//! Argument pieces shared by several commands.
+
+use backorders_host::names::WireName;
+use backorders_host::{dates, CallError, Mode, SourceKind, Timestamp};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+
+/// Parses a WIT enum by its snake_case name; clap lists the names in the
+/// help and refuses any other value.
+pub fn wire<T: WireName + Send + Sync>() -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(T::wire_names())
+        .map(|name| T::from_wire_name(&name).expect("clap only passes the listed names"))
+}
+
+/// `--apply`, on every command that writes.
+#[derive(Debug, clap::Args)]
+pub struct Apply {
+    /// Apply the change; without it the command only shows what would happen
+    #[arg(long)]
+    pub apply: bool,
+}
+
+impl Apply {
+    pub fn mode(&self) -> Mode {
+        if self.apply {
+            Mode::Apply
+        } else {
+            Mode::Preview
+        }
+    }
+}
+
+/// `--source` and `--source-ref`, for allocating and fulfilling.
+#[derive(Debug, clap::Args)]
+pub struct Source {
+    /// Where the units come from
+    #[arg(long, value_name = "SOURCE", default_value = "inventory", value_parser = wire::<SourceKind>())]
+    pub source: SourceKind,
+    /// The purchase order, transfer or production run (PO-1042); required
+    /// for sources other than inventory
+    #[arg(long, value_name = "R")]
+    pub source_ref: Option<String>,
+}
+
+/// A date or time argument, parsed for the request field `field`.
+pub fn time(field: &'static str, input: Option<&str>) -> Result<Option<Timestamp>, CallError> {
+    Ok(input
+        .map(|input| dates::parse_time(field, input))
+        .transpose()?)
+}

@@ -1,0 +1,147 @@
+//! Human text for backorders and their parts: a card per backorder, one
+//! line per allocation, fulfilment or history entry.
+
+use backorders_host::dates::format_time;
+use backorders_host::names::WireName;
+use backorders_host::{Allocation, Backorder, Fulfillment, HistoryEntry, Timestamp};
+
+/// How an absent value reads.
+const NONE: &str = "-";
+
+pub fn or_none(value: Option<&str>) -> &str {
+    value.unwrap_or(NONE)
+}
+
+pub fn time_or_none(timestamp: Option<Timestamp>) -> String {
+    timestamp.map_or_else(|| NONE.to_owned(), format_time)
+}
+
+pub fn location(location: Option<&str>) -> &str {
+    location.unwrap_or("(default)")
+}
+
+pub fn card(backorder: &Backorder) -> String {
+    let line_id = backorder
+        .order_line_id
+        .as_deref()
+        .map(|line| format!(" line {line}"))
+        .unwrap_or_default();
+    let mut text = format!(
+        "{}  {}  priority {}  status {}\n",
+        backorder.backorder_id,
+        backorder.sku,
+        backorder.priority.wire_name(),
+        backorder.status.wire_name(),
+    );
+    text += &format!(
+        "  order {}{line_id}  customer {}\n",
+        backorder.order_id, backorder.customer_id
+    );
+    text += &format!(
+        "  ordered {}  allocated {} (confirmed {})  fulfilled {}  cancelled {}  remaining {}\n",
+        backorder.quantity_ordered,
+        backorder.quantity_allocated,
+        backorder.quantity_confirmed,
+        backorder.quantity_fulfilled,
+        backorder.quantity_cancelled,
+        backorder.quantity_remaining,
+    );
+    text += &format!(
+        "  expected {}  promised {}  location {}\n",
+        time_or_none(backorder.expected_date),
+        time_or_none(backorder.promised_date),
+        location(backorder.location.as_deref()),
+    );
+    if backorder.at_risk {
+        text += "  at risk: the promised date falls before the expected date\n";
+    }
+    if let Some(notes) = &backorder.notes {
+        text += &format!("  notes: {notes}\n");
+    }
+    text += &format!(
+        "  version {}  created {}  updated {}\n",
+        backorder.version,
+        format_time(backorder.created_at),
+        format_time(backorder.updated_at),
+    );
+    text
+}
+
+pub fn allocation(allocation: &Allocation) -> String {
+    let source = match &allocation.source_ref {
+        Some(reference) => format!("{} {reference}", allocation.source.wire_name()),
+        None => allocation.source.wire_name().to_owned(),
+    };
+    format!(
+        "  {}  {}  {} units ({} shipped)  from {source}  at {}  lot {}  expires {}  reservation {}\n",
+        allocation.allocation_id,
+        allocation.status.wire_name(),
+        allocation.quantity,
+        allocation.quantity_consumed,
+        location(allocation.location.as_deref()),
+        or_none(allocation.lot.as_deref()),
+        time_or_none(allocation.expires_at),
+        or_none(allocation.reservation_id.as_deref()),
+    )
+}
+
+pub fn fulfillment(fulfillment: &Fulfillment) -> String {
+    let source = match &fulfillment.source_ref {
+        Some(reference) => format!("{} {reference}", fulfillment.source.wire_name()),
+        None => fulfillment.source.wire_name().to_owned(),
+    };
+    let overridden = if fulfillment.priority_override {
+        "  (priority overridden)"
+    } else {
+        ""
+    };
+    format!(
+        "  #{}  {} units ({} from allocations)  from {source}  by {}  at {}{overridden}\n",
+        fulfillment.sequence,
+        fulfillment.quantity,
+        fulfillment.quantity_from_allocations,
+        or_none(fulfillment.fulfilled_by.as_deref()),
+        format_time(fulfillment.fulfilled_at),
+    )
+}
+
+pub fn history_entry(entry: &HistoryEntry) -> String {
+    let overridden = if entry.priority_override {
+        "  (priority overridden)"
+    } else {
+        ""
+    };
+    format!(
+        "  {}  {}  -> {}  {}{overridden}\n",
+        format_time(entry.at),
+        entry.action.wire_name(),
+        entry.status.wire_name(),
+        entry.detail,
+    )
+}
+
+/// What a write touched besides the backorder: its JSON under `key`, and
+/// its items listed under the card.
+pub struct Section<'a, T> {
+    pub key: &'static str,
+    pub json: serde_json::Value,
+    pub items: &'a [T],
+    pub line: fn(&T) -> String,
+}
+
+/// A card followed by a titled list, e.g. the allocation a write touched.
+pub fn with_section<T>(
+    card: String,
+    title: &str,
+    items: &[T],
+    line: impl Fn(&T) -> String,
+) -> String {
+    let mut text = card;
+    if !items.is_empty() {
+        text += &format!("  {title}:\n");
+        for item in items {
+            text += &format!("  {}", line(item));
+        }
+    }
+    text
+}

@@ -1,0 +1,54 @@
+//! Plain text tables: a header row and left-aligned columns.
+
+pub struct Table {
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+/// Spaces between columns.
+const GAP: usize = 2;
+
+impl Table {
+    pub fn new(headers: &[&'static str]) -> Self {
+        Self {
+            headers: headers.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        assert_eq!(
+            cells.len(),
+            self.headers.len(),
+            "a row has one cell per column"
+        );
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let mut widths: Vec<usize> = self
+            .headers
+            .iter()
+            .map(|header| header.chars().count())
+            .collect();
+        for row in &self.rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let headers = self.headers.iter().map(|header| header.to_string());
+        let mut text = line(headers, &widths);
+        for row in &self.rows {
+            text.push_str(&line(row.iter().cloned(), &widths));
+        }
+        text
+    }
+}
+
+fn line(cells: impl Iterator<Item = String>, widths: &[usize]) -> String {
+    let padded: Vec<String> = cells
+        .zip(widths)
+        .map(|(cell, width)| format!("{cell:<width$}", width = width + GAP))
+        .collect();
+    format!("{}\n", padded.concat().trim_end())
+}

@@ -1,0 +1,156 @@
+//! Times in and out. The WIT carries milliseconds since the Unix epoch;
+//! people and JSON get RFC 3339 in UTC. Parsing lives here, once, for the
+//! CLI and any other front end.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+
+use crate::bindings::Timestamp;
+use crate::error::HostError;
+
+/// Parses `input` for the request field `field`: a date `2026-12-01` (the
+/// start of that day in UTC) or a full RFC 3339 time with an offset
+/// (`2026-12-01T09:30:00Z`, `2026-12-01T10:30:00+01:00`). Anything else,
+/// including precision finer than a millisecond, is refused.
+pub fn parse_time(field: &'static str, input: &str) -> Result<Timestamp, HostError> {
+    let refuse = |rule: &str| HostError::InvalidInput {
+        field,
+        message: format!("`{input}` {rule}"),
+    };
+    if is_date_shaped(input) {
+        let date = NaiveDate::parse_from_str(input, "%Y-%m-%d")
+            .map_err(|_| refuse("is not a valid calendar date"))?;
+        let midnight = date
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists on every date");
+        return Ok(midnight.and_utc().timestamp_millis());
+    }
+    let time = DateTime::parse_from_rfc3339(input).map_err(|_| {
+        refuse("is neither a date (2026-12-01) nor an RFC 3339 time (2026-12-01T09:30:00Z)")
+    })?;
+    if time.timestamp_subsec_nanos() % 1_000_000 != 0 {
+        return Err(refuse("is more precise than a millisecond"));
+    }
+    Ok(time.timestamp_millis())
+}
+
+/// `YYYY-MM-DD` exactly: chrono alone would also take `2026-1-5`.
+fn is_date_shaped(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            4 | 7 => *byte == b'-',
+            _ => byte.is_ascii_digit(),
+        })
+}
+
+/// RFC 3339 in UTC, with fractional seconds only when they are not zero:
+/// `2026-12-01T00:00:00Z`, `2026-12-01T09:30:00.250Z`.
+pub fn format_time(timestamp: Timestamp) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(timestamp) {
+        Some(time) => time.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        // Beyond the year 262143 either way: no calendar form exists, so
+        // the raw value is shown rather than a wrong date.
+        None => format!("{timestamp}ms-since-epoch"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DECEMBER_FIRST_2026_MS: Timestamp = 1_796_083_200_000;
+
+    fn refused_message(input: &str) -> String {
+        match parse_time("expected_date", input) {
+            Err(HostError::InvalidInput { field, message }) => {
+                assert_eq!(field, "expected_date");
+                message
+            }
+            other => panic!("`{input}` should be refused, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_date_means_the_start_of_that_day_in_utc() {
+        assert_eq!(
+            parse_time("expected_date", "2026-12-01").unwrap(),
+            DECEMBER_FIRST_2026_MS
+        );
+    }
+
+    #[test]
+    fn rfc3339_times_with_offsets_are_converted_to_utc() {
+        assert_eq!(
+            parse_time("now", "2026-12-01T00:00:00Z").unwrap(),
+            DECEMBER_FIRST_2026_MS
+        );
+        assert_eq!(
+            parse_time("now", "2026-12-01T01:00:00+01:00").unwrap(),
+            DECEMBER_FIRST_2026_MS
+        );
+        assert_eq!(
+            parse_time("now", "2026-12-01T00:00:00.250Z").unwrap(),
+            DECEMBER_FIRST_2026_MS + 250
+        );
+    }
+
+    #[test]
+    fn malformed_dates_are_refused_naming_the_field() {
+        for input in [
+            "",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-1-5",
+            "12/01/2026",
+            "tomorrow",
+            "2026-12-01T00:00:00",
+            "2026-12-01 00:00",
+            "1796083200000",
+        ] {
+            let message = refused_message(input);
+            assert!(message.contains(&format!("`{input}`")), "{message}");
+        }
+    }
+
+    #[test]
+    fn sub_millisecond_precision_is_refused_not_truncated() {
+        let message = refused_message("2026-12-01T00:00:00.0001Z");
+        assert!(
+            message.contains("more precise than a millisecond"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn formatting_shows_fractions_only_when_present() {
+        assert_eq!(format_time(DECEMBER_FIRST_2026_MS), "2026-12-01T00:00:00Z");
+        assert_eq!(
+            format_time(DECEMBER_FIRST_2026_MS + 250),
+            "2026-12-01T00:00:00.250Z"
+        );
+        assert_eq!(format_time(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn formatting_and_parsing_round_trip() {
+        for timestamp in [
+            0,
+            DECEMBER_FIRST_2026_MS,
+            DECEMBER_FIRST_2026_MS + 1,
+            253_402_300_799_999,
+        ] {
+            assert_eq!(
+                parse_time("at", &format_time(timestamp)).unwrap(),
+                timestamp
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_without_a_calendar_form_are_shown_raw() {
+        assert_eq!(
+            format_time(Timestamp::MAX),
+            format!("{}ms-since-epoch", Timestamp::MAX)
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! Library errors. A call fails either in the domain (the component's
+//! `backorder-error`, returned as is) or in the host (the database, the
+//! component file, a trap), each with the fields a caller needs to act on it.
+
+use std::path::PathBuf;
+
+use crate::bindings::BackorderError;
+
+/// Why a call did not produce its result. Nothing was changed either way.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// The component refused the request.
+    #[error("{}", describe_domain(.0))]
+    Domain(BackorderError),
+    /// The host could not run the call.
+    #[error(transparent)]
+    Host(#[from] HostError),
+}
+
+impl From<BackorderError> for CallError {
+    fn from(error: BackorderError) -> Self {
+        Self::Domain(error)
+    }
+}
+
+impl CallError {
+    /// The request itself was wrong, as opposed to the state it met or the
+    /// host: a field breaks a rule, or an id names nothing.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            CallError::Domain(error) => match error {
+                BackorderError::InvalidInput(_) | BackorderError::NotFound(_) => true,
+                BackorderError::InvalidState(_)
+                | BackorderError::PriorityConflict(_)
+                | BackorderError::InsufficientStock(_)
+                | BackorderError::Storage(_)
+                | BackorderError::Other(_) => false,
+            },
+            CallError::Host(error) => matches!(error, HostError::InvalidInput { .. }),
+        }
+    }
+}
+
+/// `error: …` text for a domain error: the case, then its fields.
+pub fn describe_domain(error: &BackorderError) -> String {
+    match error {
+        BackorderError::InvalidInput(field) => {
+            format!("invalid input: {}: {}", field.field, field.message)
+        }
+        BackorderError::NotFound(id) => format!("not found: {id}"),
+        BackorderError::InvalidState(state) => {
+            format!(
+                "invalid state: {} is {}: {}",
+                state.id, state.status, state.message
+            )
+        }
+        BackorderError::PriorityConflict(blocking) => {
+            format!("priority conflict: {blocking} lacks allocation and is more urgent")
+        }
+        BackorderError::InsufficientStock(available) => {
+            format!("insufficient stock: {available} available")
+        }
+        BackorderError::Storage(reason) => format!("storage failed: {reason}"),
+        BackorderError::Other(reason) => format!("component error: {reason}"),
+    }
+}
+
+/// A failure of the host around a call, or of a host-only operation.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// A host-side input (stock, dates, limits) breaks a rule.
+    #[error("invalid input: {field}: {message}")]
+    InvalidInput {
+        field: &'static str,
+        message: String,
+    },
+
+    #[error("cannot open database {}: {reason}", path.display())]
+    OpenDatabase { path: PathBuf, reason: String },
+
+    /// The file is SQLite but not a backorders database; it was not touched.
+    #[error(
+        "{} is not a backorders database (application_id {application_id:#x}); refusing to use it",
+        path.display()
+    )]
+    ForeignDatabase { path: PathBuf, application_id: i32 },
+
+    #[error(
+        "{} has backorders schema version {found}; this host reads version {supported}",
+        path.display()
+    )]
+    UnsupportedSchema {
+        path: PathBuf,
+        found: i32,
+        supported: i32,
+    },
+
+    #[error("database error while trying to {operation}: {source}")]
+    Database {
+        operation: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// A stored value that is not what this host writes.
+    #[error("corrupt database: {table}.{column} holds {value:?}")]
+    CorruptRow {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
+
+    #[error("cannot read component {}: {source}", path.display())]
+    ReadComponent {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The bytes are not a component of the `engine` world this host runs.
+    #[error("cannot load component: {reason}")]
+    LoadComponent { reason: String },
+
+    /// The component trapped or hit a limit during `export`.
+    #[error("component trapped in {export}: {reason}")]
+    Trap {
+        export: &'static str,
+        reason: String,
+    },
+
+    /// The component called an import in a way its contract rules out.
+    #[error("component broke the contract of {import}: {rule}")]
+    ContractViolation {
+        import: &'static str,
+        rule: &'static str,
+    },
+
+    #[error(
+        "stock of {sku} at {}: {on_hand} on hand would be below the {reserved} reserved",
+        location_name(location)
+    )]
+    StockBelowReserved {
+        sku: String,
+        location: Option<String>,
+        on_hand: u64,
+        reserved: u64,
+    },
+
+    #[error(
+        "stock of {sku} at {}: adding {quantity} to {on_hand} on hand is past the largest storable count",
+        location_name(location)
+    )]
+    StockOverflow {
+        sku: String,
+        location: Option<String>,
+        on_hand: u64,
+        quantity: u64,
+    },
+}
+
+impl HostError {
+    /// Maps a SQLite failure during `operation`.
+    pub(crate) fn database(operation: &'static str) -> impl Fn(rusqlite::Error) -> HostError {
+        move |source| HostError::Database { operation, source }
+    }
+}
+
+/// How a stock location reads in messages and tables.
+pub(crate) fn location_name(location: &Option<String>) -> &str {
+    location.as_deref().unwrap_or("the default location")
+}

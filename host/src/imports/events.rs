@@ -1,0 +1,17 @@
+//! `events`: appends to the outbox in the call's transaction.
+
+use crate::bindings::commerce::backorders::events::Host;
+use crate::bindings::Event;
+use crate::context::CallContext;
+use crate::provider::Backend;
+
+impl<B: Backend> Host for CallContext<B> {
+    fn emit(&mut self, event: Event) -> wasmtime::Result<()> {
+        let recorded_at = self.now();
+        // `emit` has no error case: a lost event must not commit silently,
+        // so a failed append traps and the call rolls back.
+        self.backend
+            .append(&event, recorded_at)
+            .map_err(wasmtime::Error::new)
+    }
+}

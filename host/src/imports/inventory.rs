@@ -1,0 +1,73 @@
+//! `inventory`: stock and reservations through the provider.
+
+use crate::bindings::commerce::backorders::inventory::{Host, ReservationId};
+use crate::bindings::{InventoryError, ReservationRequest, Timestamp};
+use crate::context::CallContext;
+use crate::convert;
+use crate::error::HostError;
+use crate::provider::Backend;
+
+impl<B: Backend> Host for CallContext<B> {
+    fn available(
+        &mut self,
+        sku: String,
+        location: Option<String>,
+    ) -> wasmtime::Result<Result<u64, InventoryError>> {
+        Ok(self
+            .backend
+            .available(&sku, location.as_deref())
+            .map_err(Into::into))
+    }
+
+    fn reserve(
+        &mut self,
+        request: ReservationRequest,
+    ) -> wasmtime::Result<Result<ReservationId, InventoryError>> {
+        // An empty reservation holds nothing and could never end by being
+        // consumed; asking for one is a bug in the component.
+        if request.quantity == 0 {
+            return Err(wasmtime::Error::new(HostError::ContractViolation {
+                import: "inventory.reserve",
+                rule: "quantity must be at least 1",
+            }));
+        }
+        let reservation = convert::new_reservation(request, self.now());
+        Ok(self.backend.reserve(&reservation).map_err(Into::into))
+    }
+
+    fn release(
+        &mut self,
+        id: ReservationId,
+        quantity: Option<u64>,
+    ) -> wasmtime::Result<Result<(), InventoryError>> {
+        Ok(self.backend.release(&id, quantity).map_err(Into::into))
+    }
+
+    fn extend(
+        &mut self,
+        id: ReservationId,
+        expires_at: Option<Timestamp>,
+    ) -> wasmtime::Result<Result<(), InventoryError>> {
+        Ok(self.backend.extend(&id, expires_at).map_err(Into::into))
+    }
+
+    fn consume(
+        &mut self,
+        id: ReservationId,
+        quantity: u64,
+    ) -> wasmtime::Result<Result<(), InventoryError>> {
+        Ok(self.backend.consume(&id, quantity).map_err(Into::into))
+    }
+
+    fn issue(
+        &mut self,
+        sku: String,
+        location: Option<String>,
+        quantity: u64,
+    ) -> wasmtime::Result<Result<(), InventoryError>> {
+        Ok(self
+            .backend
+            .issue(&sku, location.as_deref(), quantity)
+            .map_err(Into::into))
+    }
+}

@@ -1,0 +1,17 @@
+//! The `engine` world's imports, one file per interface: each fetches what
+//! the call needs from its context, delegates to a provider trait, and
+//! converts the answer.
+
+mod clock;
+mod events;
+mod inventory;
+mod store;
+
+pub use store::{MAX_GET_MANY_KEYS, MAX_KEY_BYTES, MAX_SCAN_ENTRIES, MAX_VALUE_BYTES};
+
+use crate::bindings::commerce::backorders::types;
+use crate::context::CallContext;
+use crate::provider::Backend;
+
+// `types` declares no functions; the linker still asks for its `Host`.
+impl<B: Backend> types::Host for CallContext<B> {}

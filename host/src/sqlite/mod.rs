@@ -1,0 +1,80 @@
+//! The reference provider: one SQLite database holds the component's
+//! key-value space, the stock and reservations, and the event outbox, so one
+//! SQLite transaction covers everything a call does.
+
+mod events;
+mod inventory;
+mod kv;
+mod schema;
+mod stock;
+mod transaction;
+
+pub use events::{OutboxEvent, MAX_EVENTS_PER_READ};
+pub use stock::{StockLevel, MAX_STOCK_ROWS};
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::HostError;
+
+/// How long a call waits for another process's write transaction before it
+/// fails with "database is locked".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Distinct statements the provider prepares; all stay cached.
+const STATEMENT_CACHE_CAPACITY: usize = 64;
+
+/// A connection to a backorders database.
+pub struct SqliteProvider {
+    connection: Connection,
+}
+
+impl SqliteProvider {
+    /// Opens the database at `path`, creating the file and its schema when
+    /// `create` is set and it does not exist yet. A file that is not a
+    /// backorders database is refused and left untouched.
+    pub fn open(path: &Path, create: bool) -> Result<Self, HostError> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let connection =
+            Connection::open_with_flags(path, flags).map_err(|source| HostError::OpenDatabase {
+                path: path.to_path_buf(),
+                reason: source.to_string(),
+            })?;
+        Self::prepare(connection, Some(path))
+    }
+
+    /// A private database that vanishes when dropped: what a preview runs
+    /// against when the database file does not exist, so that a preview
+    /// creates no file.
+    pub fn in_memory() -> Result<Self, HostError> {
+        let connection =
+            Connection::open_in_memory().map_err(|source| HostError::OpenDatabase {
+                path: ":memory:".into(),
+                reason: source.to_string(),
+            })?;
+        Self::prepare(connection, None)
+    }
+
+    fn prepare(connection: Connection, path: Option<&Path>) -> Result<Self, HostError> {
+        // Connection settings only: none of these writes to the file. The
+        // schema check comes before `synchronous` so that a file which is
+        // not SQLite is reported as such.
+        connection
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(HostError::database("set busy timeout"))?;
+        schema::ensure(&connection, path)?;
+        connection
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(HostError::database("set synchronous"))?;
+        connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
+        Ok(Self { connection })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+//! The harness every integration test uses: the real component, loaded by
+//! the real host, on a real SQLite file in a fresh temporary directory.
+#![allow(dead_code)]
+
+use backorders_host::*;
+use std::path::PathBuf;
+
+pub const DAY: i64 = 86_400_000;
+/// 2026-11-26T00:00:00Z
+pub const T0: i64 = 1_795_651_200_000;
+
+pub struct Harness {
+    pub engine: Backorders,
+    pub db_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("backorders.db");
+        let engine = Backorders::open(Options { db_path: db_path.clone(), component: None, now: Some(T0) });
+        Harness { engine, db_path, _dir: dir }
+    }
+
+    pub fn at(&mut self, now: Timestamp) {
+        self.engine.pin_clock(now);
+    }
+
+    pub fn create(&mut self, sku: &str, quantity: u64, priority: Priority) -> Backorder {
+        self.create_with(NewBackorder { sku: sku.into(), quantity, priority: Some(priority), ..new_backorder() })
+    }
+
+    pub fn create_with(&mut self, request: NewBackorder) -> Backorder {
+        let outcome = self.engine.create_backorder(&request, Mode::Apply).expect("create");
+        assert!(outcome.applied);
+        outcome.value
+    }
+
+    pub fn stock(&mut self, sku: &str, quantity: u64) {
+        self.engine.stock_add(sku, None, quantity, Mode::Apply).expect("stock add");
+    }
+
+    pub fn allocate(&mut self, id: &str, quantity: u64) -> Result<AllocationResult, BackorderError> {
+        domain(self.engine.allocate_backorder(&allocation(id, quantity), Mode::Apply))
+    }
+
+    pub fn fulfill(&mut self, id: &str, quantity: u64) -> Result<FulfillmentResult, BackorderError> {
+        domain(self.engine.fulfill_backorder(&fulfillment(id, quantity), Mode::Apply))
+    }
+
+    pub fn cancel(&mut self, id: &str, quantity: Option<u64>) -> Result<CancelResult, BackorderError> {
+        let request = CancelRequest { backorder_id: id.into(), quantity, reason: None };
+        domain(self.engine.cancel_backorder(&request, Mode::Apply))
+    }
+
+    pub fn get(&mut self, id: &str) -> BackorderDetail {
+        self.engine.get_backorder(id).expect("get")
+    }
+
+    pub fn backorder(&mut self, id: &str) -> Backorder {
+        self.get(id).backorder
+    }
+
+    pub fn status(&mut self, id: &str) -> BackorderStatus {
+        self.backorder(id).status
+    }
+
+    pub fn db_bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.db_path).expect("read db")
+    }
+
+    /// Every byte the database keeps: the main file and, if present, the WAL.
+    pub fn db_files(&self) -> (Vec<u8>, Option<Vec<u8>>) {
+        let wal = self.db_path.with_extension("db-wal");
+        (self.db_bytes(), std::fs::read(wal).ok())
+    }
+}
+
+/// The domain error of a call, or its value; a host failure fails the test.
+pub fn domain<T>(result: Result<Outcome<T>, CallError>) -> Result<T, BackorderError> {
+    match result {
+        Ok(outcome) => Ok(outcome.value),
+        Err(CallError::Domain(error)) => Err(error),
+        Err(CallError::Host(error)) => panic!("host failure: {error}"),
+    }
+}
+
+pub fn read<T>(result: Result<T, CallError>) -> Result<T, BackorderError> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(CallError::Domain(error)) => Err(error),
+        Err(CallError::Host(error)) => panic!("host failure: {error}"),
+    }
+}
+
+pub fn new_backorder() -> NewBackorder {
+    NewBackorder {
+        order_id: "O-1".into(),
+        order_line_id: None,
+        customer_id: "C-1".into(),
+        sku: "WIDGET-001".into(),
+        quantity: 10,
+        priority: None,
+        expected_date: None,
+        promised_date: None,
+        location: None,
+        notes: None,
+    }
+}
+
+pub fn allocation(id: &str, quantity: u64) -> AllocationRequest {
+    AllocationRequest {
+        backorder_id: id.into(),
+        quantity,
+        source: SourceKind::Inventory,
+        source_ref: None,
+        location: None,
+        lot: None,
+        expires_at: None,
+        override_priority: false,
+    }
+}
+
+pub fn fulfillment(id: &str, quantity: u64) -> FulfillmentRequest {
+    FulfillmentRequest {
+        backorder_id: id.into(),
+        quantity,
+        source: SourceKind::Inventory,
+        source_ref: None,
+        fulfilled_by: None,
+        notes: None,
+        override_priority: false,
+    }
+}
+
+pub fn list() -> ListRequest {
+    ListRequest {
+        sku: None,
+        status: None,
+        priority: None,
+        customer_id: None,
+        order_id: None,
+        open_only: false,
+        overdue_only: false,
+        expected_before: None,
+        limit: None,
+        cursor: None,
+    }
+}
+
+pub fn update(id: &str) -> BackorderUpdate {
+    BackorderUpdate { backorder_id: id.into(), priority: None, expected_date: None, promised_date: None, location: None, notes: None }
+}
+
+pub fn run(sku: &str, policy: AllocationPolicy) -> AllocationRunRequest {
+    AllocationRunRequest {
+        sku: sku.into(),
+        location: None,
+        policy: Some(policy),
+        source: SourceKind::Inventory,
+        source_ref: None,
+        expires_at: None,
+        received: None,
+    }
+}
+
+/// The field an `invalid-input` error names.
+pub fn field(error: BackorderError) -> String {
+    match error {
+        BackorderError::InvalidInput(e) => e.field,
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}

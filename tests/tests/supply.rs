@@ -1,0 +1,137 @@
+//! The allocation engine through the real host: priority order, policies,
+//! claims, expiry and expected supply.
+
+mod common;
+use backorders_host::*;
+use common::*;
+
+fn served(run: &AllocationRun) -> Vec<(String, u64)> {
+    run.lines.iter().filter(|l| l.allocated > 0).map(|l| (l.backorder_id.clone(), l.allocated)).collect()
+}
+
+fn allocate_available(h: &mut Harness, request: AllocationRunRequest) -> AllocationRun {
+    domain(h.engine.allocate_available(&request, Mode::Apply)).unwrap()
+}
+
+#[test]
+fn critical_is_served_before_high_before_normal_before_low() {
+    let mut h = Harness::new();
+    let low = h.create("SKU", 10, Priority::Low).backorder_id;
+    let normal = h.create("SKU", 10, Priority::Normal).backorder_id;
+    let high = h.create("SKU", 10, Priority::High).backorder_id;
+    let critical = h.create("SKU", 10, Priority::Critical).backorder_id;
+    h.stock("SKU", 35);
+    let result = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
+    assert_eq!(served(&result), [(critical.clone(), 10), (high, 10), (normal, 10), (low.clone(), 5)]);
+    assert_eq!(result.lines.last().unwrap().shortfall, Some(Shortfall::SupplyExhausted));
+    assert_eq!(h.status(&critical), BackorderStatus::Allocated);
+    assert_eq!(h.backorder(&low).quantity_allocated, 5);
+    assert_eq!(h.engine.stock_show(Some("SKU")).unwrap()[0].reserved, 35);
+}
+
+#[test]
+fn promised_date_breaks_ties_within_a_priority() {
+    let mut h = Harness::new();
+    let unpromised = h.create_with(NewBackorder { sku: "SKU".into(), ..new_backorder() }).backorder_id;
+    let later = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 9 * DAY), ..new_backorder() }).backorder_id;
+    let sooner = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 2 * DAY), ..new_backorder() }).backorder_id;
+    h.stock("SKU", 25);
+    let result = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
+    assert_eq!(served(&result), [(sooner, 10), (later, 10), (unpromised, 5)]);
+}
+
+#[test]
+fn partial_supply_stops_at_the_first_backorder_it_cannot_fill() {
+    let mut h = Harness::new();
+    let ids: Vec<_> = (0..6).map(|_| h.create("SKU", 10, Priority::Normal).backorder_id).collect();
+    h.stock("SKU", 25);
+    let result = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
+    assert_eq!(result.lines.len(), 3);
+    assert_eq!(served(&result), [(ids[0].clone(), 10), (ids[1].clone(), 10), (ids[2].clone(), 5)]);
+    assert_eq!(h.status(&ids[3]), BackorderStatus::Pending);
+}
+
+#[test]
+fn fair_share_splits_the_short_tier_as_documented() {
+    let mut h = Harness::new();
+    let critical = h.create("SKU", 2, Priority::Critical).backorder_id;
+    let a = h.create("SKU", 6, Priority::High).backorder_id;
+    let b = h.create("SKU", 4, Priority::High).backorder_id;
+    let c = h.create("SKU", 5, Priority::High).backorder_id;
+    h.create("SKU", 5, Priority::Normal);
+    h.stock("SKU", 12);
+    let result = allocate_available(&mut h, run("SKU", AllocationPolicy::FairShare));
+    assert_eq!(served(&result), [(critical, 2), (a, 5), (b, 2), (c, 3)]);
+}
+
+#[test]
+fn receiving_a_purchase_order_serves_its_claims_first() {
+    let mut h = Harness::new();
+    let critical = h.create("SKU", 10, Priority::Critical).backorder_id;
+    let claimant = h.create("SKU", 8, Priority::Low).backorder_id;
+    let claim = AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-1042".into()), ..allocation(&claimant, 8) };
+    domain(h.engine.allocate_backorder(&claim, Mode::Apply)).unwrap();
+    h.stock("SKU", 12);
+    let receipt = AllocationRunRequest {
+        source: SourceKind::PurchaseOrder,
+        source_ref: Some("PO-1042".into()),
+        received: Some(12),
+        ..run("SKU", AllocationPolicy::StrictPriority)
+    };
+    let result = allocate_available(&mut h, receipt);
+    assert!(result.lines[0].from_claim);
+    assert_eq!(served(&result), [(claimant.clone(), 8), (critical, 4)]);
+    assert!(h.get(&claimant).allocations[0].reservation_id.is_some());
+    assert_eq!(h.fulfill(&claimant, 8).unwrap().backorder.status, BackorderStatus::Fulfilled);
+}
+
+#[test]
+fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
+    let mut h = Harness::new();
+    let holder = h.create("SKU", 10, Priority::Low).backorder_id;
+    h.stock("SKU", 10);
+    let request = AllocationRequest { expires_at: Some(T0 + DAY), ..allocation(&holder, 10) };
+    domain(h.engine.allocate_backorder(&request, Mode::Apply)).unwrap();
+    let waiting = h.create("SKU", 10, Priority::High).backorder_id;
+    h.at(T0 + DAY + 1);
+    let result = domain(h.engine.expire_allocations(true, Mode::Apply)).unwrap();
+    assert_eq!(result.expired.len(), 1);
+    assert_eq!(result.expired[0].status, AllocationStatus::Expired);
+    assert_eq!(served(&result.runs[0]), [(waiting.clone(), 10)]);
+    assert_eq!(h.status(&holder), BackorderStatus::Pending);
+    assert_eq!(h.status(&waiting), BackorderStatus::Allocated);
+    let kinds: Vec<_> = h.engine.events(100).unwrap().into_iter().map(|e| e.event.kind).collect();
+    assert!(kinds.contains(&EventKind::AllocationExpired));
+}
+
+#[test]
+fn expected_supply_sets_dates_and_flags_promises_at_risk() {
+    let mut h = Harness::new();
+    let critical = h
+        .create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), promised_date: Some(T0 + 2 * DAY), ..new_backorder() })
+        .backorder_id;
+    let normal = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 30 * DAY), ..new_backorder() }).backorder_id;
+    let expectation = SupplyExpectation {
+        sku: "SKU".into(),
+        quantity: 20,
+        expected_at: T0 + 7 * DAY,
+        source: SourceKind::PurchaseOrder,
+        source_ref: "PO-7".into(),
+        location: None,
+    };
+    let plan = domain(h.engine.expect_supply(&expectation, Mode::Apply)).unwrap();
+    let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.at_risk)).collect();
+    assert_eq!(lines, [(critical.clone(), true), (normal.clone(), false)]);
+    let flagged = h.backorder(&critical);
+    assert_eq!((flagged.expected_date, flagged.promised_date, flagged.at_risk), (Some(T0 + 7 * DAY), Some(T0 + 2 * DAY), true));
+    assert_eq!(h.engine.list_expected_supply(Some("SKU")).unwrap().len(), 1);
+    h.stock("SKU", 20);
+    let receipt = AllocationRunRequest {
+        source: SourceKind::PurchaseOrder,
+        source_ref: Some("PO-7".into()),
+        received: Some(20),
+        ..run("SKU", AllocationPolicy::StrictPriority)
+    };
+    allocate_available(&mut h, receipt);
+    assert!(h.engine.list_expected_supply(None).unwrap().is_empty(), "receiving consumed the expectation");
+}
