@@ -90,6 +90,14 @@ impl ports::Inventory for WitInventory {
     fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), ports::InventoryFailure> {
         inventory::issue(sku, location, quantity).map_err(inventory_failure)
     }
+
+    fn reserved_totals(&mut self) -> Result<Vec<ports::ReservedUnits>, ports::InventoryFailure> {
+        let totals = inventory::reserved_totals().map_err(inventory_failure)?;
+        Ok(totals
+            .into_iter()
+            .map(|t| ports::ReservedUnits { sku: t.sku, location: t.location, quantity: t.quantity })
+            .collect())
+    }
 }
 
 struct WitEvents;
@@ -127,6 +135,7 @@ impl Guest for Component {
             promised_date: request.promised_date,
             location: request.location,
             notes: request.notes,
+            request_id: request.request_id,
         };
         run(|p| domain::create_backorder(p, request), backorder)
     }
@@ -181,6 +190,8 @@ impl Guest for Component {
             promised_date: request.promised_date.map(date),
             location: request.location.map(text),
             notes: request.notes.map(text),
+            request_id: request.request_id,
+            expected_version: request.expected_version,
         };
         run(|p| domain::update_backorder(p, request), backorder)
     }
@@ -195,20 +206,28 @@ impl Guest for Component {
             lot: request.lot,
             expires_at: request.expires_at,
             override_priority: request.override_priority,
+            request_id: request.request_id,
+            expected_version: request.expected_version,
         };
         run(|p| domain::allocate_backorder(p, request), allocation_result)
     }
 
-    fn confirm_allocation(allocation_id: String) -> Result<api::AllocationResult, t::BackorderError> {
-        run(|p| domain::confirm_allocation(p, &allocation_id), allocation_result)
+    fn confirm_allocation(request: api::AllocationChange) -> Result<api::AllocationResult, t::BackorderError> {
+        run(|p| domain::confirm_allocation(p, allocation_change(request)), allocation_result)
     }
 
-    fn release_allocation(allocation_id: String) -> Result<api::AllocationResult, t::BackorderError> {
-        run(|p| domain::release_allocation(p, &allocation_id), allocation_result)
+    fn release_allocation(request: api::AllocationChange) -> Result<api::AllocationResult, t::BackorderError> {
+        run(|p| domain::release_allocation(p, allocation_change(request)), allocation_result)
     }
 
-    fn extend_allocation(allocation_id: String, expires_at: t::Timestamp) -> Result<api::AllocationResult, t::BackorderError> {
-        run(|p| domain::extend_allocation(p, &allocation_id, expires_at), allocation_result)
+    fn extend_allocation(request: api::AllocationExtension) -> Result<api::AllocationResult, t::BackorderError> {
+        let request = m::AllocationExtension {
+            allocation_id: request.allocation_id,
+            expires_at: request.expires_at,
+            request_id: request.request_id,
+            expected_version: request.expected_version,
+        };
+        run(|p| domain::extend_allocation(p, request), allocation_result)
     }
 
     fn fulfill_backorder(request: api::FulfillmentRequest) -> Result<api::FulfillmentResult, t::BackorderError> {
@@ -220,6 +239,8 @@ impl Guest for Component {
             fulfilled_by: request.fulfilled_by,
             notes: request.notes,
             override_priority: request.override_priority,
+            request_id: request.request_id,
+            expected_version: request.expected_version,
         };
         run(
             |p| domain::fulfill_backorder(p, request),
@@ -228,7 +249,13 @@ impl Guest for Component {
     }
 
     fn cancel_backorder(request: api::CancelRequest) -> Result<api::CancelResult, t::BackorderError> {
-        let request = m::CancelRequest { backorder_id: request.backorder_id, quantity: request.quantity, reason: request.reason };
+        let request = m::CancelRequest {
+            backorder_id: request.backorder_id,
+            quantity: request.quantity,
+            reason: request.reason,
+            request_id: request.request_id,
+            expected_version: request.expected_version,
+        };
         run(
             |p| domain::cancel_backorder(p, request),
             |r| api::CancelResult {
@@ -247,13 +274,15 @@ impl Guest for Component {
             source_ref: request.source_ref,
             expires_at: request.expires_at,
             received: request.received,
+            request_id: request.request_id,
         };
         run(|p| domain::allocate_available(p, request), allocation_run)
     }
 
-    fn expire_allocations(reallocate: bool) -> Result<api::ExpiryResult, t::BackorderError> {
+    fn expire_allocations(request: api::ExpiryRequest) -> Result<api::ExpiryResult, t::BackorderError> {
+        let request = m::ExpiryRequest { reallocate: request.reallocate, request_id: request.request_id };
         run(
-            |p| domain::expire_allocations(p, reallocate),
+            |p| domain::expire_allocations(p, request),
             |r| api::ExpiryResult {
                 expired: r.expired.into_iter().map(allocation).collect(),
                 runs: r.runs.into_iter().map(allocation_run).collect(),
@@ -270,6 +299,7 @@ impl Guest for Component {
             source: source_in(request.source),
             source_ref: request.source_ref,
             location: request.location,
+            request_id: request.request_id,
         };
         run(
             |p| domain::expect_supply(p, request),
@@ -297,6 +327,19 @@ impl Guest for Component {
             |p| domain::list_expected_supply(p, sku.as_deref()),
             |supplies| supplies.into_iter().map(expected_supply).collect(),
         )
+    }
+
+    fn check_integrity() -> Result<api::IntegrityReport, t::BackorderError> {
+        run(domain::check_integrity, |r| api::IntegrityReport {
+            backorders_checked: r.backorders_checked,
+            allocations_checked: r.allocations_checked,
+            index_entries_checked: r.index_entries_checked,
+            problems: r
+                .problems
+                .into_iter()
+                .map(|p| api::IntegrityProblem { kind: problem_kind(p.kind), subject: p.subject, detail: p.detail })
+                .collect(),
+        })
     }
 
     fn get_backorder_summary() -> Result<api::BackorderSummary, t::BackorderError> {
@@ -336,6 +379,7 @@ fn error(e: DomainError) -> t::BackorderError {
     match e {
         DomainError::InvalidInput { field, message } => t::BackorderError::InvalidInput(t::FieldError { field, message }),
         DomainError::NotFound(id) => t::BackorderError::NotFound(id),
+        DomainError::Conflict(version) => t::BackorderError::Conflict(version),
         DomainError::InvalidState { id, status, message } => t::BackorderError::InvalidState(t::StateError { id, status, message }),
         DomainError::PriorityConflict(id) => t::BackorderError::PriorityConflict(id),
         DomainError::InsufficientStock(available) => t::BackorderError::InsufficientStock(available),
@@ -515,6 +559,25 @@ fn history_entry(h: m::HistoryEntry) -> t::HistoryEntry {
         allocation_id: h.allocation_id,
         priority_override: h.priority_override,
         detail: h.detail,
+    }
+}
+
+fn allocation_change(request: api::AllocationChange) -> m::AllocationChange {
+    m::AllocationChange {
+        allocation_id: request.allocation_id,
+        request_id: request.request_id,
+        expected_version: request.expected_version,
+    }
+}
+
+fn problem_kind(k: m::ProblemKind) -> api::ProblemKind {
+    match k {
+        m::ProblemKind::InvariantBroken => api::ProblemKind::InvariantBroken,
+        m::ProblemKind::MissingIndexEntry => api::ProblemKind::MissingIndexEntry,
+        m::ProblemKind::StaleIndexEntry => api::ProblemKind::StaleIndexEntry,
+        m::ProblemKind::TotalsMismatch => api::ProblemKind::TotalsMismatch,
+        m::ProblemKind::ReservationMismatch => api::ProblemKind::ReservationMismatch,
+        m::ProblemKind::Unreadable => api::ProblemKind::Unreadable,
     }
 }
 

@@ -9,6 +9,8 @@ pub enum DomainError {
     InvalidInput { field: String, message: String },
     /// No backorder or allocation has this id.
     NotFound(String),
+    /// The backorder is not at the expected version; carries the current one.
+    Conflict(u64),
     /// The record's status does not allow the operation.
     InvalidState { id: String, status: String, message: String },
     /// A more urgent backorder of the same SKU lacks allocation.
@@ -43,6 +45,7 @@ impl fmt::Display for DomainError {
         match self {
             DomainError::InvalidInput { field, message } => write!(f, "invalid input: {field}: {message}"),
             DomainError::NotFound(id) => write!(f, "not found: {id}"),
+            DomainError::Conflict(version) => write!(f, "conflict: the backorder is at version {version}"),
             DomainError::InvalidState { id, status, message } => write!(f, "invalid state: {id} is {status}: {message}"),
             DomainError::PriorityConflict(id) => write!(f, "priority conflict: {id} is more urgent and lacks allocation"),
             DomainError::InsufficientStock(available) => write!(f, "insufficient stock: {available} available"),

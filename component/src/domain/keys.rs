@@ -13,6 +13,7 @@
 //! | `G` / `G` sku | running totals over open backorders |
 //! | `GD` day / `GD` sku day | open backorders falling due on that UTC day |
 //! | `E` sku kind ref | expected supply not yet received |
+//! | `R` id / `RT` time id | remembered request ids and their results |
 //! | `I` name ... bo/al | secondary indexes, see `repo::index_entries` |
 //!
 //! `bo` is `BackorderId::key` (14 digits, creation order), `al` is
@@ -153,6 +154,23 @@ fn index_of(name: &str, parts: &[&[u8]], last: &[u8]) -> Vec<u8> {
 /// time before `before`.
 pub fn index_before(name: &str, parts: &[&[u8]], before: Timestamp) -> (Vec<u8>, Vec<u8>) {
     let (start, _) = index_range(name, parts);
+    let mut end = start.clone();
+    end.extend_from_slice(time_part(before).as_bytes());
+    (start, end)
+}
+
+/// A remembered request: `R` request id.
+pub fn request(id: &str) -> Vec<u8> {
+    join(&[b"R", id.as_bytes()])
+}
+
+/// Remembered requests by time: `RT` time request id.
+pub fn request_time(at: Timestamp, id: &str) -> Vec<u8> {
+    join(&[b"RT", time_part(at).as_bytes(), id.as_bytes()])
+}
+
+pub fn request_times_before(before: Timestamp) -> (Vec<u8>, Vec<u8>) {
+    let (start, _) = prefix_range(&[b"RT"]);
     let mut end = start.clone();
     end.extend_from_slice(time_part(before).as_bytes());
     (start, end)

@@ -28,3 +28,10 @@ pub const MAX_EXPIRE: u32 = 1000;
 pub const WALK_CHUNK: u32 = 32;
 /// Expected supplies listed or planned per SKU at most.
 pub const MAX_EXPECTED_SUPPLIES: u32 = 1000;
+/// How long a request id is remembered for idempotent writes.
+pub const REQUEST_ID_RETENTION_MS: i64 = 7 * 86_400_000;
+/// Request ids past retention that one write forgets at most; more than one
+/// per write, so forgetting keeps pace with remembering.
+pub const REQUEST_ID_PRUNE_PER_CALL: u32 = 8;
+/// Problems `check-integrity` lists at most.
+pub const MAX_PROBLEMS: usize = 1000;

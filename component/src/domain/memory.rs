@@ -3,7 +3,7 @@
 //! location with reservations, like the reference host's.
 
 use super::model::{Event, Timestamp};
-use super::ports::{Events, Inventory, InventoryFailure, ReservationRequest, Store, StoreFailure};
+use super::ports::{Events, Inventory, InventoryFailure, ReservationRequest, ReservedUnits, Store, StoreFailure};
 use std::collections::BTreeMap;
 
 #[derive(Default, Clone, Debug)]
@@ -150,6 +150,17 @@ impl Inventory for MemoryInventory {
         }
         *self.on_hand.entry(Self::place(sku, location)).or_default() -= quantity;
         Ok(())
+    }
+
+    fn reserved_totals(&mut self) -> Result<Vec<ReservedUnits>, InventoryFailure> {
+        let mut totals = std::collections::BTreeMap::new();
+        for r in self.reservations.values() {
+            *totals.entry((r.sku.clone(), r.location.clone())).or_insert(0) += r.quantity;
+        }
+        Ok(totals
+            .into_iter()
+            .map(|((sku, location), quantity)| ReservedUnits { sku, location: (!location.is_empty()).then_some(location), quantity })
+            .collect())
     }
 }
 

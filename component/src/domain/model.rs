@@ -138,7 +138,7 @@ pub enum ClosedBy {
 }
 
 /// A backorder as the domain returns it (status and remaining derived).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backorder {
     pub backorder_id: String,
     pub order_id: String,
@@ -268,7 +268,7 @@ pub struct Event {
 
 // ---- requests ----
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewBackorder {
     pub order_id: String,
     pub order_line_id: Option<String>,
@@ -280,10 +280,12 @@ pub struct NewBackorder {
     pub promised_date: Option<Timestamp>,
     pub location: Option<String>,
     pub notes: Option<String>,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
 }
 
 /// Set a field, or clear it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change<T> {
     Set(T),
     Clear,
@@ -298,7 +300,7 @@ impl<T> Change<T> {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackorderUpdate {
     pub backorder_id: String,
     pub priority: Option<Priority>,
@@ -306,9 +308,13 @@ pub struct BackorderUpdate {
     pub promised_date: Option<Change<Timestamp>>,
     pub location: Option<Change<String>>,
     pub notes: Option<Change<String>>,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
+    /// Refuse with `Conflict` unless the backorder is at this version.
+    pub expected_version: Option<u64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListRequest {
     pub sku: Option<String>,
     pub status: Option<Status>,
@@ -328,7 +334,7 @@ pub struct BackorderPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationRequest {
     pub backorder_id: String,
     pub quantity: u64,
@@ -338,9 +344,13 @@ pub struct AllocationRequest {
     pub lot: Option<String>,
     pub expires_at: Option<Timestamp>,
     pub override_priority: bool,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
+    /// Refuse with `Conflict` unless the backorder is at this version.
+    pub expected_version: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FulfillmentRequest {
     pub backorder_id: String,
     pub quantity: u64,
@@ -349,28 +359,36 @@ pub struct FulfillmentRequest {
     pub fulfilled_by: Option<String>,
     pub notes: Option<String>,
     pub override_priority: bool,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
+    /// Refuse with `Conflict` unless the backorder is at this version.
+    pub expected_version: Option<u64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelRequest {
     pub backorder_id: String,
     pub quantity: Option<u64>,
     pub reason: Option<String>,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
+    /// Refuse with `Conflict` unless the backorder is at this version.
+    pub expected_version: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationResult {
     pub backorder: Backorder,
     pub allocation: Allocation,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FulfillmentResult {
     pub backorder: Backorder,
     pub fulfillment: Fulfillment,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CancelResult {
     pub backorder: Backorder,
     pub released: Vec<Allocation>,
@@ -436,7 +454,7 @@ impl AllocationPolicy {
 }
 
 /// Why a backorder got fewer units than it lacked in a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Shortfall {
     /// The units ran out before or while serving it.
     SupplyExhausted,
@@ -446,7 +464,7 @@ pub enum Shortfall {
     FairShare,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRequest {
     pub sku: String,
     /// none: the default location.
@@ -458,10 +476,12 @@ pub struct RunRequest {
     /// Units that just arrived on `source_ref`: that much of its expected
     /// supply is consumed.
     pub received: Option<u64>,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
 }
 
 /// One backorder considered by a run, in the order considered.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunLine {
     pub backorder_id: String,
     pub priority: Priority,
@@ -476,7 +496,7 @@ pub struct RunLine {
     pub shortfall: Option<Shortfall>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationRun {
     pub sku: String,
     pub location: Option<String>,
@@ -489,7 +509,7 @@ pub struct AllocationRun {
     pub lines: Vec<RunLine>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpiryResult {
     pub expired: Vec<Allocation>,
     /// The re-offer runs, one per SKU and location that got units back.
@@ -511,7 +531,7 @@ pub struct ExpectedSupply {
     pub updated_at: Timestamp,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupplyExpectation {
     pub sku: String,
     pub quantity: u64,
@@ -519,10 +539,12 @@ pub struct SupplyExpectation {
     pub source: SourceKind,
     pub source_ref: String,
     pub location: Option<String>,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
 }
 
 /// A backorder whose expected date the expected supply sets.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseLine {
     pub backorder_id: String,
     pub priority: Priority,
@@ -535,8 +557,59 @@ pub struct PromiseLine {
     pub at_risk: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromisePlan {
     pub supply: ExpectedSupply,
     pub lines: Vec<PromiseLine>,
+}
+
+/// Confirm or release one allocation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationChange {
+    pub allocation_id: String,
+    pub request_id: Option<String>,
+    /// Refuse with `Conflict` unless the allocation's backorder is at this version.
+    pub expected_version: Option<u64>,
+}
+
+/// Move the expiry of one reserved allocation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationExtension {
+    pub allocation_id: String,
+    pub expires_at: Timestamp,
+    pub request_id: Option<String>,
+    pub expected_version: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiryRequest {
+    pub reallocate: bool,
+    pub request_id: Option<String>,
+}
+
+// ---- integrity ----
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    InvariantBroken,
+    MissingIndexEntry,
+    StaleIndexEntry,
+    TotalsMismatch,
+    ReservationMismatch,
+    Unreadable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntegrityProblem {
+    pub kind: ProblemKind,
+    pub subject: String,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IntegrityReport {
+    pub backorders_checked: u64,
+    pub allocations_checked: u64,
+    pub index_entries_checked: u64,
+    pub problems: Vec<IntegrityProblem>,
 }

@@ -35,6 +35,14 @@ pub struct ReservationRequest {
 }
 
 /// Stock on hand and reservations (see `wit/inventory.wit`).
+/// Units reservations hold at one SKU and location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReservedUnits {
+    pub sku: String,
+    pub location: Option<String>,
+    pub quantity: u64,
+}
+
 pub trait Inventory {
     fn available(&mut self, sku: &str, location: Option<&str>) -> Result<u64, InventoryFailure>;
     fn reserve(&mut self, request: &ReservationRequest) -> Result<String, InventoryFailure>;
@@ -42,6 +50,8 @@ pub trait Inventory {
     fn extend(&mut self, reservation_id: &str, expires_at: Option<Timestamp>) -> Result<(), InventoryFailure>;
     fn consume(&mut self, reservation_id: &str, quantity: u64) -> Result<(), InventoryFailure>;
     fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure>;
+    /// Every SKU and location where reservations hold units.
+    fn reserved_totals(&mut self) -> Result<Vec<ReservedUnits>, InventoryFailure>;
 }
 
 /// The event outbox.

@@ -2,15 +2,21 @@ use super::super::error::{DomainError, DomainResult};
 use super::super::ids::{AllocationId, BackorderId};
 use super::super::keys;
 use super::super::model::{Allocation, AllocationRequest, AllocationResult, AllocationStatus, EventKind, HistoryAction, SourceKind, Timestamp};
+use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
 use super::super::{time, validate};
-use super::{check_source_ref, describe_source, ensure_open, guard_priority};
+use super::{check_source_ref, describe_source, check_version, ensure_open, guard_priority};
 
 /// Allocates units to one backorder: reserves stock on hand, or records a
 /// claim on a purchase order, transfer or production run.
 pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> DomainResult<AllocationResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "allocate-backorder", request.request_id.clone(), fingerprint, |p| allocate(p, request))
+}
+
+fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<AllocationResult> {
     let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
     validate::quantity("quantity", request.quantity)?;
     check_source_ref(request.source, request.source_ref.as_deref())?;
@@ -19,6 +25,7 @@ pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> Doma
     validate::future("expires_at", request.expires_at, ports.now)?;
 
     let old = repo::load_backorder(ports.store, id)?;
+    check_version(&old, request.expected_version)?;
     ensure_open(&old, "allocated")?;
     if request.quantity > old.need() {
         return Err(DomainError::invalid(

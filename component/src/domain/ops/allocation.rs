@@ -2,17 +2,24 @@
 
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::{AllocationId, BackorderId};
-use super::super::model::{Allocation, AllocationResult, AllocationStatus, EventKind, HistoryAction, Timestamp};
+use super::super::model::{
+    Allocation, AllocationChange, AllocationExtension, AllocationResult, AllocationStatus, EventKind, HistoryAction, Timestamp,
+};
 use super::super::ports::Ports;
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
 use super::super::{time, validate};
-use super::release_units;
+use super::{check_version, idempotency, release_units};
 
 /// Marks a reserved allocation picked; when confirmed allocations cover
 /// everything still owed, the backorder becomes `ready_to_ship`.
-pub fn confirm_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResult<AllocationResult> {
-    let (before, old) = load(ports, allocation_id)?;
+pub fn confirm_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "confirm-allocation", request.request_id.clone(), fingerprint, |p| confirm(p, request))
+}
+
+fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
+    let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
     ensure_reserved(&before, "confirmed", ports.now)?;
     let mut allocation = before.clone();
     if allocation.source.is_claim() {
@@ -37,8 +44,13 @@ pub fn confirm_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResul
 }
 
 /// Gives a live allocation's unshipped units back to available stock.
-pub fn release_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResult<AllocationResult> {
-    let (before, old) = load(ports, allocation_id)?;
+pub fn release_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "release-allocation", request.request_id.clone(), fingerprint, |p| release(p, request))
+}
+
+fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
+    let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
     let mut allocation = before.clone();
     if !allocation.status.is_live() {
         return Err(DomainError::state(
@@ -56,10 +68,16 @@ pub fn release_allocation(ports: &mut Ports, allocation_id: &str) -> DomainResul
 }
 
 /// Sets a new expiry, in the future, on a reserved allocation.
-pub fn extend_allocation(ports: &mut Ports, allocation_id: &str, expires_at: Timestamp) -> DomainResult<AllocationResult> {
-    AllocationId::parse("allocation_id", allocation_id)?;
+pub fn extend_allocation(ports: &mut Ports, request: AllocationExtension) -> DomainResult<AllocationResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "extend-allocation", request.request_id.clone(), fingerprint, |p| extend(p, request))
+}
+
+fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<AllocationResult> {
+    let expires_at = request.expires_at;
+    AllocationId::parse("allocation_id", &request.allocation_id)?;
     validate::future("expires_at", Some(expires_at), ports.now)?;
-    let (before, old) = load(ports, allocation_id)?;
+    let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
     ensure_reserved(&before, "extended", ports.now)?;
     let mut allocation = before.clone();
     if let Some(reservation) = &allocation.reservation_id {
@@ -78,12 +96,14 @@ pub fn extend_allocation(ports: &mut Ports, allocation_id: &str, expires_at: Tim
     finish(ports, (before, allocation), (old, r), change)
 }
 
-fn load(ports: &mut Ports, allocation_id: &str) -> DomainResult<(Allocation, BackorderRecord)> {
+/// An allocation and its backorder, at the expected version if one is given.
+fn load(ports: &mut Ports, allocation_id: &str, expected_version: Option<u64>) -> DomainResult<(Allocation, BackorderRecord)> {
     let id = AllocationId::parse("allocation_id", allocation_id)?;
     let allocation = repo::load_allocation(ports.store, id)?;
     let backorder = BackorderId::parse("backorder_id", &allocation.backorder_id)?;
     let record = repo::load_backorder(ports.store, backorder)
         .map_err(|_| DomainError::corrupt(format!("{id} belongs to missing {backorder}")))?;
+    check_version(&record, expected_version)?;
     Ok((allocation, record))
 }
 

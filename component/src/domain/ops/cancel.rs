@@ -1,14 +1,20 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::BackorderId;
 use super::super::model::{CancelRequest, CancelResult, ClosedBy, EventKind, HistoryAction};
+use super::idempotency;
 use super::super::ports::Ports;
 use super::super::repo::{self, Change};
 use super::super::validate;
-use super::{ensure_open, record_releases, release_excess};
+use super::{check_version, ensure_open, record_releases, release_excess};
 
 /// Cancels all remaining units, or `quantity` of them, and releases the held
 /// units the new remaining no longer needs (newest allocation first).
 pub fn cancel_backorder(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "cancel-backorder", request.request_id.clone(), fingerprint, |p| cancel(p, request))
+}
+
+fn cancel(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResult> {
     let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
     if let Some(quantity) = request.quantity {
         validate::quantity("quantity", quantity)?;
@@ -16,6 +22,7 @@ pub fn cancel_backorder(ports: &mut Ports, request: CancelRequest) -> DomainResu
     validate::notes("reason", request.reason.as_deref())?;
 
     let old = repo::load_backorder(ports.store, id)?;
+    check_version(&old, request.expected_version)?;
     ensure_open(&old, "cancelled")?;
     let quantity = request.quantity.unwrap_or(old.remaining());
     if quantity > old.remaining() {

@@ -3,6 +3,7 @@ use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::limits::{MAX_TIMESTAMP, MIN_TIMESTAMP};
 use super::super::model::{Backorder, EventKind, HistoryAction, NewBackorder, Priority};
+use super::idempotency;
 use super::super::ports::Ports;
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
@@ -10,6 +11,11 @@ use super::super::{time, validate};
 
 /// Records a new backorder, numbered `BO-<year of now>-<next in that year>`.
 pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "create-backorder", request.request_id.clone(), fingerprint, |p| create(p, request))
+}
+
+fn create(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
     validate::reference("order_id", &request.order_id)?;
     validate::optional_reference("order_line_id", request.order_line_id.as_deref())?;
     validate::reference("customer_id", &request.customer_id)?;

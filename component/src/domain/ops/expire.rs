@@ -2,11 +2,13 @@ use super::super::error::{DomainError, DomainResult};
 use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::limits::MAX_EXPIRE;
-use super::super::model::{AllocationPolicy, AllocationStatus, EventKind, ExpiryResult, HistoryAction, RunRequest, SourceKind};
+use super::super::model::{
+    AllocationPolicy, AllocationStatus, EventKind, ExpiryRequest, ExpiryResult, HistoryAction, RunRequest, SourceKind,
+};
 use super::super::ports::Ports;
 use super::super::repo::{self, Change};
 use super::super::time;
-use super::release_units;
+use super::{idempotency, release_units};
 use super::run::allocate_available;
 use std::collections::BTreeSet;
 
@@ -15,7 +17,12 @@ use std::collections::BTreeSet;
 /// `MAX_EXPIRE` per call. With `reallocate`, the units given back are then
 /// offered again, by strict priority, to the backorders of each SKU and
 /// location that got units back.
-pub fn expire_allocations(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
+pub fn expire_allocations(ports: &mut Ports, request: ExpiryRequest) -> DomainResult<ExpiryResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "expire-allocations", request.request_id.clone(), fingerprint, |p| expire(p, request.reallocate))
+}
+
+fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
     let (start, _) = keys::index_range("expiry", &[]);
     let mut end = start.clone();
     end.extend_from_slice(keys::time_part(ports.now.saturating_add(1)).as_bytes());
@@ -63,6 +70,7 @@ pub fn expire_allocations(ports: &mut Ports, reallocate: bool) -> DomainResult<E
                 source_ref: None,
                 expires_at: None,
                 received: None,
+                request_id: None,
             };
             runs.push(allocate_available(ports, request)?);
         }

@@ -4,16 +4,22 @@ use super::super::keys;
 use super::super::model::{
     AllocationStatus, ClosedBy, EventKind, Fulfillment, FulfillmentRequest, FulfillmentResult, HistoryAction, SourceKind,
 };
+use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports};
 use super::super::repo::{self, Change};
 use super::super::validate;
-use super::{check_source_ref, describe_source, ensure_open, guard_priority, record_releases, release_excess};
+use super::{check_source_ref, describe_source, check_version, ensure_open, guard_priority, record_releases, release_excess};
 
 /// Ships units of a backorder. Its own live allocations of the requested
 /// source go first (confirmed before reserved, oldest first); then, from
 /// inventory, unreserved stock is issued; from other sources the rest ships
 /// straight from that source (drop-ship, cross-dock) and touches no stock.
 pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<FulfillmentResult> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "fulfill-backorder", request.request_id.clone(), fingerprint, |p| fulfill(p, request))
+}
+
+fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<FulfillmentResult> {
     let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
     validate::quantity("quantity", request.quantity)?;
     check_source_ref(request.source, request.source_ref.as_deref())?;
@@ -21,6 +27,7 @@ pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> Doma
     validate::notes("notes", request.notes.as_deref())?;
 
     let old = repo::load_backorder(ports.store, id)?;
+    check_version(&old, request.expected_version)?;
     ensure_open(&old, "fulfilled")?;
     if request.quantity > old.remaining() {
         return Err(DomainError::invalid(

@@ -7,6 +7,8 @@ mod create;
 mod expire;
 mod fulfill;
 mod get;
+mod idempotency;
+mod integrity;
 mod list;
 mod promise;
 mod run;
@@ -20,6 +22,7 @@ pub use create::create_backorder;
 pub use expire::expire_allocations;
 pub use fulfill::fulfill_backorder;
 pub use get::get_backorder;
+pub use integrity::check_integrity;
 pub use list::list_backorders;
 pub use promise::{expect_supply, list_expected_supply};
 pub use run::allocate_available;
@@ -41,6 +44,14 @@ fn ensure_open(r: &BackorderRecord, what: &str) -> DomainResult<()> {
         Ok(())
     } else {
         Err(DomainError::state(&r.id().to_string(), status.name(), format!("a closed backorder cannot be {what}")))
+    }
+}
+
+/// Optimistic concurrency: refuses a write made against another version.
+fn check_version(r: &BackorderRecord, expected: Option<u64>) -> DomainResult<()> {
+    match expected {
+        Some(version) if version != r.version => Err(DomainError::Conflict(r.version)),
+        _ => Ok(()),
     }
 }
 

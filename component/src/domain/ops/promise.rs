@@ -5,6 +5,7 @@ use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::limits::{MAX_EXPECTED_SUPPLIES, WALK_CHUNK};
 use super::super::model::{EventKind, ExpectedSupply, HistoryAction, PromiseLine, PromisePlan, SupplyExpectation};
+use super::idempotency;
 use super::super::ports::Ports;
 use super::super::repo::{self, Change, NeedValue};
 use super::super::{time, validate};
@@ -18,6 +19,11 @@ use super::check_source_ref;
 /// reach keep their dates. The walk stops when the expected units are used
 /// up, so its cost grows with the backorders covered.
 pub fn expect_supply(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<PromisePlan> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "expect-supply", request.request_id.clone(), fingerprint, |p| expect(p, request))
+}
+
+fn expect(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<PromisePlan> {
     validate::sku("sku", &request.sku)?;
     validate::quantity("quantity", request.quantity)?;
     validate::timestamp("expected_at", Some(request.expected_at))?;

@@ -10,6 +10,7 @@ use super::super::model::{
     AllocationPolicy, AllocationRun, AllocationStatus, EventKind, ExpectedSupply, HistoryAction, RunLine, RunRequest,
     Shortfall, SourceKind, Timestamp,
 };
+use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change, NeedValue};
@@ -27,6 +28,11 @@ use super::check_source_ref;
 /// location), not with the open backorders of the SKU. Fair share must
 /// also read the whole tier it shares.
 pub fn allocate_available(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "allocate-available", request.request_id.clone(), fingerprint, |p| run(p, request))
+}
+
+fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
     validate::sku("sku", &request.sku)?;
     validate::optional_reference("location", request.location.as_deref())?;
     check_source_ref(request.source, request.source_ref.as_deref())?;

@@ -1,15 +1,21 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::BackorderId;
 use super::super::model::{Backorder, BackorderUpdate, Change as FieldChange, EventKind, HistoryAction};
+use super::idempotency;
 use super::super::ports::Ports;
 use super::super::repo::{self, Change};
 use super::super::{time, validate};
-use super::ensure_open;
+use super::{check_version, ensure_open};
 
 /// Changes priority, dates, location or notes of an open backorder. A
 /// request whose values equal the current ones changes nothing: no new
 /// version, no history line.
 pub fn update_backorder(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder> {
+    let fingerprint = idempotency::fingerprint(&request);
+    idempotency::once(ports, "update-backorder", request.request_id.clone(), fingerprint, |p| update(p, request))
+}
+
+fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder> {
     let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
     if request.priority.is_none()
         && request.expected_date.is_none()
@@ -36,6 +42,7 @@ pub fn update_backorder(ports: &mut Ports, request: BackorderUpdate) -> DomainRe
     }
 
     let old = repo::load_backorder(ports.store, id)?;
+    check_version(&old, request.expected_version)?;
     ensure_open(&old, "updated")?;
     let mut r = old.clone();
     let mut changes = Vec::new();

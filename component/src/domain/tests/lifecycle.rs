@@ -35,13 +35,13 @@ fn every_status_is_reachable() {
     let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
     let a = w.allocate(&bo, 10).unwrap();
     assert_eq!(a.backorder.status, Status::Allocated);
-    let c = w.call(|p| ops::confirm_allocation(p, &a.allocation.allocation_id)).unwrap();
+    let c = w.call(|p| ops::confirm_allocation(p, change(&a.allocation.allocation_id))).unwrap();
     assert_eq!(c.backorder.status, Status::ReadyToShip);
     assert_eq!(c.allocation.status, AllocationStatus::Confirmed);
     let f = w.fulfill(&bo, 4).unwrap();
     assert_eq!(f.backorder.status, Status::ReadyToShip, "6 confirmed still cover 6 remaining");
     assert_eq!(f.fulfillment.quantity_from_allocations, 4);
-    let r = w.call(|p| ops::release_allocation(p, &a.allocation.allocation_id)).unwrap();
+    let r = w.call(|p| ops::release_allocation(p, change(&a.allocation.allocation_id))).unwrap();
     assert_eq!(r.backorder.status, Status::PartiallyFulfilled);
     let f = w.fulfill(&bo, 6).unwrap();
     assert_eq!(f.backorder.status, Status::Fulfilled);
@@ -129,7 +129,7 @@ fn fulfilment_consumes_confirmed_before_reserved_then_issues_stock() {
     let bo = w.create("SKU", 50, Priority::Normal).backorder_id;
     let first = w.allocate(&bo, 10).unwrap().allocation.allocation_id;
     let second = w.allocate(&bo, 10).unwrap().allocation.allocation_id;
-    w.call(|p| ops::confirm_allocation(p, &second)).unwrap();
+    w.call(|p| ops::confirm_allocation(p, change(&second))).unwrap();
     let f = w.fulfill(&bo, 15).unwrap();
     assert_eq!(f.fulfillment.quantity_from_allocations, 15);
     let detail = w.get(&bo);
@@ -180,7 +180,7 @@ fn partial_cancel_releases_only_the_excess_newest_first() {
     let bo = w.create("SKU", 100, Priority::Normal).backorder_id;
     let old = w.allocate(&bo, 60).unwrap().allocation.allocation_id;
     let new = w.allocate(&bo, 40).unwrap().allocation.allocation_id;
-    let c = w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), quantity: Some(10), reason: None })).unwrap();
+    let c = w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), quantity: Some(10), ..Default::default() })).unwrap();
     assert_eq!(c.backorder.quantity_allocated, 90);
     assert_eq!(c.backorder.status, Status::Allocated);
     assert_eq!(c.released.len(), 1);
@@ -200,13 +200,13 @@ fn expiry_rules_for_confirm_and_extend() {
     assert_eq!(invalid_field(w.call(|p| ops::allocate_backorder(p, past)).unwrap_err()), "expires_at");
     let a = w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&bo, 5) })).unwrap();
     let id = a.allocation.allocation_id;
-    let extended = w.call(|p| ops::extend_allocation(p, &id, T0 + 2 * DAY)).unwrap();
+    let extended = w.call(|p| ops::extend_allocation(p, extension(&id, T0 + 2 * DAY))).unwrap();
     assert_eq!(extended.allocation.expires_at, Some(T0 + 2 * DAY));
     assert_eq!(w.inventory.reservations.values().next().unwrap().expires_at, Some(T0 + 2 * DAY));
-    assert_eq!(invalid_field(w.call(|p| ops::extend_allocation(p, &id, T0 - 1)).unwrap_err()), "expires_at");
+    assert_eq!(invalid_field(w.call(|p| ops::extend_allocation(p, extension(&id, T0 - 1))).unwrap_err()), "expires_at");
     w.now = T0 + 3 * DAY;
-    assert!(matches!(w.call(|p| ops::confirm_allocation(p, &id)).unwrap_err(), DomainError::InvalidState { .. }));
-    assert!(matches!(w.call(|p| ops::extend_allocation(p, &id, T0 + 4 * DAY)).unwrap_err(), DomainError::InvalidState { .. }));
+    assert!(matches!(w.call(|p| ops::confirm_allocation(p, change(&id))).unwrap_err(), DomainError::InvalidState { .. }));
+    assert!(matches!(w.call(|p| ops::extend_allocation(p, extension(&id, T0 + 4 * DAY))).unwrap_err(), DomainError::InvalidState { .. }));
 }
 
 #[test]
@@ -215,15 +215,15 @@ fn released_allocations_cannot_be_touched_again() {
     w.inventory.add("SKU", None, 10);
     let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
     let id = w.allocate(&bo, 5).unwrap().allocation.allocation_id;
-    w.call(|p| ops::release_allocation(p, &id)).unwrap();
+    w.call(|p| ops::release_allocation(p, change(&id))).unwrap();
     for result in [
-        w.call(|p| ops::release_allocation(p, &id)),
-        w.call(|p| ops::confirm_allocation(p, &id)),
-        w.call(|p| ops::extend_allocation(p, &id, T0 + DAY)),
+        w.call(|p| ops::release_allocation(p, change(&id))),
+        w.call(|p| ops::confirm_allocation(p, change(&id))),
+        w.call(|p| ops::extend_allocation(p, extension(&id, T0 + DAY))),
     ] {
         assert!(matches!(result.unwrap_err(), DomainError::InvalidState { status, .. } if status == "released"));
     }
-    assert_eq!(w.call(|p| ops::release_allocation(p, "AL-000099")).unwrap_err(), DomainError::NotFound("AL-000099".into()));
+    assert_eq!(w.call(|p| ops::release_allocation(p, change("AL-000099"))).unwrap_err(), DomainError::NotFound("AL-000099".into()));
 }
 
 #[test]
@@ -237,6 +237,7 @@ fn updates_set_and_clear_fields_and_bump_the_version() {
         promised_date: Some(Change::Clear),
         location: Some(Change::Clear),
         notes: Some(Change::Set("call first".into())),
+        ..Default::default()
     };
     let updated = w.call(|p| ops::update_backorder(p, update.clone())).unwrap();
     assert_eq!(updated.priority, Priority::Critical);
@@ -379,7 +380,7 @@ fn every_change_is_in_the_history_and_the_outbox() {
     w.inventory.add("SKU", None, 10);
     let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
     let al = w.allocate(&bo, 10).unwrap().allocation.allocation_id;
-    w.call(|p| ops::confirm_allocation(p, &al)).unwrap();
+    w.call(|p| ops::confirm_allocation(p, change(&al))).unwrap();
     w.fulfill(&bo, 10).unwrap();
     let detail = w.get(&bo);
     let actions: Vec<_> = detail.history.iter().map(|h| h.action).collect();

@@ -2,6 +2,7 @@
 //! call runs like a host transaction: on error the state is put back.
 
 mod lifecycle;
+mod reliability;
 mod supply;
 
 use super::memory::{MemoryEvents, MemoryInventory, MemoryStore};
@@ -86,6 +87,8 @@ pub(super) fn alloc(id: &str, quantity: u64) -> AllocationRequest {
         lot: None,
         expires_at: None,
         override_priority: false,
+        request_id: None,
+        expected_version: None,
     }
 }
 
@@ -98,6 +101,8 @@ pub(super) fn ship(id: &str, quantity: u64) -> FulfillmentRequest {
         fulfilled_by: None,
         notes: None,
         override_priority: false,
+        request_id: None,
+        expected_version: None,
     }
 }
 
@@ -108,3 +113,11 @@ pub(super) fn invalid_field(err: DomainError) -> String {
     }
 }
 
+
+pub(super) fn change(id: &str) -> AllocationChange {
+    AllocationChange { allocation_id: id.into(), ..Default::default() }
+}
+
+pub(super) fn extension(id: &str, expires_at: Timestamp) -> AllocationExtension {
+    AllocationExtension { allocation_id: id.into(), expires_at, ..Default::default() }
+}

@@ -11,6 +11,7 @@ fn run(sku: &str, policy: AllocationPolicy) -> RunRequest {
         source_ref: None,
         expires_at: None,
         received: None,
+        request_id: None,
     }
 }
 
@@ -165,13 +166,13 @@ fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
     w.inventory.add("SKU", None, 10);
     let held = w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&first, 10) })).unwrap();
     w.now = T0 + DAY - 1;
-    assert!(w.call(|p| ops::expire_allocations(p, true)).unwrap().expired.is_empty());
+    assert!(w.call(|p| ops::expire_allocations(p, ExpiryRequest { reallocate: true, request_id: None })).unwrap().expired.is_empty());
     // The first backorder is cancelled meanwhile? No: it waits; make it the
     // less urgent one so the freed units go elsewhere.
     let update = BackorderUpdate { backorder_id: first.clone(), priority: Some(Priority::Low), ..Default::default() };
     w.call(|p| ops::update_backorder(p, update)).unwrap();
     w.now = T0 + DAY;
-    let result = w.call(|p| ops::expire_allocations(p, true)).unwrap();
+    let result = w.call(|p| ops::expire_allocations(p, ExpiryRequest { reallocate: true, request_id: None })).unwrap();
     assert_eq!(result.expired.len(), 1);
     assert_eq!(result.expired[0].allocation_id, held.allocation.allocation_id);
     assert_eq!(result.expired[0].status, AllocationStatus::Expired);
@@ -179,7 +180,7 @@ fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
     assert_eq!(w.backorder(&first).status, Status::Pending);
     assert_eq!(w.backorder(&second).status, Status::Allocated);
     assert!(w.events.events.iter().any(|e| e.kind == EventKind::AllocationExpired));
-    assert!(w.call(|p| ops::expire_allocations(p, true)).unwrap().expired.is_empty(), "expired once");
+    assert!(w.call(|p| ops::expire_allocations(p, ExpiryRequest { reallocate: true, request_id: None })).unwrap().expired.is_empty(), "expired once");
 }
 
 #[test]
@@ -189,7 +190,7 @@ fn expiry_without_reallocation_leaves_the_units_available() {
     w.inventory.add("SKU", None, 10);
     w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&bo, 10) })).unwrap();
     w.now = T0 + 2 * DAY;
-    let result = w.call(|p| ops::expire_allocations(p, false)).unwrap();
+    let result = w.call(|p| ops::expire_allocations(p, ExpiryRequest { reallocate: false, request_id: None })).unwrap();
     assert_eq!(result.expired.len(), 1);
     assert!(result.runs.is_empty());
     assert_eq!(w.inventory.reserved("SKU", ""), 0);
@@ -208,6 +209,7 @@ fn expected_supply_sets_dates_in_priority_order_and_flags_missed_promises() {
         source: SourceKind::PurchaseOrder,
         source_ref: reference.into(),
         location: None,
+        request_id: None,
     };
     let plan = w.call(|p| ops::expect_supply(p, expect(15, 5, "PO-1"))).unwrap();
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.expected_date, l.at_risk)).collect();

@@ -1,0 +1,83 @@
+//! Idempotent writes. A write that carries a request id is remembered with
+//! its result: a repeat with the same id and the same request returns that
+//! first result and changes nothing; the same id with another request is
+//! refused. Ids are forgotten `REQUEST_ID_RETENTION_MS` after first use, a
+//! few per write, so what is kept stays bounded by the write rate.
+
+use super::super::error::{DomainError, DomainResult};
+use super::super::keys;
+use super::super::limits::{REQUEST_ID_PRUNE_PER_CALL, REQUEST_ID_RETENTION_MS};
+use super::super::model::Timestamp;
+use super::super::ports::Ports;
+use super::super::{repo, validate};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+struct Remembered {
+    operation: String,
+    /// The request as first made, serialized: a repeat must match it.
+    request: String,
+    /// The first result, serialized.
+    result: String,
+    at: Timestamp,
+}
+
+/// The request as the id must match it.
+pub fn fingerprint<R: Serialize>(request: &R) -> String {
+    serde_json::to_string(request).expect("requests always serialize")
+}
+
+/// Runs `write` once per request id.
+pub fn once<T: Serialize + DeserializeOwned>(
+    ports: &mut Ports,
+    operation: &str,
+    request_id: Option<String>,
+    request: String,
+    write: impl FnOnce(&mut Ports) -> DomainResult<T>,
+) -> DomainResult<T> {
+    let Some(id) = request_id else { return write(ports) };
+    validate::reference("request_id", &id)?;
+    let key = keys::request(&id);
+    if let Some(seen) = repo::get::<Remembered>(ports.store, "remembered request", &key)? {
+        if seen.at + REQUEST_ID_RETENTION_MS > ports.now {
+            if seen.operation != operation || seen.request != request {
+                return Err(DomainError::invalid(
+                    "request_id",
+                    format!("was already used for another request ({})", seen.operation),
+                ));
+            }
+            return repo::decode("remembered result", seen.result.as_bytes());
+        }
+        forget(ports, &id, seen.at)?;
+    }
+    forget_expired(ports)?;
+    let result = write(ports)?;
+    let remembered = Remembered {
+        operation: operation.to_string(),
+        request,
+        result: serde_json::to_string(&result).expect("results always serialize"),
+        at: ports.now,
+    };
+    ports.store.set(&key, &repo::encode(&remembered))?;
+    ports.store.set(&keys::request_time(ports.now, &id), &[])?;
+    Ok(result)
+}
+
+fn forget(ports: &mut Ports, id: &str, at: Timestamp) -> DomainResult<()> {
+    ports.store.delete(&keys::request(id))?;
+    ports.store.delete(&keys::request_time(at, id))?;
+    Ok(())
+}
+
+fn forget_expired(ports: &mut Ports) -> DomainResult<()> {
+    let (start, end) = keys::request_times_before(ports.now - REQUEST_ID_RETENTION_MS);
+    for (key, _) in ports.store.scan(&start, &end, REQUEST_ID_PRUNE_PER_CALL)? {
+        let mut parts = key.split(|b| *b == keys::SEP).skip(1);
+        let at = parts.next().and_then(keys::time_from_part);
+        let id = parts.next().and_then(|p| std::str::from_utf8(p).ok());
+        let (Some(at), Some(id)) = (at, id) else { return Err(DomainError::corrupt("request time key")) };
+        forget(ports, &id.to_string(), at)?;
+    }
+    Ok(())
+}

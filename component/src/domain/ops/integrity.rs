@@ -1,0 +1,265 @@
+//! The integrity check: everything derived (indexes, running totals, due-day
+//! counts, held units, reservations) is recomputed from the records and
+//! compared with what is stored. It reads the whole store, in chunks, and
+//! keeps only per-SKU figures in memory.
+
+use super::super::error::{DomainError, DomainResult};
+use super::super::ids::BackorderId;
+use super::super::keys;
+use super::super::limits::{MAX_PROBLEMS, SCAN_CHUNK};
+use super::super::model::{Allocation, AllocationStatus, IntegrityProblem, IntegrityReport, ProblemKind, Totals};
+use super::super::ports::Ports;
+use super::super::record::BackorderRecord;
+use super::super::repo;
+use super::super::time;
+use std::collections::BTreeMap;
+
+pub fn check_integrity(ports: &mut Ports) -> DomainResult<IntegrityReport> {
+    let mut check = Check::default();
+    check.backorders(ports)?;
+    check.stale_backorder_indexes(ports)?;
+    check.totals(ports)?;
+    check.allocations(ports)?;
+    check.stale_allocation_indexes(ports)?;
+    Ok(check.report)
+}
+
+#[derive(Default)]
+struct Check {
+    report: IntegrityReport,
+    /// Totals computed from the records, by their store key.
+    totals: BTreeMap<Vec<u8>, Totals>,
+    /// Due-day counts computed from the records, by their store key.
+    due: BTreeMap<Vec<u8>, u64>,
+}
+
+impl Check {
+    fn problem(&mut self, kind: ProblemKind, subject: impl Into<String>, detail: impl Into<String>) {
+        if self.report.problems.len() < MAX_PROBLEMS {
+            self.report.problems.push(IntegrityProblem { kind, subject: subject.into(), detail: detail.into() });
+        }
+    }
+
+    /// Every entry of a range, chunk by chunk.
+    fn each(
+        &mut self,
+        ports: &mut Ports,
+        range: (Vec<u8>, Vec<u8>),
+        mut visit: impl FnMut(&mut Self, &mut Ports, Vec<u8>, Vec<u8>) -> DomainResult<()>,
+    ) -> DomainResult<()> {
+        let (mut start, end) = range;
+        loop {
+            let chunk = ports.store.scan(&start, &end, SCAN_CHUNK)?;
+            let done = (chunk.len() as u32) < SCAN_CHUNK;
+            for (key, value) in chunk {
+                start = key.clone();
+                start.push(0);
+                visit(self, ports, key, value)?;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    fn backorders(&mut self, ports: &mut Ports) -> DomainResult<()> {
+        self.each(ports, keys::backorders_range(), |check, ports, key, value| {
+            let Ok(r) = repo::decode::<BackorderRecord>("backorder", &value) else {
+                check.problem(ProblemKind::Unreadable, String::from_utf8_lossy(&key), "backorder record");
+                return Ok(());
+            };
+            check.report.backorders_checked += 1;
+            check.backorder(ports, &r)
+        })
+    }
+
+    fn backorder(&mut self, ports: &mut Ports, r: &BackorderRecord) -> DomainResult<()> {
+        let id = r.id().to_string();
+        if r.quantity_fulfilled + r.quantity_cancelled > r.quantity_ordered {
+            self.problem(ProblemKind::InvariantBroken, &id, "fulfilled + cancelled exceed ordered");
+            return Ok(());
+        }
+        if r.quantity_allocated > r.remaining() {
+            self.problem(ProblemKind::InvariantBroken, &id, format!("allocated {} > remaining {}", r.quantity_allocated, r.remaining()));
+        }
+        if r.quantity_confirmed > r.quantity_allocated {
+            self.problem(ProblemKind::InvariantBroken, &id, "confirmed exceeds allocated");
+        }
+        if r.remaining() == 0 && r.closed_by.is_none() {
+            self.problem(ProblemKind::InvariantBroken, &id, "closed without a closing operation");
+        }
+        let allocations = repo::allocations_of(ports.store, r.id())?;
+        let held: u64 = allocations.iter().map(Allocation::held).sum();
+        let confirmed: u64 = allocations.iter().filter(|a| a.status == AllocationStatus::Confirmed).map(Allocation::held).sum();
+        if held != r.quantity_allocated || confirmed != r.quantity_confirmed {
+            self.problem(
+                ProblemKind::InvariantBroken,
+                &id,
+                format!(
+                    "allocations hold {held} ({confirmed} confirmed); the record says {} ({})",
+                    r.quantity_allocated, r.quantity_confirmed
+                ),
+            );
+        }
+
+        let entries = repo::index_entries(r);
+        let keys: Vec<Vec<u8>> = entries.keys().cloned().collect();
+        let stored = ports.store.get_many(&keys)?;
+        for ((key, value), found) in entries.iter().zip(stored) {
+            self.report.index_entries_checked += 1;
+            if found.as_ref() != Some(value) {
+                self.problem(ProblemKind::MissingIndexEntry, &id, describe_key(key));
+            }
+        }
+
+        let contribution = r.contribution();
+        if !contribution.is_zero() {
+            for key in [keys::totals(), keys::sku_totals(&r.sku)] {
+                add(self.totals.entry(key).or_default(), &contribution);
+            }
+            if let Some(due) = r.due() {
+                *self.due.entry(keys::due_bucket(time::day(due))).or_default() += 1;
+                *self.due.entry(keys::sku_due_bucket(&r.sku, time::day(due))).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Index entries that no backorder calls for.
+    fn stale_backorder_indexes(&mut self, ports: &mut Ports) -> DomainResult<()> {
+        self.each(ports, keys::prefix_range(&[b"I"]), |check, ports, key, value| {
+            let name = key.split(|b| *b == keys::SEP).nth(1).unwrap_or_default();
+            if name == b"expiry" || name == b"claim" {
+                return Ok(());
+            }
+            let called_for = match keys::backorder_of_index(&key).map(BackorderId::from_key) {
+                Some(Ok(id)) => match repo::get::<BackorderRecord>(ports.store, "backorder", &keys::backorder(id)) {
+                    Ok(Some(r)) => repo::index_entries(&r).get(&key) == Some(&value),
+                    Ok(None) | Err(_) => false,
+                },
+                _ => false,
+            };
+            if !called_for {
+                check.problem(ProblemKind::StaleIndexEntry, describe_key(&key), "no backorder calls for this entry");
+            }
+            Ok(())
+        })
+    }
+
+    /// Stored totals and due-day counts against the computed ones, both ways.
+    fn totals(&mut self, ports: &mut Ports) -> DomainResult<()> {
+        let mut stored: BTreeMap<Vec<u8>, Totals> = BTreeMap::new();
+        if let Some(overall) = repo::get::<Totals>(ports.store, "totals", &keys::totals())? {
+            stored.insert(keys::totals(), overall);
+        }
+        for (key, value) in repo::scan_all(ports.store, keys::prefix_range(&[b"G"]), u32::MAX)? {
+            stored.insert(key, repo::decode("totals", &value)?);
+        }
+        let computed = std::mem::take(&mut self.totals);
+        for key in stored.keys().chain(computed.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
+            let (have, want) = (stored.get(&key).cloned().unwrap_or_default(), computed.get(&key).cloned().unwrap_or_default());
+            if have != want {
+                self.problem(ProblemKind::TotalsMismatch, describe_key(&key), format!("stored {have:?}, records give {want:?}"));
+            }
+        }
+        let mut stored_due: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        for range in [keys::due_buckets(), keys::prefix_range(&[b"GDS"])] {
+            for (key, value) in repo::scan_all(ports.store, range, u32::MAX)? {
+                stored_due.insert(key, repo::decode("due-day counter", &value)?);
+            }
+        }
+        let computed_due = std::mem::take(&mut self.due);
+        for key in stored_due.keys().chain(computed_due.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
+            let (have, want) = (stored_due.get(&key).copied().unwrap_or(0), computed_due.get(&key).copied().unwrap_or(0));
+            if have != want {
+                self.problem(ProblemKind::TotalsMismatch, describe_key(&key), format!("stored {have} due, records give {want}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Each allocation: linked from its backorder, indexed as its state
+    /// calls for; units held by reservations match the inventory's.
+    fn allocations(&mut self, ports: &mut Ports) -> DomainResult<()> {
+        let mut reserved: BTreeMap<(String, Option<String>), u64> = BTreeMap::new();
+        self.each(ports, keys::prefix_range(&[b"A"]), |check, ports, key, value| {
+            let Ok(a) = repo::decode::<Allocation>("allocation", &value) else {
+                check.problem(ProblemKind::Unreadable, describe_key(&key), "allocation record");
+                return Ok(());
+            };
+            check.report.allocations_checked += 1;
+            let links = (
+                BackorderId::parse("backorder_id", &a.backorder_id),
+                super::super::ids::AllocationId::parse("allocation_id", &a.allocation_id),
+            );
+            let (Ok(bo), Ok(al)) = links else {
+                check.problem(ProblemKind::Unreadable, &a.allocation_id, "malformed ids");
+                return Ok(());
+            };
+            if ports.store.get(&keys::backorder_allocation(bo, al))?.is_none() {
+                check.problem(ProblemKind::MissingIndexEntry, &a.allocation_id, "not linked from its backorder");
+            }
+            for index_key in repo::allocation_index_entries(&a)? {
+                check.report.index_entries_checked += 1;
+                if ports.store.get(&index_key)?.is_none() {
+                    check.problem(ProblemKind::MissingIndexEntry, &a.allocation_id, describe_key(&index_key));
+                }
+            }
+            if a.reservation_id.is_some() && a.held() > 0 {
+                *reserved.entry((a.sku.clone(), a.location.clone())).or_default() += a.held();
+            }
+            Ok(())
+        })?;
+        let inventory = ports.inventory.reserved_totals().map_err(DomainError::from)?;
+        let mut held_by_inventory: BTreeMap<(String, Option<String>), u64> = BTreeMap::new();
+        for units in inventory {
+            *held_by_inventory.entry((units.sku, units.location)).or_default() += units.quantity;
+        }
+        for place in reserved.keys().chain(held_by_inventory.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
+            let (allocations, inventory) = (reserved.get(&place).copied().unwrap_or(0), held_by_inventory.get(&place).copied().unwrap_or(0));
+            if allocations != inventory {
+                let (sku, location) = place;
+                self.problem(
+                    ProblemKind::ReservationMismatch,
+                    format!("{sku} at {}", location.as_deref().unwrap_or("default")),
+                    format!("live allocations hold {allocations}, inventory reservations hold {inventory}"),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn stale_allocation_indexes(&mut self, ports: &mut Ports) -> DomainResult<()> {
+        for name in ["expiry", "claim"] {
+            self.each(ports, keys::index_range(name, &[]), |check, ports, key, _| {
+                let called_for = match keys::allocation_of_index(&key) {
+                    Some(id) => match repo::get::<Allocation>(ports.store, "allocation", &keys::allocation(id)) {
+                        Ok(Some(a)) => repo::allocation_index_entries(&a)?.contains(&key),
+                        Ok(None) | Err(_) => false,
+                    },
+                    None => false,
+                };
+                if !called_for {
+                    check.problem(ProblemKind::StaleIndexEntry, describe_key(&key), "no allocation calls for this entry");
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn add(totals: &mut Totals, more: &Totals) {
+    totals.open_backorders += more.open_backorders;
+    totals.units_remaining += more.units_remaining;
+    totals.units_allocated += more.units_allocated;
+    for i in 0..4 {
+        totals.by_status[i] += more.by_status[i];
+        totals.by_priority[i] += more.by_priority[i];
+    }
+}
+
+/// A key as a person reads it: parts joined with `/`.
+fn describe_key(key: &[u8]) -> String {
+    key.split(|b| *b == keys::SEP).map(String::from_utf8_lossy).collect::<Vec<_>>().join("/")
+}

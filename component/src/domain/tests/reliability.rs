@@ -1,0 +1,121 @@
+//! Idempotent writes, optimistic concurrency and the integrity check.
+
+use super::*;
+use crate::domain::keys;
+use crate::domain::limits::REQUEST_ID_RETENTION_MS;
+use crate::domain::ports::Inventory;
+
+#[test]
+fn a_repeated_request_id_returns_the_first_result_and_changes_nothing() {
+    let mut w = World::new();
+    let request = NewBackorder { request_id: Some("req-1".into()), ..base() };
+    let first = w.call(|p| ops::create_backorder(p, request.clone())).unwrap();
+    let store = w.store.entries.clone();
+    w.now += 1000;
+    let again = w.call(|p| ops::create_backorder(p, request.clone())).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(w.store.entries, store);
+    let other = NewBackorder { quantity: 11, ..request.clone() };
+    let err = w.call(|p| ops::create_backorder(p, other)).unwrap_err();
+    assert_eq!(invalid_field(err), "request_id");
+    // The same id on another operation is refused too.
+    let cancel = CancelRequest { backorder_id: first.backorder_id.clone(), request_id: Some("req-1".into()), ..Default::default() };
+    assert_eq!(invalid_field(w.call(|p| ops::cancel_backorder(p, cancel)).unwrap_err()), "request_id");
+    // After the retention period the id is forgotten.
+    w.now += REQUEST_ID_RETENTION_MS;
+    let later = w.call(|p| ops::create_backorder(p, request)).unwrap();
+    assert_ne!(later.backorder_id, first.backorder_id);
+}
+
+#[test]
+fn remembered_request_ids_are_forgotten_as_new_ones_come() {
+    let mut w = World::new();
+    for i in 0..20 {
+        w.create_with(NewBackorder { request_id: Some(format!("old-{i}")), ..base() });
+    }
+    w.now += REQUEST_ID_RETENTION_MS + 1;
+    for i in 0..3 {
+        w.create_with(NewBackorder { request_id: Some(format!("new-{i}")), ..base() });
+    }
+    let (start, end) = keys::prefix_range(&[b"R"]);
+    let remembered = w.store.entries.range(start..end).count();
+    assert_eq!(remembered, 3, "each write forgets up to 8 expired ids: 20 - 8 - 8 - 4, plus the 3 new");
+}
+
+#[test]
+fn a_stale_expected_version_is_a_conflict_and_changes_nothing() {
+    let mut w = World::new();
+    w.inventory.add("SKU", None, 10);
+    let bo = w.create("SKU", 10, Priority::Normal);
+    let update = BackorderUpdate { backorder_id: bo.backorder_id.clone(), priority: Some(Priority::High), expected_version: Some(1), ..Default::default() };
+    assert_eq!(w.call(|p| ops::update_backorder(p, update.clone())).unwrap().version, 2);
+    assert_eq!(w.call(|p| ops::update_backorder(p, update)).unwrap_err(), DomainError::Conflict(2));
+    let stale = AllocationRequest { expected_version: Some(1), ..alloc(&bo.backorder_id, 5) };
+    assert_eq!(w.call(|p| ops::allocate_backorder(p, stale)).unwrap_err(), DomainError::Conflict(2));
+    let fresh = AllocationRequest { expected_version: Some(2), ..alloc(&bo.backorder_id, 5) };
+    let al = w.call(|p| ops::allocate_backorder(p, fresh)).unwrap().allocation.allocation_id;
+    let confirm = AllocationChange { expected_version: Some(2), ..change(&al) };
+    assert_eq!(w.call(|p| ops::confirm_allocation(p, confirm)).unwrap_err(), DomainError::Conflict(3));
+    let ship = FulfillmentRequest { expected_version: Some(9), ..ship(&bo.backorder_id, 1) };
+    assert_eq!(w.call(|p| ops::fulfill_backorder(p, ship)).unwrap_err(), DomainError::Conflict(3));
+    let cancel = CancelRequest { backorder_id: bo.backorder_id.clone(), expected_version: Some(3), ..Default::default() };
+    assert!(w.call(|p| ops::cancel_backorder(p, cancel)).is_ok());
+}
+
+fn busy_world() -> World {
+    let mut w = World::new();
+    w.inventory.add("A", None, 30);
+    w.inventory.add("B", Some("WH-2"), 10);
+    let a1 = w.create("A", 10, Priority::Critical).backorder_id;
+    let a2 = w.create_with(NewBackorder { sku: "A".into(), promised_date: Some(T0 + DAY), ..base() }).backorder_id;
+    let b1 = w.create_with(NewBackorder { sku: "B".into(), location: Some("WH-2".into()), expected_date: Some(T0 - DAY), ..base() }).backorder_id;
+    w.allocate(&a1, 10).unwrap();
+    let al = w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&a2, 5) })).unwrap();
+    w.call(|p| ops::confirm_allocation(p, change(&al.allocation.allocation_id))).unwrap();
+    w.fulfill(&a2, 3).unwrap();
+    let claim = AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-1".into()), ..alloc(&b1, 4) };
+    w.call(|p| ops::allocate_backorder(p, claim)).unwrap();
+    w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: a1, quantity: Some(2), ..Default::default() })).unwrap();
+    w
+}
+
+fn problems(w: &mut World) -> Vec<ProblemKind> {
+    w.call(ops::check_integrity).unwrap().problems.into_iter().map(|p| p.kind).collect()
+}
+
+#[test]
+fn the_integrity_check_is_clean_after_real_work() {
+    let mut w = busy_world();
+    let report = w.call(ops::check_integrity).unwrap();
+    assert_eq!(report.problems, []);
+    assert_eq!(report.backorders_checked, 3);
+    assert_eq!(report.allocations_checked, 3);
+    assert!(report.index_entries_checked > 20);
+}
+
+#[test]
+fn the_integrity_check_finds_each_kind_of_damage() {
+    let mut w = busy_world();
+    let need = w.store.entries.keys().find(|k| k.starts_with(b"I\0need\0")).unwrap().clone();
+    w.store.entries.remove(&need);
+    assert_eq!(problems(&mut w), [ProblemKind::MissingIndexEntry]);
+
+    let mut w = busy_world();
+    w.store.entries.insert(keys::join(&[b"I", b"sku", b"A", b"20260000000099"]), vec![]);
+    assert_eq!(problems(&mut w), [ProblemKind::StaleIndexEntry]);
+
+    let mut w = busy_world();
+    w.store.entries.insert(keys::totals(), crate::domain::repo::encode(&Totals::default()));
+    assert_eq!(problems(&mut w), [ProblemKind::TotalsMismatch]);
+
+    let mut w = busy_world();
+    w.inventory.reserve(&crate::domain::ports::ReservationRequest {
+        sku: "A".into(),
+        location: None,
+        quantity: 1,
+        holder: "nobody".into(),
+        expires_at: None,
+    })
+    .unwrap();
+    assert_eq!(problems(&mut w), [ProblemKind::ReservationMismatch]);
+}
