@@ -22,7 +22,9 @@ pub(crate) use generated::exports::commerce::backorders::backorders::Guest;
 pub(crate) use generated::{Engine as EngineWorld, EnginePre};
 
 // The public types: requests, results, errors, summaries.
-pub use generated::commerce::backorders::inventory::{InventoryError, ReservationRequest};
+pub use generated::commerce::backorders::inventory::{
+    InventoryError, ReservationRequest, ReservedUnits,
+};
 pub use generated::commerce::backorders::store::{Entry, StoreError};
 pub use generated::commerce::backorders::types::{
     Allocation, AllocationStatus, Backorder, BackorderDetail, BackorderError, BackorderStatus,
@@ -30,9 +32,10 @@ pub use generated::commerce::backorders::types::{
     StateError, Timestamp,
 };
 pub use generated::exports::commerce::backorders::backorders::{
-    AllocationPolicy, AllocationRequest, AllocationResult, AllocationRun, AllocationRunRequest,
-    BackorderPage, BackorderSummary, BackorderUpdate, CancelRequest, CancelResult, DateChange,
-    ExpectedSupply, ExpiryResult, FulfillmentRequest, FulfillmentResult, ListRequest, NewBackorder,
-    PriorityCounts, PromiseLine, PromisePlan, RunLine, Shortfall, SkuSummary, StatusCounts,
-    SupplyExpectation, TextChange,
+    AllocationChange, AllocationExtension, AllocationPolicy, AllocationRequest, AllocationResult,
+    AllocationRun, AllocationRunRequest, BackorderPage, BackorderSummary, BackorderUpdate,
+    CancelRequest, CancelResult, DateChange, ExpectedSupply, ExpiryRequest, ExpiryResult,
+    FulfillmentRequest, FulfillmentResult, IntegrityProblem, IntegrityReport, ListRequest,
+    NewBackorder, PriorityCounts, ProblemKind, PromiseLine, PromisePlan, RunLine, Shortfall,
+    SkuSummary, StatusCounts, SupplyExpectation, TextChange,
 };

@@ -30,7 +30,8 @@ impl CallError {
         match self {
             CallError::Domain(error) => match error {
                 BackorderError::InvalidInput(_) | BackorderError::NotFound(_) => true,
-                BackorderError::InvalidState(_)
+                BackorderError::Conflict(_)
+                | BackorderError::InvalidState(_)
                 | BackorderError::PriorityConflict(_)
                 | BackorderError::InsufficientStock(_)
                 | BackorderError::Storage(_)
@@ -48,6 +49,9 @@ pub fn describe_domain(error: &BackorderError) -> String {
             format!("invalid input: {}: {}", field.field, field.message)
         }
         BackorderError::NotFound(id) => format!("not found: {id}"),
+        BackorderError::Conflict(version) => {
+            format!("conflict: the backorder changed meanwhile; it is now at version {version}")
+        }
         BackorderError::InvalidState(state) => {
             format!(
                 "invalid state: {} is {}: {}",

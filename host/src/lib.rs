@@ -21,6 +21,7 @@
 //!     promised_date: None,
 //!     location: None,
 //!     notes: None,
+//!     request_id: None,
 //! };
 //! let created = backorders.create_backorder(&request, Mode::Apply)?;
 //! println!("{} applied={}", created.value.backorder_id, created.applied);

@@ -5,7 +5,7 @@
 
 use crate::bindings::{
     AllocationPolicy, AllocationStatus, BackorderStatus, EventKind, HistoryAction, Priority,
-    Shortfall, SourceKind,
+    ProblemKind, Shortfall, SourceKind,
 };
 
 /// A generated enum with a fixed snake_case name per case.
@@ -184,6 +184,29 @@ impl WireName for AllocationPolicy {
     }
 }
 
+impl WireName for ProblemKind {
+    const ALL: &'static [Self] = &[
+        Self::InvariantBroken,
+        Self::MissingIndexEntry,
+        Self::StaleIndexEntry,
+        Self::TotalsMismatch,
+        Self::ReservationMismatch,
+        Self::Unreadable,
+    ];
+    const WHAT: &'static str = "problem kind";
+
+    fn wire_name(self) -> &'static str {
+        match self {
+            Self::InvariantBroken => "invariant_broken",
+            Self::MissingIndexEntry => "missing_index_entry",
+            Self::StaleIndexEntry => "stale_index_entry",
+            Self::TotalsMismatch => "totals_mismatch",
+            Self::ReservationMismatch => "reservation_mismatch",
+            Self::Unreadable => "unreadable",
+        }
+    }
+}
+
 impl WireName for Shortfall {
     const ALL: &'static [Self] = &[
         Self::SupplyExhausted,
@@ -225,6 +248,7 @@ mod tests {
         round_trips::<EventKind>();
         round_trips::<AllocationPolicy>();
         round_trips::<Shortfall>();
+        round_trips::<ProblemKind>();
     }
 
     #[test]

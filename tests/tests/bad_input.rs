@@ -62,12 +62,12 @@ fn each_bad_input_gets_its_own_error_and_the_database_is_unchanged() {
     add("cancel a fulfilled backorder", h.cancel(&shipped, None).map(|_| ()), Box::new(state("fulfilled")));
     add("allocate a cancelled backorder", h.allocate(&cancelled, 1).map(|_| ()), Box::new(state("cancelled")));
     add("cancel a cancelled backorder", h.cancel(&cancelled, None).map(|_| ()), Box::new(state("cancelled")));
-    let change = BackorderUpdate { priority: Some(Priority::High), ..update(&cancelled) };
-    add("update a cancelled backorder", domain(h.engine.update_backorder(&change, Mode::Apply)).map(|_| ()), Box::new(state("cancelled")));
+    let raise = BackorderUpdate { priority: Some(Priority::High), ..update(&cancelled) };
+    add("update a cancelled backorder", domain(h.engine.update_backorder(&raise, Mode::Apply)).map(|_| ()), Box::new(state("cancelled")));
     add("update nothing", domain(h.engine.update_backorder(&update(&open), Mode::Apply)).map(|_| ()), Box::new(invalid("request")));
-    add("malformed allocation id", domain(h.engine.confirm_allocation("AL-1", Mode::Apply)).map(|_| ()), Box::new(invalid("allocation_id")));
-    add("unknown allocation", domain(h.engine.release_allocation("AL-000999", Mode::Apply)).map(|_| ()), Box::new(|e| *e == BackorderError::NotFound("AL-000999".into())));
-    add("extend into the past", domain(h.engine.extend_allocation(&al, T0, Mode::Apply)).map(|_| ()), Box::new(invalid("expires_at")));
+    add("malformed allocation id", domain(h.engine.confirm_allocation(&change("AL-1"), Mode::Apply)).map(|_| ()), Box::new(invalid("allocation_id")));
+    add("unknown allocation", domain(h.engine.release_allocation(&change("AL-000999"), Mode::Apply)).map(|_| ()), Box::new(|e| *e == BackorderError::NotFound("AL-000999".into())));
+    add("extend into the past", domain(h.engine.extend_allocation(&extension(&al, T0), Mode::Apply)).map(|_| ()), Box::new(invalid("expires_at")));
     add("page size zero", read(h.engine.list_backorders(&ListRequest { limit: Some(0), ..list() })).map(|_| ()), Box::new(invalid("limit")));
     add("page size over 500", read(h.engine.list_backorders(&ListRequest { limit: Some(501), ..list() })).map(|_| ()), Box::new(invalid("limit")));
     add("forged cursor", read(h.engine.list_backorders(&ListRequest { cursor: Some("all.zz".into()), ..list() })).map(|_| ()), Box::new(invalid("cursor")));
@@ -79,6 +79,7 @@ fn each_bad_input_gets_its_own_error_and_the_database_is_unchanged() {
         source: SourceKind::Inventory,
         source_ref: "X".into(),
         location: None,
+        request_id: None,
     };
     add("expected supply from stock", domain(h.engine.expect_supply(&stock_source, Mode::Apply)).map(|_| ()), Box::new(invalid("source")));
     let run_past = AllocationRunRequest { expires_at: Some(T0), ..run("SKU", AllocationPolicy::Fifo) };

@@ -30,18 +30,18 @@ fn a_backorder_walks_every_status_and_back() {
     let second = h.allocate(&id, 6).unwrap();
     assert_eq!(second.backorder.status, BackorderStatus::Allocated);
     // Back: releasing an allocation returns it to pending.
-    let released = domain(h.engine.release_allocation(&second.allocation.allocation_id, Mode::Apply)).unwrap();
+    let released = domain(h.engine.release_allocation(&change(&second.allocation.allocation_id), Mode::Apply)).unwrap();
     assert_eq!(released.backorder.status, BackorderStatus::Pending);
     assert_eq!(released.allocation.status, AllocationStatus::Released);
     let again = h.allocate(&id, 6).unwrap();
     for allocation in [&first.allocation, &again.allocation] {
-        domain(h.engine.confirm_allocation(&allocation.allocation_id, Mode::Apply)).unwrap();
+        domain(h.engine.confirm_allocation(&change(&allocation.allocation_id), Mode::Apply)).unwrap();
     }
     assert_eq!(h.status(&id), BackorderStatus::ReadyToShip);
     let partial = h.fulfill(&id, 3).unwrap();
     assert_eq!(partial.backorder.status, BackorderStatus::ReadyToShip);
     assert_eq!(partial.fulfillment.quantity_from_allocations, 3);
-    domain(h.engine.release_allocation(&again.allocation.allocation_id, Mode::Apply)).unwrap();
+    domain(h.engine.release_allocation(&change(&again.allocation.allocation_id), Mode::Apply)).unwrap();
     assert_eq!(h.status(&id), BackorderStatus::PartiallyFulfilled);
     let done = h.fulfill(&id, 7).unwrap();
     assert_eq!(done.backorder.status, BackorderStatus::Fulfilled);
@@ -145,7 +145,7 @@ fn extend_moves_the_expiry_of_the_reservation_too() {
     let id = h.create("SKU", 10, Priority::Normal).backorder_id;
     let request = AllocationRequest { expires_at: Some(T0 + DAY), ..allocation(&id, 10) };
     let al = domain(h.engine.allocate_backorder(&request, Mode::Apply)).unwrap().allocation.allocation_id;
-    let extended = domain(h.engine.extend_allocation(&al, T0 + 5 * DAY, Mode::Apply)).unwrap();
+    let extended = domain(h.engine.extend_allocation(&extension(&al, T0 + 5 * DAY), Mode::Apply)).unwrap();
     assert_eq!(extended.allocation.expires_at, Some(T0 + 5 * DAY));
     assert_eq!(h.get(&id).history.last().unwrap().action, HistoryAction::AllocationExtended);
 }
@@ -211,7 +211,7 @@ fn every_change_lands_in_the_event_outbox() {
     h.stock("SKU", 10);
     let id = h.create("SKU", 10, Priority::Normal).backorder_id;
     let al = h.allocate(&id, 10).unwrap().allocation.allocation_id;
-    domain(h.engine.confirm_allocation(&al, Mode::Apply)).unwrap();
+    domain(h.engine.confirm_allocation(&change(&al), Mode::Apply)).unwrap();
     h.fulfill(&id, 10).unwrap();
     let kinds: Vec<_> = h.engine.events(50).unwrap().into_iter().map(|e| e.event.kind).collect();
     assert_eq!(

@@ -94,7 +94,7 @@ fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
     domain(h.engine.allocate_backorder(&request, Mode::Apply)).unwrap();
     let waiting = h.create("SKU", 10, Priority::High).backorder_id;
     h.at(T0 + DAY + 1);
-    let result = domain(h.engine.expire_allocations(true, Mode::Apply)).unwrap();
+    let result = domain(h.engine.expire_allocations(&expiry(true), Mode::Apply)).unwrap();
     assert_eq!(result.expired.len(), 1);
     assert_eq!(result.expired[0].status, AllocationStatus::Expired);
     assert_eq!(served(&result.runs[0]), [(waiting.clone(), 10)]);
@@ -118,6 +118,7 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
         source: SourceKind::PurchaseOrder,
         source_ref: "PO-7".into(),
         location: None,
+        request_id: None,
     };
     let plan = domain(h.engine.expect_supply(&expectation, Mode::Apply)).unwrap();
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.at_risk)).collect();

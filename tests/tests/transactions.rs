@@ -18,15 +18,15 @@ fn a_preview_shows_the_result_and_leaves_the_file_byte_for_byte_unchanged() {
     let allocated = h.engine.allocate_backorder(&allocation(&id, 5), Mode::Preview).unwrap();
     assert_eq!(allocated.value.backorder.quantity_allocated, 10);
     h.engine.fulfill_backorder(&fulfillment(&id, 20), Mode::Preview).unwrap();
-    h.engine.cancel_backorder(&CancelRequest { backorder_id: id.clone(), quantity: None, reason: None }, Mode::Preview).unwrap();
-    h.engine.confirm_allocation(&al, Mode::Preview).unwrap();
-    h.engine.extend_allocation(&al, T0 + DAY, Mode::Preview).unwrap();
-    h.engine.release_allocation(&al, Mode::Preview).unwrap();
+    h.engine.cancel_backorder(&CancelRequest { backorder_id: id.clone(), quantity: None, reason: None, request_id: None, expected_version: None }, Mode::Preview).unwrap();
+    h.engine.confirm_allocation(&change(&al), Mode::Preview).unwrap();
+    h.engine.extend_allocation(&extension(&al, T0 + DAY), Mode::Preview).unwrap();
+    h.engine.release_allocation(&change(&al), Mode::Preview).unwrap();
     h.engine.update_backorder(&BackorderUpdate { priority: Some(Priority::High), ..update(&id) }, Mode::Preview).unwrap();
     h.engine.stock_add("SKU", None, 5, Mode::Preview).unwrap();
     h.engine.stock_set("SKU", None, 500, Mode::Preview).unwrap();
     h.engine.allocate_available(&run("SKU", AllocationPolicy::StrictPriority), Mode::Preview).unwrap();
-    h.engine.expire_allocations(true, Mode::Preview).unwrap();
+    h.engine.expire_allocations(&expiry(true), Mode::Preview).unwrap();
 
     assert_eq!(h.db_files(), before);
     assert_eq!(h.create("SKU", 1, Priority::Low).backorder_id, "BO-2026-0002", "the preview took no number");

@@ -2,12 +2,13 @@
 
 use super::{Backorders, Mode, Outcome};
 use crate::bindings::{
-    AllocationRequest, AllocationResult, AllocationRun, AllocationRunRequest, Backorder,
-    BackorderDetail, BackorderPage, BackorderSummary, BackorderUpdate, CancelRequest, CancelResult,
-    ExpectedSupply, ExpiryResult, FulfillmentRequest, FulfillmentResult, ListRequest, NewBackorder,
-    PromisePlan, SkuSummary, SupplyExpectation, Timestamp,
+    AllocationChange, AllocationExtension, AllocationRequest, AllocationResult, AllocationRun,
+    AllocationRunRequest, Backorder, BackorderDetail, BackorderPage, BackorderSummary,
+    BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest, ExpiryResult,
+    FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest, NewBackorder, PromisePlan,
+    SkuSummary, SupplyExpectation,
 };
-use crate::error::CallError;
+use crate::error::{CallError, HostError};
 use crate::provider::Access;
 
 impl Backorders {
@@ -55,32 +56,31 @@ impl Backorders {
 
     pub fn confirm_allocation(
         &mut self,
-        allocation_id: &str,
+        request: &AllocationChange,
         mode: Mode,
     ) -> Result<Outcome<AllocationResult>, CallError> {
         self.call("confirm-allocation", Access::Write, mode, |guest, store| {
-            guest.call_confirm_allocation(store, allocation_id)
+            guest.call_confirm_allocation(store, request)
         })
     }
 
     pub fn release_allocation(
         &mut self,
-        allocation_id: &str,
+        request: &AllocationChange,
         mode: Mode,
     ) -> Result<Outcome<AllocationResult>, CallError> {
         self.call("release-allocation", Access::Write, mode, |guest, store| {
-            guest.call_release_allocation(store, allocation_id)
+            guest.call_release_allocation(store, request)
         })
     }
 
     pub fn extend_allocation(
         &mut self,
-        allocation_id: &str,
-        expires_at: Timestamp,
+        request: &AllocationExtension,
         mode: Mode,
     ) -> Result<Outcome<AllocationResult>, CallError> {
         self.call("extend-allocation", Access::Write, mode, |guest, store| {
-            guest.call_extend_allocation(store, allocation_id, expires_at)
+            guest.call_extend_allocation(store, request)
         })
     }
 
@@ -130,15 +130,53 @@ impl Backorders {
         })
     }
 
+    /// Receives units: adds `quantity` to the stock of `request.sku` at
+    /// `request.location` and allocates what is available, in one
+    /// transaction. `request.received` should name the same units so the
+    /// document's expected supply is consumed.
+    pub fn receive(
+        &mut self,
+        quantity: u64,
+        request: &AllocationRunRequest,
+        mode: Mode,
+    ) -> Result<Outcome<AllocationRun>, CallError> {
+        super::stock::check_stock_input(&request.sku, request.location.as_deref(), quantity)?;
+        if quantity == 0 {
+            let message = "must be at least 1".to_owned();
+            return Err(HostError::InvalidInput {
+                field: "quantity",
+                message,
+            }
+            .into());
+        }
+        self.call_after(
+            "allocate-available",
+            mode,
+            |provider| {
+                provider
+                    .add_on_hand(&request.sku, request.location.as_deref(), quantity)
+                    .map(drop)
+            },
+            |guest, store| guest.call_allocate_available(store, request),
+        )
+    }
+
     /// Expires reserved allocations past their expiry; with `reallocate`,
     /// offers their units again.
     pub fn expire_allocations(
         &mut self,
-        reallocate: bool,
+        request: &ExpiryRequest,
         mode: Mode,
     ) -> Result<Outcome<ExpiryResult>, CallError> {
         self.call("expire-allocations", Access::Write, mode, |guest, store| {
-            guest.call_expire_allocations(store, reallocate)
+            guest.call_expire_allocations(store, request)
+        })
+    }
+
+    /// Recomputes every index and total from the records; reads only.
+    pub fn check_integrity(&mut self) -> Result<IntegrityReport, CallError> {
+        self.read("check-integrity", |guest, store| {
+            guest.call_check_integrity(store)
         })
     }
 

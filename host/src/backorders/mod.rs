@@ -123,6 +123,37 @@ impl Backorders {
         })
     }
 
+    /// Runs a host operation and then an export of the component in one
+    /// transaction: both commit, or neither does.
+    fn call_after<T>(
+        &mut self,
+        export: &'static str,
+        mode: Mode,
+        before: impl FnOnce(&SqliteProvider) -> Result<(), HostError>,
+        call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+    ) -> Result<Outcome<T>, CallError> {
+        self.load_component()?;
+        let clock = Arc::clone(&self.clock);
+        let Self {
+            runtime, database, ..
+        } = self;
+        let runtime = runtime
+            .as_ref()
+            .expect("load_component just loaded the runtime");
+        in_transaction(database, Access::Write, mode, |provider| {
+            if let Err(error) = before(&provider) {
+                return (provider, Err(CallError::Host(error)));
+            }
+            let (provider, result) = runtime.call(export, provider, clock, call);
+            let result = match result {
+                Ok(Ok(value)) => Ok(value),
+                Ok(Err(domain)) => Err(CallError::Domain(domain)),
+                Err(host) => Err(CallError::Host(host)),
+            };
+            (provider, result)
+        })
+    }
+
     /// Runs a read-only export; it always rolls back.
     fn read<T>(
         &mut self,

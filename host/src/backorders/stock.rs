@@ -40,7 +40,11 @@ fn check_text(field: &'static str, value: &str, allow_whitespace: bool) -> Resul
     Ok(())
 }
 
-fn check_stock_input(sku: &str, location: Option<&str>, quantity: u64) -> Result<(), HostError> {
+pub(super) fn check_stock_input(
+    sku: &str,
+    location: Option<&str>,
+    quantity: u64,
+) -> Result<(), HostError> {
     check_text("sku", sku, false)?;
     if let Some(location) = location {
         check_text("location", location, true)?;
@@ -85,6 +89,16 @@ impl Backorders {
         self.host_operation(Access::Write, mode, |provider| {
             provider.add_on_hand(sku, location, quantity)
         })
+    }
+
+    /// The host's own inventory check: every stock row's reserved count
+    /// equals what its reservations hold, and no reservation is for units
+    /// not on hand. Returns (subject, detail) per problem.
+    pub fn check_stock(&mut self) -> Result<Vec<(String, String)>, CallError> {
+        self.host_operation(Access::Read, Mode::Preview, |provider| {
+            provider.check_stock()
+        })
+        .map(|outcome| outcome.value)
     }
 
     /// Stock rows of one SKU, or of all.

@@ -1,9 +1,12 @@
 //! `backorders allocate`, `confirm`, `release`, `extend`: the commands that
 //! change one allocation and show the backorder with it.
 
-use backorders_host::{dates, json, AllocationRequest, AllocationResult, CallError, Outcome};
+use backorders_host::{
+    dates, json, AllocationChange, AllocationExtension, AllocationRequest, AllocationResult,
+    CallError, Outcome,
+};
 
-use super::args::{self, Apply, Source};
+use super::args::{self, Apply, ExpectedVersion, RequestId, Source};
 use super::{render, Session};
 
 #[derive(Debug, clap::Args)]
@@ -27,6 +30,10 @@ pub struct AllocateArgs {
     #[arg(long)]
     override_priority: bool,
     #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
+    version: ExpectedVersion,
+    #[command(flatten)]
     apply: Apply,
 }
 
@@ -35,7 +42,21 @@ pub struct IdArgs {
     /// The allocation id (AL-NNNNNN)
     allocation_id: String,
     #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
+    version: ExpectedVersion,
+    #[command(flatten)]
     apply: Apply,
+}
+
+impl IdArgs {
+    fn request(&self) -> AllocationChange {
+        AllocationChange {
+            allocation_id: self.allocation_id.clone(),
+            request_id: self.request_id.request_id.clone(),
+            expected_version: self.version.expected_version,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -45,6 +66,10 @@ pub struct ExtendArgs {
     /// The new expiry: a date or an RFC 3339 time
     #[arg(long, value_name = "D")]
     expires_at: String,
+    #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
+    version: ExpectedVersion,
     #[command(flatten)]
     apply: Apply,
 }
@@ -75,6 +100,8 @@ pub fn allocate(session: &mut Session, args: AllocateArgs) -> Result<(), CallErr
         location: args.location,
         lot: args.lot,
         override_priority: args.override_priority,
+        request_id: args.request_id.request_id,
+        expected_version: args.version.expected_version,
     };
     let outcome = session
         .backorders
@@ -86,7 +113,7 @@ pub fn allocate(session: &mut Session, args: AllocateArgs) -> Result<(), CallErr
 pub fn confirm(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
     let outcome = session
         .backorders
-        .confirm_allocation(&args.allocation_id, args.apply.mode())?;
+        .confirm_allocation(&args.request(), args.apply.mode())?;
     show(session, outcome);
     Ok(())
 }
@@ -94,17 +121,21 @@ pub fn confirm(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
 pub fn release(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
     let outcome = session
         .backorders
-        .release_allocation(&args.allocation_id, args.apply.mode())?;
+        .release_allocation(&args.request(), args.apply.mode())?;
     show(session, outcome);
     Ok(())
 }
 
 pub fn extend(session: &mut Session, args: ExtendArgs) -> Result<(), CallError> {
-    let expires_at = dates::parse_time("expires_at", &args.expires_at)?;
-    let outcome =
-        session
-            .backorders
-            .extend_allocation(&args.allocation_id, expires_at, args.apply.mode())?;
+    let request = AllocationExtension {
+        expires_at: dates::parse_time("expires_at", &args.expires_at)?,
+        allocation_id: args.allocation_id,
+        request_id: args.request_id.request_id,
+        expected_version: args.version.expected_version,
+    };
+    let outcome = session
+        .backorders
+        .extend_allocation(&request, args.apply.mode())?;
     show(session, outcome);
     Ok(())
 }

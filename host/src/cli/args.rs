@@ -29,6 +29,23 @@ impl Apply {
     }
 }
 
+/// `--request-id`, on every command that writes through the component.
+#[derive(Debug, clap::Args)]
+pub struct RequestId {
+    /// Make the write idempotent: repeating it with the same id returns the
+    /// first result and changes nothing (ids are kept 7 days)
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+}
+
+/// `--expected-version`, on the commands that change an existing backorder.
+#[derive(Debug, clap::Args)]
+pub struct ExpectedVersion {
+    /// Refuse with a conflict unless the backorder is at this version
+    #[arg(long, value_name = "V")]
+    pub expected_version: Option<u64>,
+}
+
 /// `--source` and `--source-ref`, for allocating and fulfilling.
 #[derive(Debug, clap::Args)]
 pub struct Source {

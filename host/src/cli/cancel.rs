@@ -3,7 +3,7 @@
 use backorders_host::{json, CallError, CancelRequest, CancelResult};
 use serde_json::Value;
 
-use super::args::Apply;
+use super::args::{Apply, ExpectedVersion, RequestId};
 use super::{render, Session};
 
 #[derive(Debug, clap::Args)]
@@ -16,6 +16,10 @@ pub struct Args {
     #[arg(long, value_name = "T")]
     reason: Option<String>,
     #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
+    version: ExpectedVersion,
+    #[command(flatten)]
     apply: Apply,
 }
 
@@ -24,6 +28,8 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         backorder_id: args.backorder_id,
         quantity: args.quantity,
         reason: args.reason,
+        request_id: args.request_id.request_id,
+        expected_version: args.version.expected_version,
     };
     let outcome = session
         .backorders

@@ -2,7 +2,7 @@
 
 use backorders_host::{CallError, NewBackorder, Priority};
 
-use super::args::{self, wire, Apply};
+use super::args::{self, wire, Apply, RequestId};
 use super::Session;
 
 #[derive(Debug, clap::Args)]
@@ -36,6 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "T")]
     notes: Option<String>,
     #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
     apply: Apply,
 }
 
@@ -51,6 +53,7 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         priority: args.priority,
         location: args.location,
         notes: args.notes,
+        request_id: args.request_id.request_id,
     };
     let outcome = session
         .backorders

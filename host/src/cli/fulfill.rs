@@ -2,7 +2,7 @@
 
 use backorders_host::{json, CallError, FulfillmentRequest, FulfillmentResult};
 
-use super::args::{Apply, Source};
+use super::args::{Apply, ExpectedVersion, RequestId, Source};
 use super::{render, Session};
 
 #[derive(Debug, clap::Args)]
@@ -23,6 +23,10 @@ pub struct Args {
     #[arg(long)]
     override_priority: bool,
     #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
+    version: ExpectedVersion,
+    #[command(flatten)]
     apply: Apply,
 }
 
@@ -35,6 +39,8 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         fulfilled_by: args.fulfilled_by,
         notes: args.notes,
         override_priority: args.override_priority,
+        request_id: args.request_id.request_id,
+        expected_version: args.version.expected_version,
     };
     let outcome = session
         .backorders

@@ -4,6 +4,7 @@
 mod allocation;
 mod args;
 mod cancel;
+mod check;
 mod create;
 mod demo;
 mod events;
@@ -84,14 +85,18 @@ enum Command {
     Fulfill(fulfill::Args),
     /// Cancel all or some remaining units
     Cancel(cancel::Args),
+    /// Receive units into stock and allocate them by priority, in one step
+    Receive(run::ReceiveArgs),
     /// Allocate a SKU's available stock to the backorders that lack it
     AllocateAvailable(run::AvailableArgs),
     /// Expire reserved allocations past their expiry
     Expire(run::ExpireArgs),
     /// Record supply expected on a document and the dates it sets
-    ExpectSupply(supply::ExpectArgs),
+    Expect(supply::ExpectArgs),
     /// Expected supply not yet received
-    Supply(supply::ListArgs),
+    Expected(supply::ListArgs),
+    /// Check every index, total and reservation against the records
+    Check,
     /// Figures over all open backorders
     Summary,
     /// Figures over one SKU's open backorders
@@ -110,6 +115,8 @@ pub enum Failure {
     /// The demo met a result its story rules out: the component does not
     /// behave as DOMAIN.md says.
     Demo(String),
+    /// `check` found this many problems (already printed).
+    Problems(usize),
 }
 
 impl From<CallError> for Failure {
@@ -152,6 +159,10 @@ pub fn run() -> ExitCode {
             eprintln!("error: demo: {message}");
             ExitCode::from(EXIT_FAILURE)
         }
+        Err(Failure::Problems(count)) => {
+            eprintln!("error: check: {count} problems found");
+            ExitCode::from(EXIT_FAILURE)
+        }
     }
 }
 
@@ -182,10 +193,12 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Extend(args) => allocation::extend(&mut session(), args),
         Command::Fulfill(args) => fulfill::run(&mut session(), args),
         Command::Cancel(args) => cancel::run(&mut session(), args),
+        Command::Receive(args) => run::receive(&mut session(), args),
         Command::AllocateAvailable(args) => run::allocate_available(&mut session(), args),
         Command::Expire(args) => run::expire(&mut session(), args),
-        Command::ExpectSupply(args) => supply::expect(&mut session(), args),
-        Command::Supply(args) => supply::list(&mut session(), args),
+        Command::Expect(args) => supply::expect(&mut session(), args),
+        Command::Expected(args) => supply::list(&mut session(), args),
+        Command::Check => return check::run(&mut session()),
         Command::Summary => summary::overall(&mut session()),
         Command::SkuSummary(args) => summary::sku(&mut session(), args),
         Command::Stock(args) => stock::run(&mut session(), args),

@@ -1,18 +1,20 @@
-//! `backorders allocate-available` and `backorders expire`: allocation runs
+//! `backorders receive`, `allocate-available` and `expire`: allocation runs
 //! over a SKU's stock, and the expiry of reserved allocations.
 
 use backorders_host::names::WireName;
 use backorders_host::{
-    json, AllocationPolicy, AllocationRun, AllocationRunRequest, CallError, ExpiryResult,
+    json, AllocationPolicy, AllocationRun, AllocationRunRequest, CallError, ExpiryRequest,
+    ExpiryResult,
 };
 
-use super::args::{self, wire, Apply, Source};
+use super::args::{self, wire, Apply, RequestId, Source};
 use super::render::{self, location, or_none, time_or_none};
 use super::table::Table;
 use super::Session;
 
+/// What every allocation run takes.
 #[derive(Debug, clap::Args)]
-pub struct AvailableArgs {
+pub struct RunArgs {
     #[arg(long, value_name = "S")]
     sku: String,
     /// [default: the default location]
@@ -26,24 +28,60 @@ pub struct AvailableArgs {
     /// Expiry of the new allocations: a date or an RFC 3339 time
     #[arg(long, value_name = "D")]
     expires_at: Option<String>,
-    /// Units that just arrived on --source-ref
-    #[arg(long, value_name = "N")]
-    received: Option<u64>,
+    #[command(flatten)]
+    request_id: RequestId,
     #[command(flatten)]
     apply: Apply,
 }
 
+impl RunArgs {
+    fn request(self, received: Option<u64>) -> Result<(AllocationRunRequest, Apply), CallError> {
+        let request = AllocationRunRequest {
+            expires_at: args::time("expires_at", self.expires_at.as_deref())?,
+            sku: self.sku,
+            location: self.location,
+            policy: self.policy,
+            source: self.source.source,
+            source_ref: self.source.source_ref,
+            received,
+            request_id: self.request_id.request_id,
+        };
+        Ok((request, self.apply))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AvailableArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Units that just arrived on --source-ref (consumes its expected supply)
+    #[arg(long, value_name = "N")]
+    received: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReceiveArgs {
+    /// Units received: added to stock, then allocated in the same transaction
+    #[arg(long, value_name = "N")]
+    quantity: u64,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ExpireArgs {
-    /// Offer the units of expired allocations again, by strict priority
+    /// Do not offer the units of expired allocations again (by default they
+    /// go to the waiting backorders by strict priority)
     #[arg(long)]
-    reallocate: bool,
+    no_reallocate: bool,
+    #[command(flatten)]
+    request_id: RequestId,
     #[command(flatten)]
     apply: Apply,
 }
 
 /// A run as a heading and one row per backorder it considered.
-fn run_text(run: &AllocationRun) -> String {
+pub fn run_text(run: &AllocationRun) -> String {
     let reference = run
         .source_ref
         .as_deref()
@@ -65,6 +103,7 @@ fn run_text(run: &AllocationRun) -> String {
         "NEEDED",
         "ALLOCATED",
         "ALLOCATION",
+        "VIA",
         "SHORTFALL",
     ]);
     for line in &run.lines {
@@ -75,6 +114,7 @@ fn run_text(run: &AllocationRun) -> String {
             line.needed.to_string(),
             line.allocated.to_string(),
             or_none(line.allocation_id.as_deref()).to_owned(),
+            if line.from_claim { "its claim" } else { "priority" }.to_owned(),
             or_none(line.shortfall.map(WireName::wire_name)).to_owned(),
         ]);
     }
@@ -96,31 +136,37 @@ fn expiry_text(result: &ExpiryResult) -> String {
 }
 
 pub fn allocate_available(session: &mut Session, args: AvailableArgs) -> Result<(), CallError> {
-    let request = AllocationRunRequest {
-        expires_at: args::time("expires_at", args.expires_at.as_deref())?,
-        sku: args.sku,
-        location: args.location,
-        policy: args.policy,
-        source: args.source.source,
-        source_ref: args.source.source_ref,
-        received: args.received,
-    };
+    let (request, apply) = args.run.request(args.received)?;
     let outcome = session
         .backorders
-        .allocate_available(&request, args.apply.mode())?;
-    let run = outcome.value;
-    session
-        .out
-        .write(outcome.applied, json::allocation_run(&run), || {
-            run_text(&run)
-        });
+        .allocate_available(&request, apply.mode())?;
+    show_run(session, outcome.applied, &outcome.value);
     Ok(())
 }
 
-pub fn expire(session: &mut Session, args: ExpireArgs) -> Result<(), CallError> {
+pub fn receive(session: &mut Session, args: ReceiveArgs) -> Result<(), CallError> {
+    let (request, apply) = args.run.request(Some(args.quantity))?;
     let outcome = session
         .backorders
-        .expire_allocations(args.reallocate, args.apply.mode())?;
+        .receive(args.quantity, &request, apply.mode())?;
+    show_run(session, outcome.applied, &outcome.value);
+    Ok(())
+}
+
+fn show_run(session: &Session, applied: bool, run: &AllocationRun) {
+    session
+        .out
+        .write(applied, json::allocation_run(run), || run_text(run));
+}
+
+pub fn expire(session: &mut Session, args: ExpireArgs) -> Result<(), CallError> {
+    let outcome = session.backorders.expire_allocations(
+        &ExpiryRequest {
+            reallocate: !args.no_reallocate,
+            request_id: args.request_id.request_id,
+        },
+        args.apply.mode(),
+    )?;
     let result = outcome.value;
     session
         .out

@@ -5,7 +5,7 @@ use backorders_host::names::WireName;
 use backorders_host::{dates, json, CallError, ExpectedSupply, SourceKind, SupplyExpectation};
 use serde_json::Value;
 
-use super::args::{wire, Apply};
+use super::args::{wire, Apply, RequestId};
 use super::render::{location, time_or_none};
 use super::table::Table;
 use super::Session;
@@ -28,6 +28,8 @@ pub struct ExpectArgs {
     source_ref: String,
     #[arg(long, value_name = "L")]
     location: Option<String>,
+    #[command(flatten)]
+    request_id: RequestId,
     #[command(flatten)]
     apply: Apply,
 }
@@ -68,6 +70,7 @@ pub fn expect(session: &mut Session, args: ExpectArgs) -> Result<(), CallError> 
         source: args.source,
         source_ref: args.source_ref,
         location: args.location,
+        request_id: args.request_id.request_id,
     };
     let outcome = session
         .backorders

@@ -2,7 +2,7 @@
 
 use backorders_host::{BackorderUpdate, CallError, DateChange, HostError, Priority, TextChange};
 
-use super::args::{self, wire, Apply};
+use super::args::{self, wire, Apply, ExpectedVersion, RequestId};
 use super::Session;
 
 #[derive(Debug, clap::Args)]
@@ -27,6 +27,10 @@ pub struct Args {
     notes: Option<String>,
     #[arg(long)]
     clear_notes: bool,
+    #[command(flatten)]
+    request_id: RequestId,
+    #[command(flatten)]
+    version: ExpectedVersion,
     #[command(flatten)]
     apply: Apply,
 }
@@ -83,6 +87,8 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         )?,
         location: text_change("location", args.location, args.clear_location)?,
         notes: text_change("notes", args.notes, args.clear_notes)?,
+        request_id: args.request_id.request_id,
+        expected_version: args.version.expected_version,
     };
     let outcome = session
         .backorders

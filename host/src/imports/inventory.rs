@@ -1,6 +1,6 @@
 //! `inventory`: stock and reservations through the provider.
 
-use crate::bindings::commerce::backorders::inventory::{Host, ReservationId};
+use crate::bindings::commerce::backorders::inventory::{Host, ReservationId, ReservedUnits};
 use crate::bindings::{InventoryError, ReservationRequest, Timestamp};
 use crate::context::CallContext;
 use crate::convert;
@@ -68,6 +68,23 @@ impl<B: Backend> Host for CallContext<B> {
         Ok(self
             .backend
             .issue(&sku, location.as_deref(), quantity)
+            .map_err(Into::into))
+    }
+
+    fn reserved_totals(&mut self) -> wasmtime::Result<Result<Vec<ReservedUnits>, InventoryError>> {
+        Ok(self
+            .backend
+            .reserved_totals()
+            .map(|totals| {
+                totals
+                    .into_iter()
+                    .map(|(sku, location, quantity)| ReservedUnits {
+                        sku,
+                        location,
+                        quantity,
+                    })
+                    .collect()
+            })
             .map_err(Into::into))
     }
 }

@@ -32,6 +32,9 @@ fn domain_error_fields(error: &BackorderError) -> Map<String, Value> {
             json!({"kind": "invalid_input", "field": field.field})
         }
         BackorderError::NotFound(id) => json!({"kind": "not_found", "id": id}),
+        BackorderError::Conflict(version) => {
+            json!({"kind": "conflict", "current_version": version})
+        }
         BackorderError::InvalidState(state) => {
             json!({"kind": "invalid_state", "id": state.id, "status": state.status})
         }

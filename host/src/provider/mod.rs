@@ -92,6 +92,9 @@ pub trait Inventory {
     /// Ships unreserved units from on-hand stock.
     fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64)
         -> Result<(), StockError>;
+    /// Units held by reservations, per SKU and location (none: default),
+    /// summed from the reservations themselves.
+    fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError>;
 }
 
 /// The event outbox. A failure is a host error: the call traps and rolls

@@ -201,4 +201,25 @@ impl Inventory for SqliteProvider {
         }
         self.lower_stock(sku, location, 0, quantity)
     }
+
+    fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError> {
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT sku, location, SUM(quantity) FROM reservations
+                 GROUP BY sku, location ORDER BY sku, location",
+            )
+            .map_err(unavailable)?;
+        let rows = statement
+            .query_map([], |row| {
+                let location: String = row.get(1)?;
+                Ok((
+                    row.get(0)?,
+                    (location != DEFAULT_LOCATION).then_some(location),
+                    row.get(2)?,
+                ))
+            })
+            .map_err(unavailable)?;
+        rows.collect::<Result<_, _>>().map_err(unavailable)
+    }
 }

@@ -114,6 +114,62 @@ impl SqliteProvider {
     }
 
     /// Stock rows, of one SKU or all, by SKU then location (default first).
+    /// Stock rows whose reserved count disagrees with their reservations,
+    /// reserve more than is on hand, or reservations without a stock row.
+    pub fn check_stock(&self) -> Result<Vec<(String, String)>, HostError> {
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT s.sku, s.location, s.on_hand, s.reserved,
+                        (SELECT COALESCE(SUM(r.quantity), 0) FROM reservations r
+                          WHERE r.sku = s.sku AND r.location = s.location)
+                   FROM stock s
+                 UNION ALL
+                 SELECT r.sku, r.location, 0, 0, SUM(r.quantity) FROM reservations r
+                  WHERE NOT EXISTS (SELECT 1 FROM stock s WHERE s.sku = r.sku AND s.location = r.location)
+                  GROUP BY r.sku, r.location",
+            )
+            .map_err(HostError::database("check stock"))?;
+        let rows = statement
+            .query_map([], |row| {
+                let row: (String, String, u64, u64, u64) = (
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                );
+                Ok(row)
+            })
+            .map_err(HostError::database("check stock"))?;
+        let mut problems = Vec::new();
+        for row in rows {
+            let (sku, location, on_hand, reserved, held) =
+                row.map_err(HostError::database("check stock"))?;
+            let place = format!(
+                "{sku} at {}",
+                if location == DEFAULT_LOCATION {
+                    "default"
+                } else {
+                    &location
+                }
+            );
+            if reserved != held {
+                problems.push((
+                    place.clone(),
+                    format!("stock says {reserved} reserved, reservations hold {held}"),
+                ));
+            }
+            if held > on_hand {
+                problems.push((
+                    place,
+                    format!("reservations hold {held}, only {on_hand} on hand"),
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
     pub fn stock_levels(&self, sku: Option<&str>) -> Result<Vec<StockLevel>, HostError> {
         let mut statement = self
             .connection

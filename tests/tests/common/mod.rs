@@ -50,7 +50,7 @@ impl Harness {
     }
 
     pub fn cancel(&mut self, id: &str, quantity: Option<u64>) -> Result<CancelResult, BackorderError> {
-        let request = CancelRequest { backorder_id: id.into(), quantity, reason: None };
+        let request = CancelRequest { backorder_id: id.into(), quantity, reason: None, request_id: None, expected_version: None };
         domain(self.engine.cancel_backorder(&request, Mode::Apply))
     }
 
@@ -106,6 +106,7 @@ pub fn new_backorder() -> NewBackorder {
         promised_date: None,
         location: None,
         notes: None,
+        request_id: None,
     }
 }
 
@@ -119,6 +120,8 @@ pub fn allocation(id: &str, quantity: u64) -> AllocationRequest {
         lot: None,
         expires_at: None,
         override_priority: false,
+        request_id: None,
+        expected_version: None,
     }
 }
 
@@ -131,6 +134,8 @@ pub fn fulfillment(id: &str, quantity: u64) -> FulfillmentRequest {
         fulfilled_by: None,
         notes: None,
         override_priority: false,
+        request_id: None,
+        expected_version: None,
     }
 }
 
@@ -150,7 +155,16 @@ pub fn list() -> ListRequest {
 }
 
 pub fn update(id: &str) -> BackorderUpdate {
-    BackorderUpdate { backorder_id: id.into(), priority: None, expected_date: None, promised_date: None, location: None, notes: None }
+    BackorderUpdate {
+        backorder_id: id.into(),
+        priority: None,
+        expected_date: None,
+        promised_date: None,
+        location: None,
+        notes: None,
+        request_id: None,
+        expected_version: None,
+    }
 }
 
 pub fn run(sku: &str, policy: AllocationPolicy) -> AllocationRunRequest {
@@ -162,7 +176,20 @@ pub fn run(sku: &str, policy: AllocationPolicy) -> AllocationRunRequest {
         source_ref: None,
         expires_at: None,
         received: None,
+        request_id: None,
     }
+}
+
+pub fn change(id: &str) -> AllocationChange {
+    AllocationChange { allocation_id: id.into(), request_id: None, expected_version: None }
+}
+
+pub fn extension(id: &str, expires_at: Timestamp) -> AllocationExtension {
+    AllocationExtension { allocation_id: id.into(), expires_at, request_id: None, expected_version: None }
+}
+
+pub fn expiry(reallocate: bool) -> ExpiryRequest {
+    ExpiryRequest { reallocate, request_id: None }
 }
 
 /// The field an `invalid-input` error names.

@@ -2,10 +2,19 @@
 
 use backorders_host::names::WireName;
 use backorders_host::{
-    dates, AllocationRequest, AllocationResult, Backorder, BackorderError, BackorderUpdate,
-    Backorders, CallError, CancelRequest, DateChange, FulfillmentRequest, ListRequest, Mode,
-    NewBackorder, Priority, SourceKind, Timestamp,
+    dates, AllocationChange, AllocationExtension, AllocationRequest, AllocationResult,
+    AllocationRunRequest, Backorder, BackorderError, BackorderUpdate, Backorders, CallError,
+    CancelRequest, DateChange, FulfillmentRequest, ListRequest, Mode, NewBackorder, Priority,
+    SourceKind, SupplyExpectation, Timestamp,
 };
+
+fn change(allocation_id: &str) -> AllocationChange {
+    AllocationChange {
+        allocation_id: allocation_id.into(),
+        request_id: None,
+        expected_version: None,
+    }
+}
 
 use crate::cli::output::Output;
 use crate::cli::{events, list, render, stock, summary, Failure, Session};
@@ -86,6 +95,7 @@ impl Script {
             promised_date: Some(date(promised)),
             location: None,
             notes: None,
+            request_id: None,
         };
         let id = self
             .backorders()
@@ -109,6 +119,8 @@ impl Script {
             lot: None,
             expires_at: hold.expires_at,
             override_priority: false,
+            request_id: None,
+            expected_version: None,
         }
     }
 
@@ -133,6 +145,8 @@ impl Script {
             fulfilled_by: Some("demo-picker".into()),
             notes: None,
             override_priority: false,
+            request_id: None,
+            expected_version: None,
         };
         print_card(
             &self
@@ -191,7 +205,7 @@ impl Script {
         print_allocation(
             &self
                 .backorders()
-                .confirm_allocation(&picked, Mode::Apply)?
+                .confirm_allocation(&change(&picked), Mode::Apply)?
                 .value,
         );
 
@@ -213,11 +227,16 @@ impl Script {
         let hold = self.allocate(&normal, 10, self.stock_hold(1))?;
 
         self.step("The customer needs more time: extend the hold by two more days");
-        let expires_at = self.now + 3 * DAY_MS;
+        let extension = AllocationExtension {
+            allocation_id: hold.clone(),
+            expires_at: self.now + 3 * DAY_MS,
+            request_id: None,
+            expected_version: None,
+        };
         print_allocation(
             &self
                 .backorders()
-                .extend_allocation(&hold, expires_at, Mode::Apply)?
+                .extend_allocation(&extension, Mode::Apply)?
                 .value,
         );
 
@@ -225,7 +244,7 @@ impl Script {
         print_allocation(
             &self
                 .backorders()
-                .release_allocation(&hold, Mode::Apply)?
+                .release_allocation(&change(&hold), Mode::Apply)?
                 .value,
         );
 
@@ -237,6 +256,8 @@ impl Script {
             promised_date: Some(DateChange::Set(date("2026-12-05"))),
             location: None,
             notes: None,
+            request_id: None,
+            expected_version: None,
         };
         print_card(
             &self
@@ -250,6 +271,8 @@ impl Script {
             backorder_id: normal,
             quantity: None,
             reason: Some("customer cancelled the order".into()),
+            request_id: None,
+            expected_version: None,
         };
         print_card(
             &self
@@ -258,6 +281,53 @@ impl Script {
                 .value
                 .backorder,
         );
+
+        self.step(
+            "Purchase order PO-1042 is expected with 30 units next week: expected dates follow",
+        );
+        let expectation = SupplyExpectation {
+            sku: SKU.into(),
+            quantity: 30,
+            expected_at: self.now + 7 * DAY_MS,
+            source: SourceKind::PurchaseOrder,
+            source_ref: "PO-1042".into(),
+            location: None,
+            request_id: None,
+        };
+        let plan = self
+            .backorders()
+            .expect_supply(&expectation, Mode::Apply)?
+            .value;
+        for line in &plan.lines {
+            let risk = if line.at_risk {
+                "  AT RISK: promised earlier"
+            } else {
+                ""
+            };
+            println!(
+                "{}  {}  {} units expected {}{risk}",
+                line.backorder_id,
+                line.priority.wire_name(),
+                line.quantity,
+                dates::format_time(line.expected_date)
+            );
+        }
+
+        self.step(
+            "PO-1042 arrives with 30 units: its claim is served first, then the rest by priority",
+        );
+        let receipt = AllocationRunRequest {
+            sku: SKU.into(),
+            location: None,
+            policy: None,
+            source: SourceKind::PurchaseOrder,
+            source_ref: Some("PO-1042".into()),
+            expires_at: None,
+            received: Some(30),
+            request_id: None,
+        };
+        let run = self.backorders().receive(30, &receipt, Mode::Apply)?.value;
+        print!("{}", crate::cli::run::run_text(&run));
 
         Ok(self.finale()?)
     }
