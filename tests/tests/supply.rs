@@ -136,3 +136,28 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     allocate_available(&mut h, receipt);
     assert!(h.engine.list_expected_supply(None).unwrap().is_empty(), "receiving consumed the expectation");
 }
+
+/// Store operations an allocation run of 10 units makes on a SKU with
+/// `open` open backorders of 1 unit each.
+fn run_cost(open: usize) -> (u64, AllocationRun) {
+    let mut h = Harness::new();
+    for i in 0..open {
+        let priority = [Priority::Critical, Priority::High, Priority::Normal, Priority::Low][i % 4];
+        h.create("SKU", 1, priority);
+    }
+    h.stock("SKU", 10);
+    let before = h.engine.store_operations();
+    let run = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
+    (h.engine.store_operations() - before, run)
+}
+
+#[test]
+fn a_run_over_100_000_open_backorders_touches_only_what_it_serves() {
+    let (small, small_run) = run_cost(40);
+    let (big, big_run) = run_cost(100_000);
+    assert_eq!(small_run.allocated, 10);
+    assert_eq!(big_run.allocated, 10);
+    assert_eq!(big_run.lines.len(), 10, "ten backorders served, none walked past");
+    assert_eq!(big, small, "the run's store traffic does not grow with the open backorders of the SKU");
+    assert!(big < 40 * 10, "about ten backorders' worth of reads and writes, got {big}");
+}

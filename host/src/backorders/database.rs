@@ -63,6 +63,11 @@ impl Database {
         Ok((memory, Slot::Memory))
     }
 
+    /// Key-value operations the database file has served since it was opened.
+    pub(super) fn store_operations(&self) -> u64 {
+        self.file.as_ref().map_or(0, SqliteProvider::store_operations)
+    }
+
     pub(super) fn check_in(&mut self, provider: SqliteProvider, slot: Slot) {
         match slot {
             Slot::File => self.file = Some(provider),

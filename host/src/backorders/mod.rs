@@ -82,6 +82,13 @@ impl Backorders {
         self.database.path()
     }
 
+    /// Key-value operations (reads, writes, scans; each key of a batched
+    /// read counts) the component has made on the database file so far: a
+    /// measure of what calls touch, for tests and profiles.
+    pub fn store_operations(&self) -> u64 {
+        self.database.store_operations()
+    }
+
     /// Pins the clock for the calls that follow (the demo moves it forward).
     pub fn pin_clock(&mut self, now: Timestamp) {
         self.clock = Arc::new(PinnedClock(now));

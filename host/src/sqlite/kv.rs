@@ -13,8 +13,16 @@ fn unavailable(source: rusqlite::Error) -> KeyValueError {
     }
 }
 
+impl SqliteProvider {
+    /// Key-value operations served since this provider was opened.
+    pub fn store_operations(&self) -> u64 {
+        self.store_operations
+    }
+}
+
 impl KeyValue for SqliteProvider {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, KeyValueError> {
+        self.store_operations += 1;
         self.connection
             .prepare_cached("SELECT value FROM kv WHERE key = ?1")
             .and_then(|mut statement| statement.query_row([key], |row| row.get(0)).optional())
@@ -22,6 +30,7 @@ impl KeyValue for SqliteProvider {
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), KeyValueError> {
+        self.store_operations += 1;
         self.connection
             .prepare_cached(
                 "INSERT INTO kv (key, value) VALUES (?1, ?2)
@@ -33,6 +42,7 @@ impl KeyValue for SqliteProvider {
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError> {
+        self.store_operations += 1;
         self.connection
             .prepare_cached("DELETE FROM kv WHERE key = ?1")
             .and_then(|mut statement| statement.execute([key]))
@@ -46,6 +56,7 @@ impl KeyValue for SqliteProvider {
         end: &[u8],
         limit: u32,
     ) -> Result<Vec<KeyValuePair>, KeyValueError> {
+        self.store_operations += 1;
         let mut statement = self
             .connection
             .prepare_cached(

@@ -29,6 +29,9 @@ const STATEMENT_CACHE_CAPACITY: usize = 64;
 /// A connection to a backorders database.
 pub struct SqliteProvider {
     connection: Connection,
+    /// Key-value operations served so far (each key of a `get-many` counts),
+    /// so tests can bound what a call touches without timing it.
+    store_operations: u64,
 }
 
 impl SqliteProvider {
@@ -72,7 +75,7 @@ impl SqliteProvider {
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(HostError::database("set synchronous"))?;
         connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
-        Ok(Self { connection })
+        Ok(Self { connection, store_operations: 0 })
     }
 }
 
