@@ -4,6 +4,19 @@ use super::SqliteProvider;
 use crate::error::HostError;
 use crate::provider::{Access, Transactional};
 
+/// Tries to begin a transaction at most this many times when the database
+/// stays locked past the busy timeout, pausing between tries.
+const BEGIN_ATTEMPTS: u32 = 6;
+const BEGIN_FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+const BEGIN_MAX_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 impl Transactional for SqliteProvider {
     fn begin(&mut self, access: Access) -> Result<(), HostError> {
         // A write takes the write lock up front (IMMEDIATE), so it waits for
@@ -14,6 +27,19 @@ impl Transactional for SqliteProvider {
             Access::Read => "BEGIN DEFERRED",
             Access::Write => "BEGIN IMMEDIATE",
         };
+        // The busy timeout already waits for the lock; past it, a few more
+        // tries with growing pauses ride out a burst of writers before a
+        // "database is locked" reaches anyone.
+        let mut pause = BEGIN_FIRST_PAUSE;
+        for _ in 1..BEGIN_ATTEMPTS {
+            match self.connection.execute_batch(statement) {
+                Err(error) if is_busy(&error) => {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(BEGIN_MAX_PAUSE);
+                }
+                other => return other.map_err(HostError::database("begin transaction")),
+            }
+        }
         self.connection
             .execute_batch(statement)
             .map_err(HostError::database("begin transaction"))

@@ -1,0 +1,339 @@
+//! Property tests: random sequences of operations, valid and invalid, run
+//! against the real component in the real host and against a small model
+//! written here. After every step the backorders and the stock match the
+//! model and DOMAIN.md's invariants hold; after every sequence the
+//! integrity check finds nothing.
+
+mod common;
+use backorders_host::*;
+use common::*;
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Create { quantity: u64, priority: u8 },
+    Stock { quantity: u64 },
+    Allocate { backorder: usize, quantity: u64 },
+    Confirm { allocation: usize },
+    Release { allocation: usize },
+    Fulfill { backorder: usize, quantity: u64 },
+    Cancel { backorder: usize, quantity: Option<u64> },
+    Run,
+    Tick { minutes: i64 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (1..30u64, 0..4u8).prop_map(|(quantity, priority)| Op::Create { quantity, priority }),
+        2 => (1..40u64).prop_map(|quantity| Op::Stock { quantity }),
+        3 => (0..12usize, 0..25u64).prop_map(|(backorder, quantity)| Op::Allocate { backorder, quantity }),
+        1 => (0..15usize).prop_map(|allocation| Op::Confirm { allocation }),
+        1 => (0..15usize).prop_map(|allocation| Op::Release { allocation }),
+        3 => (0..12usize, 0..25u64).prop_map(|(backorder, quantity)| Op::Fulfill { backorder, quantity }),
+        1 => (0..12usize, proptest::option::of(0..25u64)).prop_map(|(backorder, quantity)| Op::Cancel { backorder, quantity }),
+        1 => Just(Op::Run),
+        1 => (0..600i64).prop_map(|minutes| Op::Tick { minutes }),
+    ]
+}
+
+/// The model: quantities only, one SKU, the default location.
+#[derive(Default, Debug)]
+struct Model {
+    backorders: Vec<ModelBackorder>,
+    /// Held units and confirmation per allocation, in creation order.
+    allocations: Vec<ModelAllocation>,
+    on_hand: u64,
+    reserved: u64,
+}
+
+#[derive(Debug, Clone)]
+struct ModelBackorder {
+    ordered: u64,
+    fulfilled: u64,
+    cancelled: u64,
+    priority: u8,
+    closed_by_cancel: bool,
+}
+
+#[derive(Debug, Clone)]
+struct ModelAllocation {
+    backorder: usize,
+    held: u64,
+    confirmed: bool,
+    live: bool,
+}
+
+impl ModelBackorder {
+    fn remaining(&self) -> u64 {
+        self.ordered - self.fulfilled - self.cancelled
+    }
+}
+
+impl Model {
+    fn allocated(&self, b: usize) -> u64 {
+        self.allocations.iter().filter(|a| a.backorder == b && a.live).map(|a| a.held).sum()
+    }
+
+    fn confirmed(&self, b: usize) -> u64 {
+        self.allocations.iter().filter(|a| a.backorder == b && a.live && a.confirmed).map(|a| a.held).sum()
+    }
+
+    fn status(&self, b: usize) -> BackorderStatus {
+        let bo = &self.backorders[b];
+        let remaining = bo.remaining();
+        if remaining == 0 {
+            return if bo.closed_by_cancel { BackorderStatus::Cancelled } else { BackorderStatus::Fulfilled };
+        }
+        if self.confirmed(b) >= remaining {
+            BackorderStatus::ReadyToShip
+        } else if self.allocated(b) >= remaining {
+            BackorderStatus::Allocated
+        } else if bo.fulfilled > 0 {
+            BackorderStatus::PartiallyFulfilled
+        } else {
+            BackorderStatus::Pending
+        }
+    }
+
+    fn open(&self, b: usize) -> bool {
+        self.backorders[b].remaining() > 0
+    }
+
+    /// Releases held units beyond what is owed, newest allocation first.
+    fn release_excess(&mut self, b: usize) {
+        let remaining = self.backorders[b].remaining();
+        for i in (0..self.allocations.len()).rev() {
+            let excess = self.allocated(b).saturating_sub(remaining);
+            if excess == 0 {
+                break;
+            }
+            let a = &mut self.allocations[i];
+            if a.backorder == b && a.live {
+                let take = excess.min(a.held);
+                a.held -= take;
+                self.reserved -= take;
+                if a.held == 0 {
+                    a.live = false;
+                }
+            }
+        }
+    }
+}
+
+/// What the model expects of a call: success, or which error case.
+#[derive(Debug, PartialEq)]
+enum Expect {
+    Ok,
+    Invalid,
+    NotFound,
+    State,
+    Stock(u64),
+}
+
+fn outcome<T>(result: Result<Outcome<T>, CallError>) -> Expect {
+    match result {
+        Ok(_) => Expect::Ok,
+        Err(CallError::Domain(BackorderError::InvalidInput(_))) => Expect::Invalid,
+        Err(CallError::Domain(BackorderError::NotFound(_))) => Expect::NotFound,
+        Err(CallError::Domain(BackorderError::InvalidState(_))) => Expect::State,
+        Err(CallError::Domain(BackorderError::InsufficientStock(n))) => Expect::Stock(n),
+        Err(other) => panic!("unexpected failure: {other}"),
+    }
+}
+
+fn id(b: usize) -> String {
+    format!("BO-2026-{:04}", b + 1)
+}
+
+fn allocation_id(a: usize) -> String {
+    format!("AL-{:06}", a + 1)
+}
+
+const PRIORITIES: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Critical];
+
+fn step(h: &mut Harness, m: &mut Model, op: &Op) {
+    match *op {
+        Op::Create { quantity, priority } => {
+            let request = NewBackorder { sku: "P".into(), quantity, priority: Some(PRIORITIES[priority as usize]), ..new_backorder() };
+            assert_eq!(outcome(h.engine.create_backorder(&request, Mode::Apply)), Expect::Ok);
+            m.backorders.push(ModelBackorder { ordered: quantity, fulfilled: 0, cancelled: 0, priority, closed_by_cancel: false });
+        }
+        Op::Stock { quantity } => {
+            h.engine.stock_add("P", None, quantity, Mode::Apply).unwrap();
+            m.on_hand += quantity;
+        }
+        Op::Allocate { backorder: b, quantity } => {
+            let request = AllocationRequest { override_priority: true, ..allocation(&id(b), quantity) };
+            let expected = if quantity == 0 {
+                Expect::Invalid
+            } else if b >= m.backorders.len() {
+                Expect::NotFound
+            } else if !m.open(b) {
+                Expect::State
+            } else if quantity > m.backorders[b].remaining() - m.allocated(b) {
+                Expect::Invalid
+            } else if quantity > m.on_hand - m.reserved {
+                Expect::Stock(m.on_hand - m.reserved)
+            } else {
+                m.allocations.push(ModelAllocation { backorder: b, held: quantity, confirmed: false, live: true });
+                m.reserved += quantity;
+                Expect::Ok
+            };
+            assert_eq!(outcome(h.engine.allocate_backorder(&request, Mode::Apply)), expected, "{op:?}");
+        }
+        Op::Confirm { allocation: a } | Op::Release { allocation: a } => {
+            let confirm = matches!(op, Op::Confirm { .. });
+            let expected = match m.allocations.get(a) {
+                None => Expect::NotFound,
+                Some(al) if !al.live || (confirm && al.confirmed) => Expect::State,
+                Some(_) => Expect::Ok,
+            };
+            let request = change(&allocation_id(a));
+            let result = if confirm {
+                outcome(h.engine.confirm_allocation(&request, Mode::Apply))
+            } else {
+                outcome(h.engine.release_allocation(&request, Mode::Apply))
+            };
+            assert_eq!(result, expected, "{op:?}");
+            if expected == Expect::Ok {
+                let al = &mut m.allocations[a];
+                if confirm {
+                    al.confirmed = true;
+                } else {
+                    m.reserved -= al.held;
+                    al.held = 0;
+                    al.live = false;
+                }
+            }
+        }
+        Op::Fulfill { backorder: b, quantity } => {
+            let request = FulfillmentRequest { override_priority: true, ..fulfillment(&id(b), quantity) };
+            let expected = if quantity == 0 {
+                Expect::Invalid
+            } else if b >= m.backorders.len() {
+                Expect::NotFound
+            } else if !m.open(b) {
+                Expect::State
+            } else if quantity > m.backorders[b].remaining() {
+                Expect::Invalid
+            } else {
+                let unreserved = quantity.saturating_sub(m.allocated(b));
+                if unreserved > m.on_hand - m.reserved {
+                    Expect::Stock(m.on_hand - m.reserved)
+                } else {
+                    // Confirmed before reserved, oldest first.
+                    let mut left = quantity;
+                    for confirmed in [true, false] {
+                        for al in m.allocations.iter_mut().filter(|a| a.backorder == b && a.live && a.confirmed == confirmed) {
+                            let take = left.min(al.held);
+                            al.held -= take;
+                            left -= take;
+                            m.reserved -= take;
+                            if al.held == 0 {
+                                al.live = false;
+                            }
+                        }
+                    }
+                    m.on_hand -= quantity;
+                    m.backorders[b].fulfilled += quantity;
+                    m.release_excess(b);
+                    Expect::Ok
+                }
+            };
+            assert_eq!(outcome(h.engine.fulfill_backorder(&request, Mode::Apply)), expected, "{op:?}");
+        }
+        Op::Cancel { backorder: b, quantity } => {
+            let request = CancelRequest { backorder_id: id(b), quantity, reason: None, request_id: None, expected_version: None };
+            let expected = if quantity == Some(0) {
+                Expect::Invalid
+            } else if b >= m.backorders.len() {
+                Expect::NotFound
+            } else if !m.open(b) {
+                Expect::State
+            } else if quantity.unwrap_or(0) > m.backorders[b].remaining() {
+                Expect::Invalid
+            } else {
+                let bo = &mut m.backorders[b];
+                let units = quantity.unwrap_or(bo.remaining());
+                bo.cancelled += units;
+                bo.closed_by_cancel = bo.remaining() == 0;
+                m.release_excess(b);
+                Expect::Ok
+            };
+            assert_eq!(outcome(h.engine.cancel_backorder(&request, Mode::Apply)), expected, "{op:?}");
+        }
+        Op::Run => {
+            let result = domain(h.engine.allocate_available(&run("P", AllocationPolicy::StrictPriority), Mode::Apply)).unwrap();
+            // Strict priority: the model serves the same order the engine walks.
+            let mut order: Vec<usize> = (0..m.backorders.len()).filter(|&b| m.open(b)).collect();
+            order.sort_by_key(|&b| (std::cmp::Reverse(m.backorders[b].priority), b));
+            let mut left = m.on_hand - m.reserved;
+            let mut served = Vec::new();
+            for b in order {
+                let need = m.backorders[b].remaining() - m.allocated(b);
+                if need == 0 {
+                    continue;
+                }
+                if left == 0 {
+                    break;
+                }
+                let give = need.min(left);
+                m.allocations.push(ModelAllocation { backorder: b, held: give, confirmed: false, live: true });
+                m.reserved += give;
+                left -= give;
+                served.push((id(b), give));
+            }
+            let got: Vec<_> = result.lines.iter().filter(|l| l.allocated > 0).map(|l| (l.backorder_id.clone(), l.allocated)).collect();
+            assert_eq!(got, served);
+        }
+        Op::Tick { minutes } => {
+            // Time moves but nothing here expires; summaries and numbering must not care.
+            let _ = minutes;
+        }
+    }
+}
+
+fn compare(h: &mut Harness, m: &Model) {
+    for b in 0..m.backorders.len() {
+        let bo = h.backorder(&id(b));
+        let model = &m.backorders[b];
+        assert_eq!(bo.quantity_ordered, bo.quantity_fulfilled + bo.quantity_cancelled + bo.quantity_remaining);
+        assert!(bo.quantity_allocated <= bo.quantity_remaining);
+        assert_eq!(
+            (bo.status, bo.quantity_fulfilled, bo.quantity_cancelled, bo.quantity_allocated, bo.quantity_confirmed),
+            (m.status(b), model.fulfilled, model.cancelled, m.allocated(b), m.confirmed(b)),
+            "{}",
+            id(b)
+        );
+    }
+    let stock = h.engine.stock_show(Some("P")).unwrap();
+    let (on_hand, reserved) = stock.first().map_or((0, 0), |s| (s.on_hand, s.reserved));
+    assert_eq!((on_hand, reserved), (m.on_hand, m.reserved));
+    let summary = h.engine.backorder_summary().unwrap();
+    let open: Vec<usize> = (0..m.backorders.len()).filter(|&b| m.open(b)).collect();
+    assert_eq!(summary.open_backorders, open.len() as u64);
+    assert_eq!(summary.units_remaining, open.iter().map(|&b| m.backorders[b].remaining()).sum::<u64>());
+    assert_eq!(summary.units_allocated, open.iter().map(|&b| m.allocated(b)).sum::<u64>());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_operations_match_the_model_and_keep_every_invariant(ops in proptest::collection::vec(op(), 1..45)) {
+        let mut h = Harness::new();
+        let mut m = Model::default();
+        let mut now = T0;
+        for op in &ops {
+            if let Op::Tick { minutes } = op {
+                now += minutes * 60_000;
+                h.at(now);
+            }
+            step(&mut h, &mut m, op);
+            compare(&mut h, &m);
+        }
+        let report = h.engine.check_integrity().unwrap();
+        prop_assert_eq!(report.problems, vec![]);
+        prop_assert_eq!(h.engine.check_stock().unwrap(), vec![]);
+    }
+}
