@@ -48,6 +48,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
         location,
         lot: request.lot,
         expires_at: request.expires_at,
+        reserve: !request.source.is_claim(),
         overridden,
         by: None,
     };
@@ -63,19 +64,23 @@ pub struct NewAllocation {
     pub location: Option<String>,
     pub lot: Option<String>,
     pub expires_at: Option<Timestamp>,
+    /// Reserve the units on hand through the inventory; false for a claim on
+    /// supply not yet received. Units that arrived on a document are on
+    /// hand: they are reserved whatever their source.
+    pub reserve: bool,
     /// The more urgent backorder this one went ahead of by override.
     pub overridden: Option<BackorderId>,
     /// The allocation run that made it, for the history line.
     pub by: Option<&'static str>,
 }
 
-/// Creates an allocation, reserving the units through the inventory unless it
-/// is a claim, and saves the backorder with its history line. The caller has
+/// Creates an allocation, reserving the units through the inventory unless
+/// `spec.reserve` is off (a claim), and saves the backorder with its history line. The caller has
 /// checked that the backorder is open and lacks at least `quantity`.
 pub fn add_allocation(ports: &mut Ports, old: &BackorderRecord, spec: NewAllocation) -> DomainResult<(BackorderRecord, Allocation)> {
     let id = old.id();
     let allocation_id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
-    let reservation_id = if spec.source.is_claim() {
+    let reservation_id = if !spec.reserve {
         None
     } else {
         let reservation = ReservationRequest {
@@ -115,7 +120,7 @@ pub fn add_allocation(ports: &mut Ports, old: &BackorderRecord, spec: NewAllocat
     r.quantity_allocated += spec.quantity;
     r.version += 1;
     r.updated_at = ports.now;
-    let verb = if spec.source.is_claim() { "claimed" } else { "reserved" };
+    let verb = if spec.reserve { "reserved" } else { "claimed" };
     let mut detail = format!(
         "{verb} {} units from {} as {allocation_id}",
         spec.quantity,

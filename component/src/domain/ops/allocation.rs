@@ -22,7 +22,7 @@ fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
     let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
     ensure_reserved(&before, "confirmed", ports.now)?;
     let mut allocation = before.clone();
-    if allocation.source.is_claim() {
+    if allocation.reservation_id.is_none() {
         return Err(DomainError::state(
             &allocation.allocation_id,
             allocation.status.name(),

@@ -38,13 +38,14 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
 
     // Shipping from inventory ships units on hand: those held by reservations,
     // whatever document they arrived on. Shipping from another source ships
-    // what is claimed on it, before it arrives.
+    // what was allocated from it: units already received (reserved, so the
+    // stock goes down) and claims on what has not arrived.
     let mut eligible: Vec<_> = repo::allocations_of(ports.store, id)?
         .into_iter()
         .filter(|a| a.held() > 0)
         .filter(|a| match request.source {
             SourceKind::Inventory => a.reservation_id.is_some(),
-            claim => a.reservation_id.is_none() && a.source == claim,
+            document => a.source == document,
         })
         .filter(|a| request.source_ref.is_none() || a.source_ref == request.source_ref)
         .collect();

@@ -130,6 +130,8 @@ impl Run {
             location: self.out.location.clone(),
             lot: None,
             expires_at: self.expires_at,
+            // The run hands out units on hand, whatever document they came on.
+            reserve: true,
             overridden: None,
             by: Some(self.out.policy.name()),
         };

@@ -135,6 +135,10 @@ fn claims_on_the_arriving_document_are_received_first() {
     let detail = w.get(&claimant);
     let received = detail.allocations.iter().find(|a| a.allocation_id == claim).unwrap();
     assert!(received.reservation_id.is_some(), "the claim became a reservation");
+    assert_eq!(w.inventory.reserved("SKU", ""), 16, "units beyond the claims are reserved too, not claimed");
+    let critical_allocation = w.get(&critical).allocations[0].clone();
+    assert!(critical_allocation.reservation_id.is_some());
+    assert_eq!(critical_allocation.source, SourceKind::PurchaseOrder, "it remembers the document it came on");
     assert_eq!(detail.history.last().unwrap().action, HistoryAction::AllocationReceived);
     // Units on hand now: a fulfilment from inventory ships them.
     let f = w.fulfill(&claimant, 10).unwrap();
@@ -257,4 +261,25 @@ fn a_run_touches_what_it_serves_not_the_whole_sku() {
         w.store.calls
     };
     assert_eq!(measure(50), measure(3000));
+}
+
+#[test]
+fn a_received_claim_can_be_picked_and_shipped_by_its_document() {
+    let mut w = World::new();
+    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let po = AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-9".into()), ..alloc(&bo, 10) };
+    let claim = w.call(|p| ops::allocate_backorder(p, po)).unwrap().allocation.allocation_id;
+    assert!(matches!(w.call(|p| ops::confirm_allocation(p, change(&claim))).unwrap_err(), DomainError::InvalidState { .. }));
+    w.inventory.add("SKU", None, 10);
+    let receipt = RunRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-9".into()), ..run("SKU", AllocationPolicy::StrictPriority) };
+    w.allocate_available(receipt);
+    let picked = w.call(|p| ops::confirm_allocation(p, change(&claim))).unwrap();
+    assert_eq!(picked.backorder.status, Status::ReadyToShip);
+    let ship = FulfillmentRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-9".into()), ..ship(&bo, 10) };
+    let shipped = w.call(|p| ops::fulfill_backorder(p, ship)).unwrap();
+    assert_eq!(shipped.fulfillment.quantity_from_allocations, 10);
+    assert_eq!(shipped.backorder.status, Status::Fulfilled);
+    assert_eq!(w.inventory.on_hand[&("SKU".into(), "".into())], 0, "the received units left the stock");
+    assert!(w.inventory.reservations.is_empty());
+    assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
 }
