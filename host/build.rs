@@ -1,68 +1,18 @@
 //! Builds the guest component so that `cargo run -- demo` works on a fresh
-//! clone: the host embeds the component it was built with.
-//!
-//! The guest is built by a nested `cargo build` for `wasm32-wasip2` with the
-//! workspace's `wasm` profile, into its own target directory so the nested
-//! cargo never waits on the lock of the outer build's target directory.
+//! clone: the host embeds the component it was built with. The nested build
+//! itself is in `build-support/wasm_guest.rs`, shared with `tests/build.rs`.
 
-use std::env;
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+include!("../build-support/wasm_guest.rs");
 
 const GUEST_PACKAGE: &str = "backorders-component";
 const GUEST_ARTIFACT: &str = "backorders_component.wasm";
-const GUEST_TARGET: &str = "wasm32-wasip2";
-const GUEST_PROFILE: &str = "wasm";
 
 fn main() {
-    let manifest_dir = PathBuf::from(required_var("CARGO_MANIFEST_DIR"));
-    let workspace = manifest_dir
-        .parent()
-        .expect("the host crate lives one level below the workspace root")
-        .to_path_buf();
+    let workspace = workspace_watching(&["component"]);
     let out_dir = PathBuf::from(required_var("OUT_DIR"));
-
-    // Directories make cargo rerun this script when any file under them
-    // changes; the workspace manifest holds the `wasm` profile.
-    for watched in ["component", "wit", "Cargo.toml", "Cargo.lock"] {
-        println!(
-            "cargo:rerun-if-changed={}",
-            workspace.join(watched).display()
-        );
-    }
-
-    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let rustc = env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
-    ensure_target_installed(&rustc);
-
-    let target_dir = workspace.join("target").join("wasm");
-    let mut command = Command::new(&cargo);
-    command
-        .current_dir(&workspace)
-        .args([
-            "build",
-            "--package",
-            GUEST_PACKAGE,
-            "--target",
-            GUEST_TARGET,
-        ])
-        .args(["--profile", GUEST_PROFILE])
-        .arg("--target-dir")
-        .arg(&target_dir);
-    scrub_build_script_environment(&mut command);
-
-    let status = command
-        .status()
-        .unwrap_or_else(|error| panic!("could not run `{}`: {error}", cargo.to_string_lossy()));
-    if !status.success() {
-        panic!("building the guest component `{GUEST_PACKAGE}` failed ({status}); its errors are above");
-    }
-
-    let artifact = target_dir
-        .join(GUEST_TARGET)
-        .join(GUEST_PROFILE)
-        .join(GUEST_ARTIFACT);
+    let artifact = build_wasm_guest(&workspace, GUEST_PACKAGE, GUEST_ARTIFACT, "wasm");
     let embedded = out_dir.join(GUEST_ARTIFACT);
     std::fs::copy(&artifact, &embedded).unwrap_or_else(|error| {
         panic!(
@@ -71,68 +21,4 @@ fn main() {
             embedded.display()
         )
     });
-}
-
-fn required_var(name: &str) -> OsString {
-    env::var_os(name).unwrap_or_else(|| panic!("cargo did not set {name} for the build script"))
-}
-
-/// Fails early with the fix spelled out, instead of a wall of "can't find
-/// crate for `core`" errors from the nested build.
-fn ensure_target_installed(rustc: &OsString) {
-    let output = Command::new(rustc)
-        .args(["--print", "target-libdir", "--target", GUEST_TARGET])
-        .output()
-        .unwrap_or_else(|error| panic!("could not run `{}`: {error}", rustc.to_string_lossy()));
-    let libdir = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() || !Path::new(libdir.trim()).is_dir() {
-        panic!(
-            "the Rust target `{GUEST_TARGET}` is not installed, and the host embeds a component \
-             built for it: run `rustup target add {GUEST_TARGET}`"
-        );
-    }
-}
-
-/// Cargo hands a build script variables that describe the *outer* build
-/// (its target, profile, flags, jobserver). A nested cargo would read some of
-/// them as its own configuration and build the guest for the wrong target or
-/// with host-only flags, so they are removed. User configuration such as
-/// `CARGO_HOME` or `CARGO_NET_OFFLINE` is kept.
-fn scrub_build_script_environment(command: &mut Command) {
-    const EXACT: &[&str] = &[
-        "CARGO_ENCODED_RUSTFLAGS",
-        "RUSTFLAGS",
-        "CARGO_TARGET_DIR",
-        "CARGO_BUILD_TARGET",
-        "CARGO_BUILD_TARGET_DIR",
-        "CARGO_MAKEFLAGS",
-        "MAKEFLAGS",
-        "MFLAGS",
-        "CARGO_PRIMARY_PACKAGE",
-        "CARGO_MANIFEST_DIR",
-        "CARGO_MANIFEST_PATH",
-        "CARGO_MANIFEST_LINKS",
-        "CARGO_CRATE_NAME",
-        "CARGO_RUSTC_CURRENT_DIR",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "DEBUG",
-        "OPT_LEVEL",
-        "PROFILE",
-        "TARGET",
-        "HOST",
-        "OUT_DIR",
-        "NUM_JOBS",
-    ];
-    const PREFIXES: &[&str] = &[
-        "CARGO_PKG_",
-        "CARGO_FEATURE_",
-        "CARGO_CFG_",
-        "CARGO_PROFILE_",
-    ];
-    for (name, _) in env::vars_os() {
-        let Some(name) = name.to_str() else { continue };
-        if EXACT.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix)) {
-            command.env_remove(name);
-        }
-    }
 }

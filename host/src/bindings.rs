@@ -15,10 +15,9 @@ mod generated {
     });
 }
 
-// For the host's own modules: the world, its imports' `Host` traits and the
-// export's `Guest`.
+// For the host's own modules: the world and its imports' `Host` traits. The
+// export is called through `crate::guest`.
 pub(crate) use generated::commerce;
-pub(crate) use generated::exports::commerce::backorders::backorders::Guest;
 pub(crate) use generated::{Engine as EngineWorld, EnginePre};
 
 // The public types: requests, results, errors, summaries.

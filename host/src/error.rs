@@ -125,11 +125,34 @@ pub enum HostError {
     #[error("cannot load component: {reason}")]
     LoadComponent { reason: String },
 
+    /// The component was built for an incompatible version of the WIT
+    /// package (see `crate::compat`); `exports` and `imports` are the
+    /// package's interfaces it names, with their versions.
+    #[error(
+        "incompatible component: {}; this host runs {expected} and accepts {accepted}",
+        package_interfaces(exports, imports)
+    )]
+    IncompatibleComponent {
+        exports: Vec<String>,
+        imports: Vec<String>,
+        expected: String,
+        accepted: String,
+    },
+
     /// The component trapped or hit a limit during `export`.
     #[error("component trapped in {export}: {reason}")]
     Trap {
         export: &'static str,
         reason: String,
+    },
+
+    /// The call went over one of its limits (`crate::limits`): memory, CPU,
+    /// stack, instances, tables, a value it handed the host, or its output.
+    #[error("limit exceeded: {limit} in {export}: {detail}")]
+    LimitExceeded {
+        export: &'static str,
+        limit: crate::limits::Limit,
+        detail: String,
     },
 
     /// The component called an import in a way its contract rules out.
@@ -166,6 +189,20 @@ impl HostError {
     /// Maps a SQLite failure during `operation`.
     pub(crate) fn database(operation: &'static str) -> impl Fn(rusqlite::Error) -> HostError {
         move |source| HostError::Database { operation, source }
+    }
+}
+
+/// `it exports a@0.2.0 and imports b@0.2.0, c@0.2.0`, for a refused component.
+fn package_interfaces(exports: &[String], imports: &[String]) -> String {
+    let exported = if exports.is_empty() {
+        format!("it exports nothing of {}", crate::compat::WIT_PACKAGE)
+    } else {
+        format!("it exports {}", exports.join(", "))
+    };
+    if imports.is_empty() {
+        exported
+    } else {
+        format!("{exported} and imports {}", imports.join(", "))
     }
 }
 

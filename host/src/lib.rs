@@ -30,16 +30,23 @@
 
 mod backorders;
 mod bindings;
+pub mod cache;
+pub mod compat;
 mod context;
 mod convert;
 pub mod dates;
 mod error;
+mod guest;
 mod imports;
 pub mod json;
+pub mod mcp;
+pub mod limits;
 pub mod names;
 pub mod provider;
 mod runtime;
+pub mod scenario;
 pub mod sqlite;
+mod stats;
 
 /// The guest component this host was built with (see `build.rs`).
 pub const EMBEDDED_COMPONENT: &[u8] =
@@ -47,9 +54,10 @@ pub const EMBEDDED_COMPONENT: &[u8] =
 
 pub use backorders::{Backorders, Mode, Options, Outcome, MAX_STOCK_QUANTITY, MAX_TEXT_CHARS};
 pub use bindings::*;
-pub use context::{GUEST_STDERR_BYTES, MEMORY_LIMIT_BYTES};
 pub use convert::sku_summary_figures;
 pub use error::{describe_domain, CallError, HostError};
-pub use imports::{MAX_GET_MANY_KEYS, MAX_KEY_BYTES, MAX_SCAN_ENTRIES, MAX_VALUE_BYTES};
-pub use runtime::{FUEL_PER_CALL, MAX_WASM_STACK_BYTES};
+pub use cache::{CacheOutcome, CompileCache};
+pub use limits::{Limit, Limits};
+pub use runtime::POOLED_INSTANCES;
 pub use sqlite::{OutboxEvent, SqliteProvider, StockLevel};
+pub use stats::CallStats;

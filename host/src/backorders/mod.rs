@@ -3,6 +3,7 @@
 
 mod database;
 mod exports;
+mod import;
 mod stock;
 
 pub use stock::{MAX_STOCK_QUANTITY, MAX_TEXT_CHARS};
@@ -13,13 +14,16 @@ use std::sync::Arc;
 use wasmtime::Store;
 
 use self::database::Database;
-use crate::bindings::Guest;
 use crate::bindings::{BackorderError, Timestamp};
+use crate::cache::{CacheOutcome, CompileCache};
 use crate::context::CallContext;
 use crate::error::{CallError, HostError};
+use crate::guest::Guest;
+use crate::limits::Limits;
 use crate::provider::{Access, Clock, PinnedClock, SystemClock, Transactional};
 use crate::runtime::{ComponentSource, Runtime};
 use crate::sqlite::SqliteProvider;
+use crate::stats::CallStats;
 
 /// How to open a backorders database.
 #[derive(Clone, Debug)]
@@ -56,6 +60,12 @@ pub struct Backorders {
     /// pay for compiling the component.
     runtime: Option<Runtime<SqliteProvider>>,
     clock: Arc<dyn Clock>,
+    /// What each call may use (see `crate::limits`).
+    limits: Limits,
+    /// Where the compiled component is kept between processes.
+    compile_cache: CompileCache,
+    /// What the latest call of the component cost.
+    last_call_stats: Option<CallStats>,
 }
 
 type CallStore = Store<CallContext<SqliteProvider>>;
@@ -75,7 +85,45 @@ impl Backorders {
                 .map_or(ComponentSource::Embedded, ComponentSource::File),
             runtime: None,
             clock,
+            limits: Limits::default(),
+            compile_cache: CompileCache::default_location(),
+            last_call_stats: None,
         }
+    }
+
+    /// Runs every call under `limits` instead of the defaults. Takes effect
+    /// when the component loads, so call it before the first call.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self.runtime = None;
+        self
+    }
+
+    /// Keeps the compiled component in `cache` instead of the default
+    /// location (`CompileCache::default_location`).
+    pub fn with_compile_cache(mut self, cache: CompileCache) -> Self {
+        self.compile_cache = cache;
+        self.runtime = None;
+        self
+    }
+
+    /// Whether loading the component compiled it or took it from the cache;
+    /// none before it is loaded.
+    pub fn compile_cache_outcome(&self) -> Option<&CacheOutcome> {
+        self.runtime.as_ref().map(Runtime::cache_outcome)
+    }
+
+    /// What the latest call of the component cost in the sandbox (fuel,
+    /// peak memory, wall time); none before the first. Host-only operations
+    /// (stock, events) are not calls of the component and leave it as is.
+    pub fn last_call_stats(&self) -> Option<CallStats> {
+        self.last_call_stats
+    }
+
+    /// `last_call_stats`, forgetting them: taken before and after an
+    /// operation, none afterwards means it ran no call of the component.
+    pub fn take_last_call_stats(&mut self) -> Option<CallStats> {
+        self.last_call_stats.take()
     }
 
     pub fn db_path(&self) -> &Path {
@@ -98,9 +146,39 @@ impl Backorders {
     /// bad component early.
     pub fn load_component(&mut self) -> Result<(), HostError> {
         if self.runtime.is_none() {
-            self.runtime = Some(Runtime::load(&self.component)?);
+            self.runtime = Some(Runtime::load(
+                &self.component,
+                self.limits,
+                &self.compile_cache,
+            )?);
         }
         Ok(())
+    }
+
+    /// Runs `body` in one transaction with the component loaded; `body`
+    /// runs exports through the `Caller` it is handed.
+    fn with_component<T>(
+        &mut self,
+        access: Access,
+        mode: Mode,
+        body: impl FnOnce(&mut Caller, SqliteProvider) -> (SqliteProvider, Result<T, CallError>),
+    ) -> Result<Outcome<T>, CallError> {
+        self.load_component()?;
+        let Self {
+            runtime,
+            database,
+            last_call_stats,
+            clock,
+            ..
+        } = self;
+        let mut caller = Caller {
+            runtime: runtime
+                .as_ref()
+                .expect("load_component just loaded the runtime"),
+            clock: Arc::clone(clock),
+            last_call_stats,
+        };
+        in_transaction(database, access, mode, |provider| body(&mut caller, provider))
     }
 
     /// Runs one export of the component in a transaction.
@@ -111,22 +189,8 @@ impl Backorders {
         mode: Mode,
         call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
     ) -> Result<Outcome<T>, CallError> {
-        self.load_component()?;
-        let clock = Arc::clone(&self.clock);
-        let Self {
-            runtime, database, ..
-        } = self;
-        let runtime = runtime
-            .as_ref()
-            .expect("load_component just loaded the runtime");
-        in_transaction(database, access, mode, |provider| {
-            let (provider, result) = runtime.call(export, provider, clock, call);
-            let result = match result {
-                Ok(Ok(value)) => Ok(value),
-                Ok(Err(domain)) => Err(CallError::Domain(domain)),
-                Err(host) => Err(CallError::Host(host)),
-            };
-            (provider, result)
+        self.with_component(access, mode, |caller, provider| {
+            caller.run(export, provider, call)
         })
     }
 
@@ -139,25 +203,11 @@ impl Backorders {
         before: impl FnOnce(&SqliteProvider) -> Result<(), HostError>,
         call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
     ) -> Result<Outcome<T>, CallError> {
-        self.load_component()?;
-        let clock = Arc::clone(&self.clock);
-        let Self {
-            runtime, database, ..
-        } = self;
-        let runtime = runtime
-            .as_ref()
-            .expect("load_component just loaded the runtime");
-        in_transaction(database, Access::Write, mode, |provider| {
+        self.with_component(Access::Write, mode, |caller, provider| {
             if let Err(error) = before(&provider) {
                 return (provider, Err(CallError::Host(error)));
             }
-            let (provider, result) = runtime.call(export, provider, clock, call);
-            let result = match result {
-                Ok(Ok(value)) => Ok(value),
-                Ok(Err(domain)) => Err(CallError::Domain(domain)),
-                Err(host) => Err(CallError::Host(host)),
-            };
-            (provider, result)
+            caller.run(export, provider, call)
         })
     }
 
@@ -183,6 +233,42 @@ impl Backorders {
             let result = operation(&provider).map_err(CallError::Host);
             (provider, result)
         })
+    }
+}
+
+/// What a transaction body needs to run exports of the loaded component.
+struct Caller<'a> {
+    runtime: &'a Runtime<SqliteProvider>,
+    clock: Arc<dyn Clock>,
+    last_call_stats: &'a mut Option<CallStats>,
+}
+
+impl Caller<'_> {
+    /// Runs one export on a fresh instance over `provider`, and keeps what
+    /// it cost as the last call's stats.
+    fn run<T>(
+        &mut self,
+        export: &'static str,
+        provider: SqliteProvider,
+        call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+    ) -> (SqliteProvider, Result<T, CallError>) {
+        let (provider, result, stats) =
+            self.runtime
+                .call(export, provider, Arc::clone(&self.clock), call);
+        *self.last_call_stats = Some(stats);
+        (provider, call_result(result))
+    }
+}
+
+/// A call's result in the library's terms: the component's value, its
+/// domain error, or the host's error.
+fn call_result<T>(
+    result: Result<Result<T, BackorderError>, HostError>,
+) -> Result<T, CallError> {
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(domain)) => Err(CallError::Domain(domain)),
+        Err(host) => Err(CallError::Host(host)),
     }
 }
 

@@ -10,9 +10,12 @@ mod demo;
 mod events;
 mod fulfill;
 mod list;
+mod mcp;
 mod output;
 mod render;
 mod run;
+mod run_scenarios;
+mod sandbox;
 mod show;
 mod stock;
 mod summary;
@@ -58,6 +61,9 @@ struct Cli {
     /// Pin the clock: a date (2026-12-01) or an RFC 3339 time
     #[arg(long, global = true, value_name = "RFC3339")]
     now: Option<String>,
+
+    #[command(flatten)]
+    sandbox: sandbox::SandboxArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -107,6 +113,10 @@ enum Command {
     Events(events::Args),
     /// A guided run of the whole lifecycle on a fresh database
     Demo,
+    /// Serve the database to an MCP client over stdio (writes are previews without --apply)
+    Mcp(mcp::Args),
+    /// Check the component against scenario files, each on a fresh temporary database
+    Run(run_scenarios::Args),
 }
 
 /// Why a command failed.
@@ -178,8 +188,11 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         now,
     };
     // Opening does no I/O, so each arm opens its own session.
+    let (limits, compile_cache) = (cli.sandbox.limits(), cli.sandbox.compile_cache());
     let session = || Session {
-        backorders: Backorders::open(options.clone()),
+        backorders: Backorders::open(options.clone())
+            .with_limits(limits)
+            .with_compile_cache(compile_cache.clone()),
         out: *out,
     };
     let result = match cli.command {
@@ -205,6 +218,12 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Events(args) => events::run(&mut session(), args),
         // The demo picks its own database: `--db` only if given explicitly.
         Command::Demo => return demo::run(cli.db, cli.component, now, out),
+        Command::Mcp(args) => return mcp::run(session().backorders, args),
+        // Scenarios make their own databases: `--db` is never used.
+        Command::Run(args) => {
+            let component = options.component.clone();
+            return run_scenarios::run(args, component, limits, compile_cache.clone(), out);
+        }
     };
     Ok(result?)
 }

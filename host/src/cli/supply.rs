@@ -18,7 +18,7 @@ pub struct ExpectArgs {
     #[arg(long, value_name = "N")]
     quantity: u64,
     /// When they arrive: a date or an RFC 3339 time
-    #[arg(long, value_name = "D")]
+    #[arg(long, visible_alias = "date", value_name = "D")]
     expected_at: String,
     /// purchase_order, transfer or production
     #[arg(long, value_name = "SOURCE", value_parser = wire::<SourceKind>())]

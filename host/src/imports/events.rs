@@ -7,6 +7,12 @@ use crate::provider::Backend;
 
 impl<B: Backend> Host for CallContext<B> {
     fn emit(&mut self, event: Event) -> wasmtime::Result<()> {
+        self.check_text("events.emit backorder-id", &event.backorder_id)?;
+        self.check_text("events.emit sku", &event.sku)?;
+        self.check_text(
+            "events.emit allocation-id",
+            event.allocation_id.as_deref().unwrap_or_default(),
+        )?;
         let recorded_at = self.now();
         // `emit` has no error case: a lost event must not commit silently,
         // so a failed append traps and the call rolls back.

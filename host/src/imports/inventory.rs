@@ -7,12 +7,21 @@ use crate::convert;
 use crate::error::HostError;
 use crate::provider::Backend;
 
+impl<B> CallContext<B> {
+    /// The SKU and location the component names, against the text limit.
+    fn check_place(&self, sku: &str, location: Option<&str>) -> wasmtime::Result<()> {
+        self.check_text("inventory sku", sku)?;
+        self.check_text("inventory location", location.unwrap_or_default())
+    }
+}
+
 impl<B: Backend> Host for CallContext<B> {
     fn available(
         &mut self,
         sku: String,
         location: Option<String>,
     ) -> wasmtime::Result<Result<u64, InventoryError>> {
+        self.check_place(&sku, location.as_deref())?;
         Ok(self
             .backend
             .available(&sku, location.as_deref())
@@ -23,6 +32,8 @@ impl<B: Backend> Host for CallContext<B> {
         &mut self,
         request: ReservationRequest,
     ) -> wasmtime::Result<Result<ReservationId, InventoryError>> {
+        self.check_place(&request.sku, request.location.as_deref())?;
+        self.check_text("inventory.reserve holder", &request.holder)?;
         // An empty reservation holds nothing and could never end by being
         // consumed; asking for one is a bug in the component.
         if request.quantity == 0 {
@@ -40,6 +51,7 @@ impl<B: Backend> Host for CallContext<B> {
         id: ReservationId,
         quantity: Option<u64>,
     ) -> wasmtime::Result<Result<(), InventoryError>> {
+        self.check_text("inventory.release id", &id)?;
         Ok(self.backend.release(&id, quantity).map_err(Into::into))
     }
 
@@ -48,6 +60,7 @@ impl<B: Backend> Host for CallContext<B> {
         id: ReservationId,
         expires_at: Option<Timestamp>,
     ) -> wasmtime::Result<Result<(), InventoryError>> {
+        self.check_text("inventory.extend id", &id)?;
         Ok(self.backend.extend(&id, expires_at).map_err(Into::into))
     }
 
@@ -56,6 +69,7 @@ impl<B: Backend> Host for CallContext<B> {
         id: ReservationId,
         quantity: u64,
     ) -> wasmtime::Result<Result<(), InventoryError>> {
+        self.check_text("inventory.consume id", &id)?;
         Ok(self.backend.consume(&id, quantity).map_err(Into::into))
     }
 
@@ -65,6 +79,7 @@ impl<B: Backend> Host for CallContext<B> {
         location: Option<String>,
         quantity: u64,
     ) -> wasmtime::Result<Result<(), InventoryError>> {
+        self.check_place(&sku, location.as_deref())?;
         Ok(self
             .backend
             .issue(&sku, location.as_deref(), quantity)

@@ -7,8 +7,6 @@ mod events;
 mod inventory;
 mod store;
 
-pub use store::{MAX_GET_MANY_KEYS, MAX_KEY_BYTES, MAX_SCAN_ENTRIES, MAX_VALUE_BYTES};
-
 use crate::bindings::commerce::backorders::types;
 use crate::context::CallContext;
 use crate::provider::Backend;

@@ -1,20 +1,13 @@
-//! `store`: the component's ordered key-value space, with the host's size
-//! limits checked before the provider is asked.
+//! `store`: the component's ordered key-value space, with the call's size
+//! limits (`crate::limits`) checked before the provider is asked. A key,
+//! value or count over a limit is the WIT `limit-exceeded` error: the
+//! component turns it into a storage error and the call rolls back.
 
 use crate::bindings::commerce::backorders::store::Host;
 use crate::bindings::{Entry, StoreError};
 use crate::context::CallContext;
 use crate::convert;
 use crate::provider::{Backend, KeyValueError};
-
-/// Longest key, in bytes. The component's keys are short index paths.
-pub const MAX_KEY_BYTES: usize = 1024;
-/// Longest value, in bytes.
-pub const MAX_VALUE_BYTES: usize = 1 << 20;
-/// Most entries one scan may ask for.
-pub const MAX_SCAN_ENTRIES: u32 = 10_000;
-/// Most keys one `get-many` may ask for.
-pub const MAX_GET_MANY_KEYS: usize = 10_000;
 
 fn within(what: &'static str, actual: usize, limit: usize) -> Result<(), KeyValueError> {
     if actual <= limit {
@@ -29,13 +22,15 @@ fn within(what: &'static str, actual: usize, limit: usize) -> Result<(), KeyValu
     }
 }
 
-fn check_key(key: &[u8]) -> Result<(), KeyValueError> {
-    within("key length", key.len(), MAX_KEY_BYTES)
+impl<B> CallContext<B> {
+    fn check_key(&self, key: &[u8]) -> Result<(), KeyValueError> {
+        within("key length", key.len(), self.limits.key_bytes)
+    }
 }
 
 impl<B: Backend> Host for CallContext<B> {
     fn get(&mut self, key: Vec<u8>) -> wasmtime::Result<Result<Option<Vec<u8>>, StoreError>> {
-        let result = check_key(&key).and_then(|()| self.backend.get(&key));
+        let result = self.check_key(&key).and_then(|()| self.backend.get(&key));
         Ok(result.map_err(Into::into))
     }
 
@@ -43,21 +38,24 @@ impl<B: Backend> Host for CallContext<B> {
         &mut self,
         keys: Vec<Vec<u8>>,
     ) -> wasmtime::Result<Result<Vec<Option<Vec<u8>>>, StoreError>> {
-        let result = within("get-many key count", keys.len(), MAX_GET_MANY_KEYS)
-            .and_then(|()| keys.iter().try_for_each(|key| check_key(key)))
+        let result = within("get-many key count", keys.len(), self.limits.list_entries)
+            .and_then(|()| keys.iter().try_for_each(|key| self.check_key(key)))
             .and_then(|()| self.backend.get_many(&keys));
         Ok(result.map_err(Into::into))
     }
 
     fn set(&mut self, key: Vec<u8>, value: Vec<u8>) -> wasmtime::Result<Result<(), StoreError>> {
-        let result = check_key(&key)
-            .and_then(|()| within("value length", value.len(), MAX_VALUE_BYTES))
+        let result = self
+            .check_key(&key)
+            .and_then(|()| within("value length", value.len(), self.limits.value_bytes))
             .and_then(|()| self.backend.set(&key, &value));
         Ok(result.map_err(Into::into))
     }
 
     fn delete(&mut self, key: Vec<u8>) -> wasmtime::Result<Result<(), StoreError>> {
-        let result = check_key(&key).and_then(|()| self.backend.delete(&key));
+        let result = self
+            .check_key(&key)
+            .and_then(|()| self.backend.delete(&key));
         Ok(result.map_err(Into::into))
     }
 
@@ -67,7 +65,9 @@ impl<B: Backend> Host for CallContext<B> {
         end: Vec<u8>,
         limit: u32,
     ) -> wasmtime::Result<Result<Vec<Entry>, StoreError>> {
-        let result = within("scan limit", limit as usize, MAX_SCAN_ENTRIES as usize)
+        let result = within("scan limit", limit as usize, self.limits.list_entries)
+            .and_then(|()| self.check_key(&start))
+            .and_then(|()| self.check_key(&end))
             .and_then(|()| self.backend.scan(&start, &end, limit));
         Ok(result
             .map(|entries| entries.into_iter().map(convert::entry).collect())

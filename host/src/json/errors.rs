@@ -78,7 +78,19 @@ fn host_error_fields(error: &HostError) -> Map<String, Value> {
             json!({"kind": "read_component", "path": path.display().to_string()})
         }
         HostError::LoadComponent { .. } => json!({"kind": "load_component"}),
+        HostError::IncompatibleComponent {
+            exports,
+            imports,
+            expected,
+            accepted,
+        } => json!({
+            "kind": "incompatible_component", "exports": exports, "imports": imports,
+            "expected": expected, "accepted": accepted,
+        }),
         HostError::Trap { export, .. } => json!({"kind": "trap", "export": export}),
+        HostError::LimitExceeded { export, limit, .. } => {
+            json!({"kind": "limit_exceeded", "limit": limit.name(), "export": export})
+        }
         HostError::ContractViolation { import, .. } => {
             json!({"kind": "contract_violation", "import": import})
         }

@@ -71,6 +71,7 @@ pub fn allocation(allocation: &Allocation) -> Value {
         "source_ref": allocation.source_ref,
         "quantity": allocation.quantity,
         "quantity_consumed": allocation.quantity_consumed,
+        "quantity_released": allocation.quantity_released,
         "location": allocation.location,
         "lot": allocation.lot,
         "status": allocation.status.wire_name(),

@@ -19,8 +19,16 @@ impl Harness {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("backorders.db");
-        let engine = Backorders::open(Options { db_path: db_path.clone(), component: None, now: Some(T0) });
-        Harness { engine, db_path, _dir: dir }
+        let engine = Backorders::open(Options {
+            db_path: db_path.clone(),
+            component: None,
+            now: Some(T0),
+        });
+        Harness {
+            engine,
+            db_path,
+            _dir: dir,
+        }
     }
 
     pub fn at(&mut self, now: Timestamp) {
@@ -28,29 +36,63 @@ impl Harness {
     }
 
     pub fn create(&mut self, sku: &str, quantity: u64, priority: Priority) -> Backorder {
-        self.create_with(NewBackorder { sku: sku.into(), quantity, priority: Some(priority), ..new_backorder() })
+        self.create_with(NewBackorder {
+            sku: sku.into(),
+            quantity,
+            priority: Some(priority),
+            ..new_backorder()
+        })
     }
 
     pub fn create_with(&mut self, request: NewBackorder) -> Backorder {
-        let outcome = self.engine.create_backorder(&request, Mode::Apply).expect("create");
+        let outcome = self
+            .engine
+            .create_backorder(&request, Mode::Apply)
+            .expect("create");
         assert!(outcome.applied);
         outcome.value
     }
 
     pub fn stock(&mut self, sku: &str, quantity: u64) {
-        self.engine.stock_add(sku, None, quantity, Mode::Apply).expect("stock add");
+        self.engine
+            .stock_add(sku, None, quantity, Mode::Apply)
+            .expect("stock add");
     }
 
-    pub fn allocate(&mut self, id: &str, quantity: u64) -> Result<AllocationResult, BackorderError> {
-        domain(self.engine.allocate_backorder(&allocation(id, quantity), Mode::Apply))
+    pub fn allocate(
+        &mut self,
+        id: &str,
+        quantity: u64,
+    ) -> Result<AllocationResult, BackorderError> {
+        domain(
+            self.engine
+                .allocate_backorder(&allocation(id, quantity), Mode::Apply),
+        )
     }
 
-    pub fn fulfill(&mut self, id: &str, quantity: u64) -> Result<FulfillmentResult, BackorderError> {
-        domain(self.engine.fulfill_backorder(&fulfillment(id, quantity), Mode::Apply))
+    pub fn fulfill(
+        &mut self,
+        id: &str,
+        quantity: u64,
+    ) -> Result<FulfillmentResult, BackorderError> {
+        domain(
+            self.engine
+                .fulfill_backorder(&fulfillment(id, quantity), Mode::Apply),
+        )
     }
 
-    pub fn cancel(&mut self, id: &str, quantity: Option<u64>) -> Result<CancelResult, BackorderError> {
-        let request = CancelRequest { backorder_id: id.into(), quantity, reason: None, request_id: None, expected_version: None };
+    pub fn cancel(
+        &mut self,
+        id: &str,
+        quantity: Option<u64>,
+    ) -> Result<CancelResult, BackorderError> {
+        let request = CancelRequest {
+            backorder_id: id.into(),
+            quantity,
+            reason: None,
+            request_id: None,
+            expected_version: None,
+        };
         domain(self.engine.cancel_backorder(&request, Mode::Apply))
     }
 
@@ -181,15 +223,27 @@ pub fn run(sku: &str, policy: AllocationPolicy) -> AllocationRunRequest {
 }
 
 pub fn change(id: &str) -> AllocationChange {
-    AllocationChange { allocation_id: id.into(), request_id: None, expected_version: None }
+    AllocationChange {
+        allocation_id: id.into(),
+        request_id: None,
+        expected_version: None,
+    }
 }
 
 pub fn extension(id: &str, expires_at: Timestamp) -> AllocationExtension {
-    AllocationExtension { allocation_id: id.into(), expires_at, request_id: None, expected_version: None }
+    AllocationExtension {
+        allocation_id: id.into(),
+        expires_at,
+        request_id: None,
+        expected_version: None,
+    }
 }
 
 pub fn expiry(reallocate: bool) -> ExpiryRequest {
-    ExpiryRequest { reallocate, request_id: None }
+    ExpiryRequest {
+        reallocate,
+        request_id: None,
+    }
 }
 
 /// The field an `invalid-input` error names.

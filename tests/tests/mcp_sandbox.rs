@@ -1,0 +1,115 @@
+//! `backorders mcp` in front of a misbehaving component (`tests/evil-component`):
+//! a trap or a blown limit is a tool error carrying the CLI's message, the
+//! server keeps serving, and a call stuck in the guest does not hold up the
+//! protocol.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use backorders_host::mcp::BackordersServer;
+use backorders_host::*;
+use common::*;
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::{json, Value};
+
+const EVIL_COMPONENT: &str = env!("EVIL_COMPONENT");
+
+/// A client connected through an in-memory pipe to a server running the
+/// evil component with a short CPU deadline.
+async fn evil_server(dir: &tempfile::TempDir) -> RunningService<RoleClient, ()> {
+    let mut backorders = Backorders::open(Options {
+        db_path: dir.path().join("backorders.db"),
+        component: Some(EVIL_COMPONENT.into()),
+        now: Some(T0),
+    })
+    .with_limits(Limits {
+        cpu_time: Duration::from_millis(1_000),
+        ..Limits::default()
+    })
+    .with_compile_cache(CompileCache::Disabled);
+    // The component reserves a unit of each SKU before it misbehaves.
+    for sku in ["LOOP", "PANIC", "OK"] {
+        backorders
+            .stock_set(sku, None, 5, Mode::Apply)
+            .expect("stock set");
+    }
+    let server = BackordersServer::new(backorders, Mode::Apply);
+    let (client_end, server_end) = tokio::io::duplex(64 << 10);
+    tokio::spawn(async move {
+        let session = server.serve(server_end).await.expect("the server starts");
+        let _ = session.waiting().await;
+    });
+    ().serve(client_end).await.expect("the client connects")
+}
+
+async fn create(client: &RunningService<RoleClient, ()>, sku: &str) -> CallToolResult {
+    let arguments = json!({"order_id": "O-1", "customer_id": "C-1", "sku": sku, "quantity": 1});
+    let Value::Object(arguments) = arguments else {
+        unreachable!()
+    };
+    client
+        .call_tool(CallToolRequestParams::new("create_backorder").with_arguments(arguments))
+        .await
+        .expect("a tool result, not a protocol error")
+}
+
+/// The `error` object and the `error: …` line of a failed call.
+fn failure(result: &CallToolResult) -> (Value, String) {
+    assert_eq!(result.is_error, Some(true), "{result:?}");
+    let text = |index: usize| result.content[index].as_text().expect("text").text.clone();
+    let value: Value = serde_json::from_str(&text(0)).expect("JSON");
+    (value["error"].clone(), text(1))
+}
+
+async fn succeeds(client: &RunningService<RoleClient, ()>) {
+    let result = create(client, "OK").await;
+    assert_eq!(
+        result.is_error,
+        Some(false),
+        "the next call runs normally: {result:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_guest_panic_is_a_tool_error_and_the_server_keeps_serving() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = evil_server(&dir).await;
+    let (error, line) = failure(&create(&client, "PANIC").await);
+    assert_eq!(error["kind"], json!("trap"), "{line}");
+    assert_eq!(error["export"], json!("create-backorder"));
+    assert!(
+        line.starts_with("error: component trapped in create-backorder"),
+        "{line}"
+    );
+    assert!(line.contains("panics on purpose"), "{line}");
+    succeeds(&client).await;
+}
+
+#[tokio::test]
+async fn a_call_stuck_in_the_guest_neither_holds_up_the_protocol_nor_the_next_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let client = evil_server(&dir).await;
+    let started = Instant::now();
+    let (stuck, listed) = tokio::join!(create(&client, "LOOP"), async {
+        // Sent while the endless loop runs on its blocking thread.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let tools = client.list_all_tools().await.expect("tools/list answers");
+        (tools.len(), started.elapsed())
+    });
+    let (error, line) = failure(&stuck);
+    assert_eq!(
+        (error["kind"].clone(), error["limit"].clone()),
+        (json!("limit_exceeded"), json!("cpu")),
+        "{line}"
+    );
+    let (tools, listed_after) = listed;
+    assert!(tools > 10);
+    assert!(
+        listed_after < Duration::from_millis(800),
+        "tools/list waited {listed_after:?} for the stuck call"
+    );
+    succeeds(&client).await;
+}
