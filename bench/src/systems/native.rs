@@ -1,0 +1,390 @@
+//! The same domain code as the component (`backorders_component::domain`),
+//! compiled natively, against the host's `SqliteProvider`: one transaction
+//! per operation, as the host runs a call. No sandbox, no WIT boundary: the
+//! floor that shows what the sandbox costs.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use anyhow::{anyhow, Result};
+use backorders_component::domain::{self, model as m, ports, DomainResult, Ports};
+use backorders_host::names::WireName;
+use backorders_host::provider::{
+    Access, Clock, EventSink, Inventory, KeyValue, KeyValueError, NewReservation, StockError,
+    SystemClock, Transactional,
+};
+use backorders_host::{
+    json, BackorderStatus, BackorderSummary, Event, EventKind, PriorityCounts, SqliteProvider,
+    StatusCounts,
+};
+use serde_json::Value;
+
+use super::System;
+use crate::workload::{Order, Urgency};
+
+pub struct NativeSystem {
+    database: RefCell<SqliteProvider>,
+}
+
+impl NativeSystem {
+    pub fn open(db_path: &Path) -> Result<Self> {
+        Ok(Self {
+            database: RefCell::new(SqliteProvider::open(db_path, true)?),
+        })
+    }
+
+    /// Runs one domain operation in one transaction: commits a write that
+    /// succeeded, rolls back everything else.
+    fn operation<T>(
+        &self,
+        access: Access,
+        operation: impl FnOnce(&mut Ports) -> DomainResult<T>,
+    ) -> Result<T> {
+        self.database.borrow_mut().begin(access)?;
+        let mut store = StorePort(&self.database);
+        let mut inventory = InventoryPort(&self.database);
+        let mut events = EventPort {
+            database: &self.database,
+            failure: None,
+        };
+        let result = operation(&mut Ports {
+            store: &mut store,
+            inventory: &mut inventory,
+            events: &mut events,
+            now: SystemClock.now(),
+        });
+        let result = match (result, events.failure) {
+            (Ok(value), None) => Ok(value),
+            (Err(error), _) => Err(anyhow!("domain error: {error:?}")),
+            (Ok(_), Some(error)) => Err(error.into()),
+        };
+        let mut database = self.database.borrow_mut();
+        if result.is_ok() && access == Access::Write {
+            database.commit()?;
+        } else {
+            database.rollback()?;
+        }
+        result
+    }
+}
+
+struct StorePort<'a>(&'a RefCell<SqliteProvider>);
+
+fn store_failure(error: KeyValueError) -> ports::StoreFailure {
+    ports::StoreFailure(error.to_string())
+}
+
+impl ports::Store for StorePort<'_> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ports::StoreFailure> {
+        self.0.borrow_mut().get(key).map_err(store_failure)
+    }
+
+    fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, ports::StoreFailure> {
+        self.0.borrow_mut().get_many(keys).map_err(store_failure)
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), ports::StoreFailure> {
+        self.0.borrow_mut().set(key, value).map_err(store_failure)
+    }
+
+    fn delete(&mut self, key: &[u8]) -> Result<(), ports::StoreFailure> {
+        self.0.borrow_mut().delete(key).map_err(store_failure)
+    }
+
+    fn scan(
+        &mut self,
+        start: &[u8],
+        end: &[u8],
+        limit: u32,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ports::StoreFailure> {
+        self.0
+            .borrow_mut()
+            .scan(start, end, limit)
+            .map_err(store_failure)
+    }
+}
+
+struct InventoryPort<'a>(&'a RefCell<SqliteProvider>);
+
+fn inventory_failure(error: StockError) -> ports::InventoryFailure {
+    match error {
+        StockError::InsufficientStock { available } => {
+            ports::InventoryFailure::InsufficientStock(available)
+        }
+        StockError::UnknownReservation { id } => ports::InventoryFailure::UnknownReservation(id),
+        StockError::ExceedsReservation { held } => {
+            ports::InventoryFailure::ExceedsReservation(held)
+        }
+        StockError::Unavailable { reason } => ports::InventoryFailure::Unavailable(reason),
+    }
+}
+
+impl ports::Inventory for InventoryPort<'_> {
+    fn available(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+    ) -> Result<u64, ports::InventoryFailure> {
+        self.0
+            .borrow_mut()
+            .available(sku, location)
+            .map_err(inventory_failure)
+    }
+
+    fn reserve(
+        &mut self,
+        request: &ports::ReservationRequest,
+    ) -> Result<String, ports::InventoryFailure> {
+        let reservation = NewReservation {
+            sku: request.sku.clone(),
+            location: request.location.clone(),
+            quantity: request.quantity,
+            holder: request.holder.clone(),
+            expires_at: request.expires_at,
+            created_at: SystemClock.now(),
+        };
+        self.0
+            .borrow_mut()
+            .reserve(&reservation)
+            .map_err(inventory_failure)
+    }
+
+    fn release(&mut self, id: &str, quantity: Option<u64>) -> Result<(), ports::InventoryFailure> {
+        self.0
+            .borrow_mut()
+            .release(id, quantity)
+            .map_err(inventory_failure)
+    }
+
+    fn extend(
+        &mut self,
+        id: &str,
+        expires_at: Option<m::Timestamp>,
+    ) -> Result<(), ports::InventoryFailure> {
+        self.0
+            .borrow_mut()
+            .extend(id, expires_at)
+            .map_err(inventory_failure)
+    }
+
+    fn consume(&mut self, id: &str, quantity: u64) -> Result<(), ports::InventoryFailure> {
+        self.0
+            .borrow_mut()
+            .consume(id, quantity)
+            .map_err(inventory_failure)
+    }
+
+    fn issue(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+        quantity: u64,
+    ) -> Result<(), ports::InventoryFailure> {
+        self.0
+            .borrow_mut()
+            .issue(sku, location, quantity)
+            .map_err(inventory_failure)
+    }
+
+    fn reserved_totals(&mut self) -> Result<Vec<ports::ReservedUnits>, ports::InventoryFailure> {
+        let totals = self
+            .0
+            .borrow_mut()
+            .reserved_totals()
+            .map_err(inventory_failure)?;
+        Ok(totals
+            .into_iter()
+            .map(|(sku, location, quantity)| ports::ReservedUnits {
+                sku,
+                location,
+                quantity,
+            })
+            .collect())
+    }
+}
+
+/// The outbox. `emit` cannot fail in the domain's port, so the first
+/// failure is kept and fails the operation afterwards (the host traps).
+struct EventPort<'a> {
+    database: &'a RefCell<SqliteProvider>,
+    failure: Option<backorders_host::HostError>,
+}
+
+impl ports::Events for EventPort<'_> {
+    fn emit(&mut self, event: m::Event) {
+        if self.failure.is_some() {
+            return;
+        }
+        let kind = match event.kind {
+            m::EventKind::BackorderCreated => EventKind::BackorderCreated,
+            m::EventKind::BackorderUpdated => EventKind::BackorderUpdated,
+            m::EventKind::AllocationCreated => EventKind::AllocationCreated,
+            m::EventKind::AllocationConfirmed => EventKind::AllocationConfirmed,
+            m::EventKind::AllocationReleased => EventKind::AllocationReleased,
+            m::EventKind::AllocationExtended => EventKind::AllocationExtended,
+            m::EventKind::AllocationExpired => EventKind::AllocationExpired,
+            m::EventKind::AllocationReceived => EventKind::AllocationReceived,
+            m::EventKind::BackorderFulfilled => EventKind::BackorderFulfilled,
+            m::EventKind::BackorderCancelled => EventKind::BackorderCancelled,
+        };
+        let status = BackorderStatus::from_wire_name(event.status.name())
+            .expect("the domain and the WIT name statuses alike");
+        let event = Event {
+            kind,
+            at: event.at,
+            backorder_id: event.backorder_id,
+            sku: event.sku,
+            allocation_id: event.allocation_id,
+            quantity: event.quantity,
+            status,
+        };
+        let recorded_at = SystemClock.now();
+        if let Err(error) = self.database.borrow_mut().append(&event, recorded_at) {
+            self.failure = Some(error);
+        }
+    }
+}
+
+fn new_backorder(order: &Order) -> m::NewBackorder {
+    let priority = match order.urgency {
+        Urgency::Critical => m::Priority::Critical,
+        Urgency::High => m::Priority::High,
+        Urgency::Normal => m::Priority::Normal,
+        Urgency::Low => m::Priority::Low,
+    };
+    m::NewBackorder {
+        order_id: order.order_id.clone(),
+        customer_id: order.customer_id.clone(),
+        sku: order.sku.clone(),
+        quantity: order.quantity,
+        priority: Some(priority),
+        ..m::NewBackorder::default()
+    }
+}
+
+/// The overall summary in the host's type, so both systems print it alike.
+fn summary_figures(summary: &m::Summary) -> BackorderSummary {
+    let totals = &summary.totals;
+    let [pending, partially_fulfilled, allocated, ready_to_ship] = totals.by_status;
+    let [low, normal, high, critical] = totals.by_priority;
+    BackorderSummary {
+        open_backorders: totals.open_backorders,
+        units_remaining: totals.units_remaining,
+        units_allocated: totals.units_allocated,
+        by_status: StatusCounts {
+            pending,
+            partially_fulfilled,
+            allocated,
+            ready_to_ship,
+        },
+        by_priority: PriorityCounts {
+            low,
+            normal,
+            high,
+            critical,
+        },
+        overdue: summary.overdue,
+        oldest_open_created_at: summary.oldest_open_created_at,
+    }
+}
+
+impl System for NativeSystem {
+    fn name(&self) -> &'static str {
+        "backorders-native"
+    }
+
+    fn create(&mut self, order: &Order) -> Result<String> {
+        let request = new_backorder(order);
+        let created = self.operation(Access::Write, |ports| {
+            domain::create_backorder(ports, request)
+        })?;
+        Ok(created.backorder_id)
+    }
+
+    fn import(&mut self, orders: &[Order]) -> Result<Vec<String>> {
+        self.operation(Access::Write, |ports| {
+            orders
+                .iter()
+                .map(|order| {
+                    domain::create_backorder(ports, new_backorder(order)).map(|b| b.backorder_id)
+                })
+                .collect()
+        })
+    }
+
+    fn set_stock(&mut self, sku: &str, on_hand: u64) -> Result<()> {
+        let mut database = self.database.borrow_mut();
+        database.begin(Access::Write)?;
+        match database.set_on_hand(sku, None, on_hand) {
+            Ok(_) => database.commit()?,
+            Err(error) => {
+                database.rollback()?;
+                return Err(error.into());
+            }
+        }
+        Ok(())
+    }
+
+    fn allocate_available(&mut self, sku: &str) -> Result<Vec<(String, u64)>> {
+        let request = m::RunRequest {
+            sku: sku.to_owned(),
+            location: None,
+            policy: Some(m::AllocationPolicy::StrictPriority),
+            source: m::SourceKind::Inventory,
+            source_ref: None,
+            expires_at: None,
+            received: None,
+            request_id: None,
+        };
+        let run = self.operation(Access::Write, |ports| {
+            domain::allocate_available(ports, request)
+        })?;
+        let lines = run.lines.into_iter();
+        Ok(lines
+            .map(|line| (line.backorder_id, line.allocated))
+            .collect())
+    }
+
+    fn fulfill(&mut self, backorder_id: &str, quantity: u64) -> Result<()> {
+        let request = m::FulfillmentRequest {
+            backorder_id: backorder_id.to_owned(),
+            quantity,
+            source: m::SourceKind::Inventory,
+            source_ref: None,
+            fulfilled_by: Some("bench".into()),
+            notes: None,
+            override_priority: false,
+            request_id: None,
+            expected_version: None,
+        };
+        self.operation(Access::Write, |ports| {
+            domain::fulfill_backorder(ports, request)
+        })?;
+        Ok(())
+    }
+
+    fn summary(&mut self) -> Result<Value> {
+        let summary = self.operation(Access::Read, domain::get_backorder_summary)?;
+        Ok(json::summary(&summary_figures(&summary)))
+    }
+
+    fn sku_summary(&mut self, sku: &str) -> Result<()> {
+        self.operation(Access::Read, |ports| {
+            domain::get_sku_backorder_summary(ports, sku)
+        })?;
+        Ok(())
+    }
+
+    fn list_open(&mut self, sku: &str, limit: u32) -> Result<usize> {
+        let request = m::ListRequest {
+            sku: Some(sku.to_owned()),
+            open_only: true,
+            limit: Some(limit),
+            ..m::ListRequest::default()
+        };
+        let page = self.operation(Access::Read, |ports| {
+            domain::list_backorders(ports, request)
+        })?;
+        Ok(page.backorders.len())
+    }
+}
