@@ -17,9 +17,9 @@ use wasmtime::AsContextMut;
 use crate::bindings::{
     AllocationChange, AllocationExtension, AllocationRequest, AllocationResult, AllocationRun,
     AllocationRunRequest, Backorder, BackorderDetail, BackorderError, BackorderPage,
-    BackorderSummary, BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply,
-    ExpiryRequest, ExpiryResult, FulfillmentRequest, FulfillmentResult, IntegrityReport,
-    ListRequest, NewBackorder, PromisePlan, SkuSummary, SupplyExpectation,
+    BackorderSummary, BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest,
+    ExpiryResult, FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest,
+    NewBackorder, PromisePlan, SkuSummary, SupplyExpectation,
 };
 use crate::compat::{WIT_PACKAGE, WIT_VERSION};
 

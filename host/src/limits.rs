@@ -13,9 +13,10 @@ use wasmtime::ResourceLimiter;
 pub const DEFAULT_MEMORY_BYTES: usize = 64 << 20;
 
 /// Wall time one call may run for before it is interrupted (an epoch
-/// deadline, checked every 10 ms). An allocation run serving 100,000
-/// backorders takes about 15 s on a 2-core machine (`backorders-bench`);
-/// this leaves four times that before a runaway loop ends.
+/// deadline, checked every 10 ms). An allocation run serves a backorder in
+/// about 115 µs on a 2-core machine (`backorders-bench --scale`), so one
+/// serving 100,000 takes about 12 s; this leaves five times that before a
+/// runaway loop ends.
 pub const DEFAULT_CPU_TIME: Duration = Duration::from_secs(60);
 
 /// Wasm stack one call may use. The component's deepest path (serde over a

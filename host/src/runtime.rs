@@ -152,10 +152,11 @@ impl<B: Backend> Runtime<B> {
         cache: &CompileCache,
     ) -> Result<Self, HostError> {
         let engine = engine(&limits)?;
-        let loaded = cache::load(&engine, &source.bytes()?, cache).and_then(|(component, outcome)| {
-            crate::compat::check(&engine, &component)?;
-            Ok((link(&engine, &component)?, outcome))
-        });
+        let loaded =
+            cache::load(&engine, &source.bytes()?, cache).and_then(|(component, outcome)| {
+                crate::compat::check(&engine, &component)?;
+                Ok((link(&engine, &component)?, outcome))
+            });
         // The pooling allocator refuses, at load, a component that needs
         // more instances, tables or memories than the limits allow.
         let (pre, cache_outcome) = loaded.map_err(|error| match &error {
@@ -308,8 +309,16 @@ fn limit_exceeded<B>(error: &wasmtime::Error, context: &CallContext<B>) -> Optio
 /// How wasmtime words a count over a limit (the pooling allocator at load,
 /// the store's limiter at instantiation), and which limit it is.
 const COUNT_LIMITS: [(&str, Limit, &str); 6] = [
-    ("core module instances, which exceeds", Limit::Instances, "--max-instances"),
-    ("instance count too high", Limit::Instances, "--max-instances"),
+    (
+        "core module instances, which exceeds",
+        Limit::Instances,
+        "--max-instances",
+    ),
+    (
+        "instance count too high",
+        Limit::Instances,
+        "--max-instances",
+    ),
     ("tables, which exceeds", Limit::Tables, "--max-tables"),
     ("table count too high", Limit::Tables, "--max-tables"),
     ("memories, which exceeds", Limit::Memory, "Limits::memories"),
@@ -317,9 +326,11 @@ const COUNT_LIMITS: [(&str, Limit, &str); 6] = [
 ];
 
 fn count_limit(message: &str) -> Option<LimitExceeded> {
-    COUNT_LIMITS.iter().find_map(|(needle, limit, override_with)| {
-        message
-            .contains(needle)
-            .then(|| LimitExceeded::new(*limit, format!("{message} ({override_with})")))
-    })
+    COUNT_LIMITS
+        .iter()
+        .find_map(|(needle, limit, override_with)| {
+            message
+                .contains(needle)
+                .then(|| LimitExceeded::new(*limit, format!("{message} ({override_with})")))
+        })
 }

@@ -18,9 +18,10 @@ impl Backorders {
         let outcome = self.with_component(Access::Write, Mode::Apply, |caller, mut provider| {
             let mut created = Vec::with_capacity(requests.len());
             for request in requests {
-                let (returned, result) = caller.run("create-backorder", provider, |guest, store| {
-                    guest.call_create_backorder(store, request)
-                });
+                let (returned, result) =
+                    caller.run("create-backorder", provider, |guest, store| {
+                        guest.call_create_backorder(store, request)
+                    });
                 provider = returned;
                 match result {
                     Ok(backorder) => created.push(backorder),

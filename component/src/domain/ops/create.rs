@@ -11,7 +11,7 @@ use super::super::{time, validate};
 
 /// Records a new backorder, numbered `BO-<year of now>-<next in that year>`.
 pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
-    let fingerprint = idempotency::fingerprint(&request);
+    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
     idempotency::once(ports, "create-backorder", request.request_id.clone(), fingerprint, |p| create(p, request))
 }
 

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 /// offered again, by strict priority, to the backorders of each SKU and
 /// location that got units back.
 pub fn expire_allocations(ports: &mut Ports, request: ExpiryRequest) -> DomainResult<ExpiryResult> {
-    let fingerprint = idempotency::fingerprint(&request);
+    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
     idempotency::once(ports, "expire-allocations", request.request_id.clone(), fingerprint, |p| expire(p, request.reallocate))
 }
 

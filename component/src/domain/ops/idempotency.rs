@@ -28,15 +28,16 @@ pub fn fingerprint<R: Serialize>(request: &R) -> String {
     serde_json::to_string(request).expect("requests always serialize")
 }
 
-/// Runs `write` once per request id.
+/// Runs `write` once per request id. `request` is the request's
+/// fingerprint, computed only when it carries an id.
 pub fn once<T: Serialize + DeserializeOwned>(
     ports: &mut Ports,
     operation: &str,
     request_id: Option<String>,
-    request: String,
+    request: Option<String>,
     write: impl FnOnce(&mut Ports) -> DomainResult<T>,
 ) -> DomainResult<T> {
-    let Some(id) = request_id else { return write(ports) };
+    let (Some(id), Some(request)) = (request_id, request) else { return write(ports) };
     validate::reference("request_id", &id)?;
     let key = keys::request(&id);
     if let Some(seen) = repo::get::<Remembered>(ports.store, "remembered request", &key)? {

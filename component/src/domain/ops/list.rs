@@ -92,8 +92,11 @@ pub fn list_backorders(ports: &mut Ports, request: ListRequest) -> DomainResult<
     let mut last_key: Vec<u8> = Vec::new();
     let mut examined = 0usize;
     loop {
-        let chunk = ports.store.scan(&start, &plan.end, SCAN_CHUNK)?;
-        let exhausted = (chunk.len() as u32) < SCAN_CHUNK;
+        // Read no more than the page can use: a full page and one more to
+        // know whether a next page exists.
+        let want = (limit + 1).min(SCAN_CHUNK);
+        let chunk = ports.store.scan(&start, &plan.end, want)?;
+        let exhausted = (chunk.len() as u32) < want;
         for (key, record) in read_records(ports, &plan, chunk)? {
             examined += 1;
             if matches(&record, &request, ports.now) {

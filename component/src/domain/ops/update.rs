@@ -11,7 +11,7 @@ use super::{check_version, ensure_open};
 /// request whose values equal the current ones changes nothing: no new
 /// version, no history line.
 pub fn update_backorder(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder> {
-    let fingerprint = idempotency::fingerprint(&request);
+    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
     idempotency::once(ports, "update-backorder", request.request_id.clone(), fingerprint, |p| update(p, request))
 }
 
