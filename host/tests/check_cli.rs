@@ -51,8 +51,10 @@ fn check_is_clean_after_real_work_and_finds_damage() {
         ("DELETE FROM kv WHERE substr(key, 1, 7) = X'49006E65656400'", "missing_index_entry"),
         // A stray index entry pointing at nothing.
         ("INSERT INTO kv VALUES (X'4900736B7500410032303236393939393939393939', X'')", "stale_index_entry"),
-        // The overall totals replaced.
-        ("UPDATE kv SET value = CAST('{\"open_backorders\":7,\"units_remaining\":0,\"units_allocated\":0,\"by_status\":[0,0,0,0],\"by_priority\":[0,0,0,0]}' AS BLOB) WHERE key = X'47'", "totals_mismatch"),
+        // The overall running totals lost.
+        ("DELETE FROM kv WHERE key = X'47'", "totals_mismatch"),
+        // A record overwritten with bytes that are not a record.
+        ("UPDATE kv SET value = X'FFFFFFFF' WHERE key = (SELECT key FROM kv WHERE substr(key, 1, 2) = X'4200' LIMIT 1)", "unreadable"),
         // A reservation nobody's allocation holds.
         ("INSERT INTO reservations (sku, location, quantity, holder, expires_at, created_at) VALUES ('A', '', 1, 'ghost', NULL, 0); UPDATE stock SET on_hand = on_hand + 1, reserved = reserved + 1 WHERE sku = 'A'", "reservation_mismatch"),
         // The stock row's reserved count off from its reservations.

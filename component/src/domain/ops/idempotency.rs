@@ -17,15 +17,15 @@ use serde::{Deserialize, Serialize};
 struct Remembered {
     operation: String,
     /// The request as first made, serialized: a repeat must match it.
-    request: String,
+    request: Vec<u8>,
     /// The first result, serialized.
-    result: String,
+    result: Vec<u8>,
     at: Timestamp,
 }
 
 /// The request as the id must match it.
-pub fn fingerprint<R: Serialize>(request: &R) -> String {
-    serde_json::to_string(request).expect("requests always serialize")
+pub fn fingerprint<R: Serialize>(request: &R) -> Vec<u8> {
+    repo::encode(request)
 }
 
 /// Runs `write` once per request id. `request` is the request's
@@ -34,7 +34,7 @@ pub fn once<T: Serialize + DeserializeOwned>(
     ports: &mut Ports,
     operation: &str,
     request_id: Option<String>,
-    request: Option<String>,
+    request: Option<Vec<u8>>,
     write: impl FnOnce(&mut Ports) -> DomainResult<T>,
 ) -> DomainResult<T> {
     let (Some(id), Some(request)) = (request_id, request) else { return write(ports) };
@@ -48,7 +48,7 @@ pub fn once<T: Serialize + DeserializeOwned>(
                     format!("was already used for another request ({})", seen.operation),
                 ));
             }
-            return repo::decode("remembered result", seen.result.as_bytes());
+            return repo::decode("remembered result", &seen.result);
         }
         forget(ports, &id, seen.at)?;
     }
@@ -57,7 +57,7 @@ pub fn once<T: Serialize + DeserializeOwned>(
     let remembered = Remembered {
         operation: operation.to_string(),
         request,
-        result: serde_json::to_string(&result).expect("results always serialize"),
+        result: repo::encode(&result),
         at: ports.now,
     };
     ports.store.set(&key, &repo::encode(&remembered))?;

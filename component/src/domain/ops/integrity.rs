@@ -149,11 +149,17 @@ impl Check {
     /// Stored totals and due-day counts against the computed ones, both ways.
     fn totals(&mut self, ports: &mut Ports) -> DomainResult<()> {
         let mut stored: BTreeMap<Vec<u8>, Totals> = BTreeMap::new();
-        if let Some(overall) = repo::get::<Totals>(ports.store, "totals", &keys::totals())? {
-            stored.insert(keys::totals(), overall);
+        let mut entries = repo::scan_all(ports.store, keys::prefix_range(&[b"G"]), u32::MAX)?;
+        if let Some(overall) = ports.store.get(&keys::totals())? {
+            entries.push((keys::totals(), overall));
         }
-        for (key, value) in repo::scan_all(ports.store, keys::prefix_range(&[b"G"]), u32::MAX)? {
-            stored.insert(key, repo::decode("totals", &value)?);
+        for (key, value) in entries {
+            match repo::decode::<Totals>("totals", &value) {
+                Ok(totals) => {
+                    stored.insert(key, totals);
+                }
+                Err(_) => self.problem(ProblemKind::Unreadable, describe_key(&key), "running totals"),
+            }
         }
         let computed = std::mem::take(&mut self.totals);
         for key in stored.keys().chain(computed.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
@@ -165,7 +171,12 @@ impl Check {
         let mut stored_due: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
         for range in [keys::due_buckets(), keys::prefix_range(&[b"GDS"])] {
             for (key, value) in repo::scan_all(ports.store, range, u32::MAX)? {
-                stored_due.insert(key, repo::decode("due-day counter", &value)?);
+                match repo::decode::<u64>("due-day counter", &value) {
+                    Ok(count) => {
+                        stored_due.insert(key, count);
+                    }
+                    Err(_) => self.problem(ProblemKind::Unreadable, describe_key(&key), "due-day counter"),
+                }
             }
         }
         let computed_due = std::mem::take(&mut self.due);
