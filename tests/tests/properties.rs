@@ -99,6 +99,23 @@ impl Model {
         self.backorders[b].remaining() > 0
     }
 
+    /// The checks a write on a backorder makes first, in the engine's order:
+    /// the quantity, that the backorder exists, that it is open, then the
+    /// quantity's bound. None when all pass.
+    fn refusal(&self, b: usize, quantity: Option<u64>, bound: impl FnOnce(&Self) -> u64) -> Option<Expect> {
+        if quantity == Some(0) {
+            Some(Expect::Invalid)
+        } else if b >= self.backorders.len() {
+            Some(Expect::NotFound)
+        } else if !self.open(b) {
+            Some(Expect::State)
+        } else if quantity.is_some_and(|q| q > bound(self)) {
+            Some(Expect::Invalid)
+        } else {
+            None
+        }
+    }
+
     /// Releases held units beyond what is owed, newest allocation first.
     fn release_excess(&mut self, b: usize) {
         let remaining = self.backorders[b].remaining();
@@ -164,14 +181,8 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
         }
         Op::Allocate { backorder: b, quantity } => {
             let request = AllocationRequest { override_priority: true, ..allocation(&id(b), quantity) };
-            let expected = if quantity == 0 {
-                Expect::Invalid
-            } else if b >= m.backorders.len() {
-                Expect::NotFound
-            } else if !m.open(b) {
-                Expect::State
-            } else if quantity > m.backorders[b].remaining() - m.allocated(b) {
-                Expect::Invalid
+            let expected = if let Some(refused) = m.refusal(b, Some(quantity), |m| m.backorders[b].remaining() - m.allocated(b)) {
+                refused
             } else if quantity > m.on_hand - m.reserved {
                 Expect::Stock(m.on_hand - m.reserved)
             } else {
@@ -208,14 +219,8 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
         }
         Op::Fulfill { backorder: b, quantity } => {
             let request = FulfillmentRequest { override_priority: true, ..fulfillment(&id(b), quantity) };
-            let expected = if quantity == 0 {
-                Expect::Invalid
-            } else if b >= m.backorders.len() {
-                Expect::NotFound
-            } else if !m.open(b) {
-                Expect::State
-            } else if quantity > m.backorders[b].remaining() {
-                Expect::Invalid
+            let expected = if let Some(refused) = m.refusal(b, Some(quantity), |m| m.backorders[b].remaining()) {
+                refused
             } else {
                 let unreserved = quantity.saturating_sub(m.allocated(b));
                 if unreserved > m.on_hand - m.reserved {
@@ -244,14 +249,8 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
         }
         Op::Cancel { backorder: b, quantity } => {
             let request = CancelRequest { backorder_id: id(b), quantity, reason: None, request_id: None, expected_version: None };
-            let expected = if quantity == Some(0) {
-                Expect::Invalid
-            } else if b >= m.backorders.len() {
-                Expect::NotFound
-            } else if !m.open(b) {
-                Expect::State
-            } else if quantity.unwrap_or(0) > m.backorders[b].remaining() {
-                Expect::Invalid
+            let expected = if let Some(refused) = m.refusal(b, quantity, |m| m.backorders[b].remaining()) {
+                refused
             } else {
                 let bo = &mut m.backorders[b];
                 let units = quantity.unwrap_or(bo.remaining());
