@@ -252,8 +252,11 @@ pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &Ba
     let old_totals = old.map(BackorderRecord::contribution).unwrap_or_default();
     let new_totals = new.contribution();
     if old_totals != new_totals {
-        for key in [keys::totals(), keys::sku_totals(&new.sku)] {
-            let mut totals: Totals = get(store, "totals", &key)?.unwrap_or_default();
+        // Both totals in one read: every write that changes them pays for it.
+        let totals_keys = [keys::totals(), keys::sku_totals(&new.sku)];
+        let stored = store.get_many(&totals_keys)?;
+        for (key, value) in totals_keys.iter().zip(stored) {
+            let mut totals: Totals = value.map(|bytes| decode("totals", &bytes)).transpose()?.unwrap_or_default();
             apply_delta(&mut totals, &old_totals, &new_totals)?;
             if totals.is_zero() {
                 store.delete(&key)?;
@@ -267,12 +270,10 @@ pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &Ba
     let new_due = Some(new).filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
     if old_due != new_due {
         if let Some(day) = old_due {
-            bump(store, &keys::due_bucket(day), -1)?;
-            bump(store, &keys::sku_due_bucket(&new.sku, day), -1)?;
+            bump(store, &[keys::due_bucket(day), keys::sku_due_bucket(&new.sku, day)], -1)?;
         }
         if let Some(day) = new_due {
-            bump(store, &keys::due_bucket(day), 1)?;
-            bump(store, &keys::sku_due_bucket(&new.sku, day), 1)?;
+            bump(store, &[keys::due_bucket(day), keys::sku_due_bucket(&new.sku, day)], 1)?;
         }
     }
     Ok(())
@@ -293,16 +294,20 @@ fn apply_delta(totals: &mut Totals, old: &Totals, new: &Totals) -> DomainResult<
     Ok(())
 }
 
-/// Adds `delta` to a counter, deleting it at zero so empty buckets cost nothing to scan.
-fn bump(store: &mut dyn Store, key: &[u8], delta: i64) -> DomainResult<()> {
-    let current: u64 = get(store, "counter", key)?.unwrap_or(0);
-    let next = current
-        .checked_add_signed(delta)
-        .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
-    if next == 0 {
-        store.delete(key)?;
-    } else {
-        store.set(key, &encode(&next))?;
+/// Adds `delta` to counters (read in one call), deleting each at zero so
+/// empty buckets cost nothing to scan.
+fn bump(store: &mut dyn Store, counter_keys: &[Vec<u8>], delta: i64) -> DomainResult<()> {
+    let stored = store.get_many(counter_keys)?;
+    for (key, value) in counter_keys.iter().zip(stored) {
+        let current: u64 = value.map(|bytes| decode("counter", &bytes)).transpose()?.unwrap_or(0);
+        let next = current
+            .checked_add_signed(delta)
+            .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
+        if next == 0 {
+            store.delete(key)?;
+        } else {
+            store.set(key, &encode(&next))?;
+        }
     }
     Ok(())
 }
