@@ -7,8 +7,10 @@
 //! cargo run --release -p backorders-bench -- --system component --backorders 10000 --skus 100
 //! cargo run --release -p backorders-bench -- --system native --backorders 10000 --skus 100
 //! cargo run --release -p backorders-bench -- --system component --scale --backorders 1000000 --skus 1000
+//! cargo run --release -p backorders-bench -- --system component --profile
 //! ```
 
+mod profile;
 mod scale;
 mod systems;
 mod workload;
@@ -43,6 +45,11 @@ struct Args {
     /// instead of W1
     #[arg(long)]
     scale: bool,
+    /// Show where a call's time goes (component only): instantiation,
+    /// export, teardown and transaction per kind of call, pages per create's
+    /// commit, and bare SQLite commits for comparison
+    #[arg(long, conflicts_with_all = ["scale", "db"])]
+    profile: bool,
     /// Backorders per import transaction in the scale run
     #[arg(long, default_value_t = 10_000)]
     batch: usize,
@@ -71,6 +78,14 @@ fn main() -> Result<()> {
         }
         None => directory.path().join("bench.db"),
     };
+    if args.profile {
+        ensure!(
+            matches!(args.system, SystemKind::Component),
+            "--profile measures the component's calls: use --system component"
+        );
+        println!("{}", profile::run(directory.path())?);
+        return Ok(());
+    }
     let mut system: Box<dyn System> = match args.system {
         SystemKind::Component => Box::new(ComponentSystem::open(&db_path)?),
         SystemKind::Native => Box::new(NativeSystem::open(&db_path)?),

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Enabled, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
@@ -193,6 +193,7 @@ impl<B: Backend> Runtime<B> {
         clock: Arc<dyn Clock>,
         call: impl FnOnce(&Guest, &mut Store<CallContext<B>>) -> wasmtime::Result<R>,
     ) -> (B, Result<R, HostError>, CallStats) {
+        let mut meter = CallMeter::start(Instant::now());
         let mut store = Store::new(
             self.pre.engine(),
             CallContext::new(backend, clock, self.limits),
@@ -204,14 +205,20 @@ impl<B: Backend> Runtime<B> {
             Some(fuel) => store.set_fuel(fuel),
             None => Ok(()),
         };
-        let meter = CallMeter::start(&store);
+        meter.fueled(&store);
         let result = fueled
             .and_then(|()| self.pre.instance_pre().instantiate(&mut store))
-            .and_then(|instance| Guest::new(&mut store, instance, &self.exports))
+            .and_then(|instance| {
+                meter.instantiated();
+                Guest::new(&mut store, instance, &self.exports)
+            })
             .and_then(|guest| call(&guest, &mut store));
-        let stats = meter.finish(&store, store.data().limiter.peak_memory_bytes);
+        let mut stats = meter.finish(&store, store.data().limiter.peak_memory_bytes);
         let result = result.map_err(|error| failure(export, error, store.data()));
-        (store.into_data().into_backend(), result, stats)
+        let teardown = Instant::now();
+        let backend = store.into_data().into_backend();
+        stats.teardown_ns = u64::try_from(teardown.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        (backend, result, stats)
     }
 }
 

@@ -18,21 +18,45 @@ pub struct CallStats {
     pub peak_memory_bytes: u64,
     /// Instantiation and call, in microseconds of wall time.
     pub wall_time_us: u64,
+    /// Where the call's time went, in nanoseconds: creating the store and
+    /// instantiating the component, running the export (host imports
+    /// included), and dropping the instance (its pooled memory slot is
+    /// reset then). `wall_time_us` is the first two.
+    pub instantiate_ns: u64,
+    pub export_ns: u64,
+    pub teardown_ns: u64,
 }
 
-/// Started once the store has its fuel, finished when the call returned.
+/// Started when the call's store is created, told when the instance is
+/// ready, finished when the call returned.
 pub(crate) struct CallMeter {
     started: Instant,
+    instantiated: Option<Instant>,
     fuel_before: Option<u64>,
 }
 
+fn nanos(from: Instant, to: Instant) -> u64 {
+    u64::try_from(to.duration_since(from).as_nanos()).unwrap_or(u64::MAX)
+}
+
 impl CallMeter {
-    pub(crate) fn start<T>(store: &Store<T>) -> Self {
+    pub(crate) fn start(started: Instant) -> Self {
         Self {
-            started: Instant::now(),
-            // An error means the engine does not meter fuel.
-            fuel_before: store.get_fuel().ok(),
+            started,
+            instantiated: None,
+            fuel_before: None,
         }
+    }
+
+    /// The store has its fuel; the instance is about to be created.
+    pub(crate) fn fueled<T>(&mut self, store: &Store<T>) {
+        // An error means the engine does not meter fuel.
+        self.fuel_before = store.get_fuel().ok();
+    }
+
+    /// The instance is ready; the export runs next.
+    pub(crate) fn instantiated(&mut self) {
+        self.instantiated = Some(Instant::now());
     }
 
     pub(crate) fn finish<T>(self, store: &Store<T>, peak_memory_bytes: usize) -> CallStats {
@@ -40,10 +64,16 @@ impl CallMeter {
             (Some(before), Some(after)) => Some(before.saturating_sub(after)),
             _ => None,
         };
+        let now = Instant::now();
+        let instantiated = self.instantiated.unwrap_or(now);
         CallStats {
             fuel_consumed,
             peak_memory_bytes: u64::try_from(peak_memory_bytes).unwrap_or(u64::MAX),
-            wall_time_us: u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            wall_time_us: u64::try_from(now.duration_since(self.started).as_micros())
+                .unwrap_or(u64::MAX),
+            instantiate_ns: nanos(self.started, instantiated),
+            export_ns: nanos(instantiated, now),
+            teardown_ns: 0,
         }
     }
 }

@@ -257,3 +257,15 @@ fn a_component_needing_more_instances_or_tables_than_allowed_is_refused_cleanly(
         }
     }
 }
+
+#[test]
+fn a_call_reports_where_its_time_went() {
+    let mut sandbox = Sandbox::new(test_limits());
+    sandbox.engine.take_last_call_stats();
+    sandbox.create("OK", 1).expect("a well-behaved call");
+    let stats = sandbox.engine.take_last_call_stats().expect("stats of the call");
+    assert!(stats.instantiate_ns > 0 && stats.export_ns > 0 && stats.teardown_ns > 0, "{stats:?}");
+    // wall_time_us is instantiation and export, truncated to microseconds.
+    let parts_us = (stats.instantiate_ns + stats.export_ns) / 1_000;
+    assert!(stats.wall_time_us.abs_diff(parts_us) <= 1, "{stats:?}");
+}

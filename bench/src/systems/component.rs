@@ -31,7 +31,8 @@ impl ComponentSystem {
     }
 }
 
-fn new_backorder(order: &Order) -> NewBackorder {
+/// A W1 order as the host's create request.
+pub fn new_backorder(order: &Order) -> NewBackorder {
     let priority = match order.urgency {
         Urgency::Critical => Priority::Critical,
         Urgency::High => Priority::High,
@@ -120,18 +121,23 @@ impl System for ComponentSystem {
     }
 
     fn list_open(&mut self, sku: &str, limit: u32) -> Result<usize> {
-        let request = ListRequest {
-            sku: Some(sku.to_owned()),
-            status: None,
-            priority: None,
-            customer_id: None,
-            order_id: None,
-            open_only: true,
-            overdue_only: false,
-            expected_before: None,
-            limit: Some(limit),
-            cursor: None,
-        };
+        let request = open_page(sku, limit);
         Ok(self.backorders.list_backorders(&request)?.backorders.len())
+    }
+}
+
+/// The first page of a SKU's open backorders, as W1 lists them.
+pub fn open_page(sku: &str, limit: u32) -> ListRequest {
+    ListRequest {
+        sku: Some(sku.to_owned()),
+        status: None,
+        priority: None,
+        customer_id: None,
+        order_id: None,
+        open_only: true,
+        overdue_only: false,
+        expected_before: None,
+        limit: Some(limit),
+        cursor: None,
     }
 }
