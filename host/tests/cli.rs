@@ -380,3 +380,29 @@ fn an_allocation_is_confirmed_extended_and_released_through_the_cli() {
     assert_eq!(levels[0]["reserved"], 30);
     assert_eq!(levels[0]["available"], 70);
 }
+
+/// Without `--now` the host reads the system clock: the one path every
+/// other test pins.
+#[test]
+fn without_now_a_backorder_is_stamped_with_the_system_time() {
+    let db = fresh_db();
+    let before = chrono::Utc::now();
+    let output = binary()
+        .arg("--db")
+        .arg(&db.path)
+        .args(["--json", "create", "--order", "O-1", "--customer", "C-1"])
+        .args(["--sku", "WIDGET-001", "--quantity", "3", "--apply"])
+        .output()
+        .expect("the backorders binary runs");
+    let after = chrono::Utc::now();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let created: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let created_at = created["created_at"].as_str().expect("created_at");
+    let created_at = chrono::DateTime::parse_from_rfc3339(created_at).expect("RFC 3339");
+    // Stored to the millisecond.
+    let tolerance = chrono::Duration::milliseconds(1);
+    assert!(created_at >= before - tolerance && created_at <= after, "{created_at} not in {before}..{after}");
+    let year = before.format("%Y").to_string();
+    let id = created["backorder_id"].as_str().expect("backorder_id");
+    assert!(id.starts_with(&format!("BO-{year}-")) || id.starts_with(&format!("BO-{}-", after.format("%Y"))), "{id}");
+}
