@@ -235,6 +235,20 @@ pub fn rank(r: &BackorderRecord) -> String {
 /// Writes a backorder and brings its indexes and the totals in step with
 /// the change from `old` (none for a new one).
 pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &BackorderRecord) -> DomainResult<()> {
+    let mut counts = Counts::default();
+    save_backorder_counted(ports, old, new, &mut counts)?;
+    counts.write(ports.store)
+}
+
+/// `save_backorder` for an operation that saves many backorders: the
+/// change to the running totals and due-day counters goes into `counts`,
+/// which the operation writes once, at its end, with `Counts::write`.
+pub fn save_backorder_counted(
+    ports: &mut Ports,
+    old: Option<&BackorderRecord>,
+    new: &BackorderRecord,
+    counts: &mut Counts,
+) -> DomainResult<()> {
     let store = &mut *ports.store;
     store.set(&keys::backorder(new.id()), &encode(new))?;
 
@@ -248,35 +262,91 @@ pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &Ba
             store.set(key, value)?;
         }
     }
+    counts.note(old, new);
+    Ok(())
+}
 
-    let old_totals = old.map(BackorderRecord::contribution).unwrap_or_default();
-    let new_totals = new.contribution();
-    if old_totals != new_totals {
-        // Both totals in one read: every write that changes them pays for it.
-        let totals_keys = [keys::totals(), keys::sku_totals(&new.sku)];
-        let stored = store.get_many(&totals_keys)?;
-        for (key, value) in totals_keys.iter().zip(stored) {
-            let mut totals: Totals = value.map(|bytes| decode("totals", &bytes)).transpose()?.unwrap_or_default();
-            apply_delta(&mut totals, &old_totals, &new_totals)?;
-            if totals.is_zero() {
-                store.delete(&key)?;
-            } else {
-                store.set(&key, &encode(&totals))?;
+/// Changes to the shared running totals and due-day counters that an
+/// operation's saves made, held so that an operation saving many
+/// backorders (an allocation run) reads and writes each counter once
+/// instead of once per backorder. Nothing reads these counters between a
+/// save and the operation's end.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Per totals key: the contributions the saves added and removed.
+    totals: BTreeMap<Vec<u8>, (Totals, Totals)>,
+    /// Per due-day counter key: the net change.
+    due: BTreeMap<Vec<u8>, i64>,
+}
+
+impl Counts {
+    fn note(&mut self, old: Option<&BackorderRecord>, new: &BackorderRecord) {
+        let old_totals = old.map(BackorderRecord::contribution).unwrap_or_default();
+        let new_totals = new.contribution();
+        if old_totals != new_totals {
+            for key in [keys::totals(), keys::sku_totals(&new.sku)] {
+                let (added, removed) = self.totals.entry(key).or_default();
+                add_totals(added, &new_totals);
+                add_totals(removed, &old_totals);
+            }
+        }
+        let old_due = old.filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
+        let new_due = Some(new).filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
+        if old_due != new_due {
+            for (day, delta) in [(old_due, -1), (new_due, 1)] {
+                if let Some(day) = day {
+                    for key in [keys::due_bucket(day), keys::sku_due_bucket(&new.sku, day)] {
+                        *self.due.entry(key).or_default() += delta;
+                    }
+                }
             }
         }
     }
 
-    let old_due = old.filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
-    let new_due = Some(new).filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
-    if old_due != new_due {
-        if let Some(day) = old_due {
-            bump(store, &[keys::due_bucket(day), keys::sku_due_bucket(&new.sku, day)], -1)?;
+    /// Applies what was noted: each counter read (all in one `get-many`)
+    /// and written once; one that comes to zero is deleted.
+    pub fn write(self, store: &mut dyn Store) -> DomainResult<()> {
+        if !self.totals.is_empty() {
+            let totals_keys: Vec<Vec<u8>> = self.totals.keys().cloned().collect();
+            let stored = store.get_many(&totals_keys)?;
+            for ((key, (added, removed)), value) in self.totals.iter().zip(stored) {
+                let mut totals: Totals = value.map(|bytes| decode("totals", &bytes)).transpose()?.unwrap_or_default();
+                apply_delta(&mut totals, removed, added)?;
+                if totals.is_zero() {
+                    store.delete(key)?;
+                } else {
+                    store.set(key, &encode(&totals))?;
+                }
+            }
         }
-        if let Some(day) = new_due {
-            bump(store, &[keys::due_bucket(day), keys::sku_due_bucket(&new.sku, day)], 1)?;
+        let changed: Vec<(&Vec<u8>, i64)> = self.due.iter().filter(|(_, delta)| **delta != 0).map(|(k, d)| (k, *d)).collect();
+        if !changed.is_empty() {
+            let due_keys: Vec<Vec<u8>> = changed.iter().map(|(key, _)| (*key).clone()).collect();
+            let stored = store.get_many(&due_keys)?;
+            for ((key, delta), value) in changed.into_iter().zip(stored) {
+                let current: u64 = value.map(|bytes| decode("counter", &bytes)).transpose()?.unwrap_or(0);
+                let next = current
+                    .checked_add_signed(delta)
+                    .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
+                if next == 0 {
+                    store.delete(key)?;
+                } else {
+                    store.set(key, &encode(&next))?;
+                }
+            }
         }
+        Ok(())
     }
-    Ok(())
+}
+
+fn add_totals(sum: &mut Totals, more: &Totals) {
+    sum.open_backorders += more.open_backorders;
+    sum.units_remaining += more.units_remaining;
+    sum.units_allocated += more.units_allocated;
+    for i in 0..4 {
+        sum.by_status[i] += more.by_status[i];
+        sum.by_priority[i] += more.by_priority[i];
+    }
 }
 
 fn apply_delta(totals: &mut Totals, old: &Totals, new: &Totals) -> DomainResult<()> {
@@ -290,24 +360,6 @@ fn apply_delta(totals: &mut Totals, old: &Totals, new: &Totals) -> DomainResult<
     for i in 0..4 {
         step(&mut totals.by_status[i], old.by_status[i], new.by_status[i])?;
         step(&mut totals.by_priority[i], old.by_priority[i], new.by_priority[i])?;
-    }
-    Ok(())
-}
-
-/// Adds `delta` to counters (read in one call), deleting each at zero so
-/// empty buckets cost nothing to scan.
-fn bump(store: &mut dyn Store, counter_keys: &[Vec<u8>], delta: i64) -> DomainResult<()> {
-    let stored = store.get_many(counter_keys)?;
-    for (key, value) in counter_keys.iter().zip(stored) {
-        let current: u64 = value.map(|bytes| decode("counter", &bytes)).transpose()?.unwrap_or(0);
-        let next = current
-            .checked_add_signed(delta)
-            .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
-        if next == 0 {
-            store.delete(key)?;
-        } else {
-            store.set(key, &encode(&next))?;
-        }
     }
     Ok(())
 }

@@ -52,7 +52,9 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
         overridden,
         by: None,
     };
-    let (r, allocation) = add_allocation(ports, &old, spec)?;
+    let mut counts = repo::Counts::default();
+    let (r, allocation) = add_allocation(ports, &old, spec, &mut counts)?;
+    counts.write(ports.store)?;
     Ok(AllocationResult { backorder: r.to_backorder(), allocation })
 }
 
@@ -76,8 +78,14 @@ pub struct NewAllocation {
 
 /// Creates an allocation, reserving the units through the inventory unless
 /// `spec.reserve` is off (a claim), and saves the backorder with its history line. The caller has
-/// checked that the backorder is open and lacks at least `quantity`.
-pub fn add_allocation(ports: &mut Ports, old: &BackorderRecord, spec: NewAllocation) -> DomainResult<(BackorderRecord, Allocation)> {
+/// checked that the backorder is open and lacks at least `quantity`. The
+/// change to the running totals goes into `counts`, for the caller to write.
+pub fn add_allocation(
+    ports: &mut Ports,
+    old: &BackorderRecord,
+    spec: NewAllocation,
+    counts: &mut repo::Counts,
+) -> DomainResult<(BackorderRecord, Allocation)> {
     let id = old.id();
     let allocation_id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
     let reservation_id = if !spec.reserve {
@@ -140,6 +148,6 @@ pub fn add_allocation(ports: &mut Ports, old: &BackorderRecord, spec: NewAllocat
         .allocation(&allocation.allocation_id)
         .overriding(spec.overridden.is_some());
     repo::record_change(ports, &mut r, change)?;
-    repo::save_backorder(ports, Some(old), &r)?;
+    repo::save_backorder_counted(ports, Some(old), &r, counts)?;
     Ok((r, allocation))
 }

@@ -32,6 +32,7 @@ fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
 
     let mut expired = Vec::new();
     let mut freed = BTreeSet::new();
+    let mut counts = repo::Counts::default();
     for (key, _) in due {
         let id = keys::allocation_of_index(&key).ok_or_else(|| DomainError::corrupt("expiry index key"))?;
         let before = repo::load_allocation(ports.store, id)?;
@@ -52,12 +53,13 @@ fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
             .quantity(held)
             .allocation(&allocation.allocation_id);
         repo::record_change(ports, &mut r, change)?;
-        repo::save_backorder(ports, Some(&old), &r)?;
+        repo::save_backorder_counted(ports, Some(&old), &r, &mut counts)?;
         if allocation.reservation_id.is_some() {
             freed.insert((allocation.sku.clone(), allocation.location.clone()));
         }
         expired.push(allocation);
     }
+    counts.write(ports.store)?;
 
     let mut runs = Vec::new();
     if reallocate {

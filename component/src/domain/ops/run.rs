@@ -55,6 +55,7 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
         },
         left: available,
         expires_at: request.expires_at,
+        counts: repo::Counts::default(),
     };
     if request.source.is_claim() {
         run.receive_claims(ports)?;
@@ -69,6 +70,7 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
             consume_expectation(ports, &request.sku, request.source, reference, received)?;
         }
     }
+    run.counts.write(ports.store)?;
     Ok(run.out)
 }
 
@@ -76,6 +78,8 @@ struct Run {
     out: AllocationRun,
     left: u64,
     expires_at: Option<Timestamp>,
+    /// The running totals' change, written once when the run ends.
+    counts: repo::Counts,
 }
 
 /// One entry of the `need` or `need-age` index.
@@ -135,7 +139,7 @@ impl Run {
             overridden: None,
             by: Some(self.out.policy.name()),
         };
-        let (_, allocation) = add_allocation(ports, r, spec)?;
+        let (_, allocation) = add_allocation(ports, r, spec, &mut self.counts)?;
         self.left -= give;
         self.out.allocated += give;
         self.line(r, need, give, Some(allocation.allocation_id), shortfall);
@@ -295,7 +299,7 @@ impl Run {
                 .quantity(take)
                 .allocation(&claim.allocation_id);
             repo::record_change(ports, &mut r, change)?;
-            repo::save_backorder(ports, Some(&old), &r)?;
+            repo::save_backorder_counted(ports, Some(&old), &r, &mut self.counts)?;
             self.left -= take;
             self.out.allocated += take;
             self.out.lines.push(line);

@@ -1,6 +1,8 @@
 //! Allocation runs, claims, policies, expiry and expected supply.
 
 use super::*;
+use crate::domain::keys;
+use crate::domain::ports::{Store, StoreFailure};
 
 fn run(sku: &str, policy: AllocationPolicy) -> RunRequest {
     RunRequest {
@@ -281,5 +283,59 @@ fn a_received_claim_can_be_picked_and_shipped_by_its_document() {
     assert_eq!(shipped.backorder.status, Status::Fulfilled);
     assert_eq!(w.inventory.on_hand[&("SKU".into(), "".into())], 0, "the received units left the stock");
     assert!(w.inventory.reservations.is_empty());
+    assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
+}
+
+/// Delegates to the memory store and notes the key of every write.
+struct Recorder<'a> {
+    inner: &'a mut MemoryStore,
+    writes: Vec<Vec<u8>>,
+}
+
+impl Store for Recorder<'_> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreFailure> {
+        self.inner.get(key)
+    }
+    fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreFailure> {
+        self.inner.get_many(keys)
+    }
+    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), StoreFailure> {
+        self.writes.push(key.to_vec());
+        self.inner.set(key, value)
+    }
+    fn delete(&mut self, key: &[u8]) -> Result<(), StoreFailure> {
+        self.writes.push(key.to_vec());
+        self.inner.delete(key)
+    }
+    fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure> {
+        self.inner.scan(start, end, limit)
+    }
+}
+
+#[test]
+fn a_run_writes_the_running_totals_once_and_they_stay_exact() {
+    let mut w = World::new();
+    let priorities = [Priority::Critical, Priority::High, Priority::Normal, Priority::Low];
+    for i in 0..12i64 {
+        // Some with a promised date, so due-day counters change too.
+        let promised_date = (i % 3 == 0).then_some(T0 + (i + 1) * DAY);
+        let priority = Some(priorities[i as usize % 4]);
+        w.create_with(NewBackorder { sku: "SKU".into(), quantity: 5, priority, promised_date, ..base() });
+    }
+    w.create("OTHER", 7, Priority::High);
+    w.inventory.add("SKU", None, 38);
+
+    let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new() };
+    let mut ports = Ports { store: &mut recorder, inventory: &mut w.inventory, events: &mut w.events, now: w.now };
+    let result = ops::allocate_available(&mut ports, run("SKU", AllocationPolicy::StrictPriority)).unwrap();
+    assert_eq!(served(&result).len(), 8, "seven in full, the eighth in part");
+    for key in [keys::totals(), keys::sku_totals("SKU")] {
+        assert_eq!(recorder.writes.iter().filter(|k| **k == key).count(), 1, "{key:?}");
+    }
+
+    let summary = w.summary();
+    assert_eq!(summary.totals.units_allocated, 38);
+    assert_eq!(summary.totals.open_backorders, 13);
+    assert_eq!(w.sku_summary("SKU").summary.totals.units_allocated, 38);
     assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
 }
