@@ -410,6 +410,17 @@ impl Totals {
     pub fn is_zero(&self) -> bool {
         *self == Totals::default()
     }
+
+    /// Adds `more` field by field.
+    pub fn add(&mut self, more: &Totals) {
+        self.open_backorders += more.open_backorders;
+        self.units_remaining += more.units_remaining;
+        self.units_allocated += more.units_allocated;
+        for i in 0..4 {
+            self.by_status[i] += more.by_status[i];
+            self.by_priority[i] += more.by_priority[i];
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

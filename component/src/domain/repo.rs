@@ -286,8 +286,8 @@ impl Counts {
         if old_totals != new_totals {
             for key in [keys::totals(), keys::sku_totals(&new.sku)] {
                 let (added, removed) = self.totals.entry(key).or_default();
-                add_totals(added, &new_totals);
-                add_totals(removed, &old_totals);
+                added.add(&new_totals);
+                removed.add(&old_totals);
             }
         }
         let old_due = old.filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
@@ -336,16 +336,6 @@ impl Counts {
             }
         }
         Ok(())
-    }
-}
-
-fn add_totals(sum: &mut Totals, more: &Totals) {
-    sum.open_backorders += more.open_backorders;
-    sum.units_remaining += more.units_remaining;
-    sum.units_allocated += more.units_allocated;
-    for i in 0..4 {
-        sum.by_status[i] += more.by_status[i];
-        sum.by_priority[i] += more.by_priority[i];
     }
 }
 

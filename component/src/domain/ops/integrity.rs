@@ -115,7 +115,7 @@ impl Check {
         let contribution = r.contribution();
         if !contribution.is_zero() {
             for key in [keys::totals(), keys::sku_totals(&r.sku)] {
-                add(self.totals.entry(key).or_default(), &contribution);
+                self.totals.entry(key).or_default().add(&contribution);
             }
             if let Some(due) = r.due() {
                 *self.due.entry(keys::due_bucket(time::day(due))).or_default() += 1;
@@ -260,15 +260,6 @@ impl Check {
     }
 }
 
-fn add(totals: &mut Totals, more: &Totals) {
-    totals.open_backorders += more.open_backorders;
-    totals.units_remaining += more.units_remaining;
-    totals.units_allocated += more.units_allocated;
-    for i in 0..4 {
-        totals.by_status[i] += more.by_status[i];
-        totals.by_priority[i] += more.by_priority[i];
-    }
-}
 
 /// A key as a person reads it: parts joined with `/`.
 fn describe_key(key: &[u8]) -> String {
