@@ -53,7 +53,7 @@ impl Parts {
     }
 
     fn json(&self) -> Value {
-        let mean = |ns: u128| (ns as f64 / self.calls.max(1) as f64 / 1e3 * 100.0).round() / 100.0;
+        let mean = |ns: u128| mean_us(ns, self.calls);
         let sandbox = self.instantiate_ns + self.export_ns + self.teardown_ns;
         json!({
             "calls": self.calls,
@@ -64,6 +64,11 @@ impl Parts {
             "transaction_and_host_us": mean(self.total_ns.saturating_sub(sandbox)),
         })
     }
+}
+
+/// `total_ns` over `count`, in microseconds to two decimals.
+fn mean_us(total_ns: u128, count: usize) -> f64 {
+    (total_ns as f64 / count.max(1) as f64 / 1e3 * 100.0).round() / 100.0
 }
 
 /// Times `call` and adds it, with the stats of the component call it made,
@@ -174,16 +179,16 @@ fn sqlite_alone(db_path: &Path) -> Result<Value> {
         provider.commit()?;
         Ok(started.elapsed().as_nanos())
     };
-    let mut mean_us = |rows: usize| -> Result<f64> {
+    let mut commit_mean_us = |rows: usize| -> Result<f64> {
         let mut total = 0u128;
         for round in 0..COMMITS as u64 {
             total += commit(rows, round)?;
         }
-        Ok((total as f64 / COMMITS as f64 / 1e3 * 100.0).round() / 100.0)
+        Ok(mean_us(total, COMMITS))
     };
     Ok(json!({
-        "commit_1_row_us": mean_us(1)?,
-        "commit_16_scattered_rows_us": mean_us(SCATTERED_ROWS)?,
+        "commit_1_row_us": commit_mean_us(1)?,
+        "commit_16_scattered_rows_us": commit_mean_us(SCATTERED_ROWS)?,
     }))
 }
 

@@ -22,7 +22,7 @@ use crate::error::HostError;
 use crate::guest::{ExportIndices, Guest};
 use crate::limits::{Limit, LimitExceeded, Limits};
 use crate::provider::{Backend, Clock};
-use crate::stats::{CallMeter, CallStats};
+use crate::stats::{nanos, CallMeter, CallStats};
 use crate::EMBEDDED_COMPONENT;
 
 /// Instances of one loaded component that may be alive at once (calls on
@@ -193,7 +193,7 @@ impl<B: Backend> Runtime<B> {
         clock: Arc<dyn Clock>,
         call: impl FnOnce(&Guest, &mut Store<CallContext<B>>) -> wasmtime::Result<R>,
     ) -> (B, Result<R, HostError>, CallStats) {
-        let mut meter = CallMeter::start(Instant::now());
+        let mut meter = CallMeter::start();
         let mut store = Store::new(
             self.pre.engine(),
             CallContext::new(backend, clock, self.limits),
@@ -217,7 +217,7 @@ impl<B: Backend> Runtime<B> {
         let result = result.map_err(|error| failure(export, error, store.data()));
         let teardown = Instant::now();
         let backend = store.into_data().into_backend();
-        stats.teardown_ns = u64::try_from(teardown.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        stats.teardown_ns = nanos(teardown, Instant::now());
         (backend, result, stats)
     }
 }

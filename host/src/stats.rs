@@ -35,14 +35,15 @@ pub(crate) struct CallMeter {
     fuel_before: Option<u64>,
 }
 
-fn nanos(from: Instant, to: Instant) -> u64 {
+/// Nanoseconds from `from` to `to`, saturating.
+pub(crate) fn nanos(from: Instant, to: Instant) -> u64 {
     u64::try_from(to.duration_since(from).as_nanos()).unwrap_or(u64::MAX)
 }
 
 impl CallMeter {
-    pub(crate) fn start(started: Instant) -> Self {
+    pub(crate) fn start() -> Self {
         Self {
-            started,
+            started: Instant::now(),
             instantiated: None,
             fuel_before: None,
         }

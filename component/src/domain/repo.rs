@@ -306,37 +306,47 @@ impl Counts {
     /// Applies what was noted: each counter read (all in one `get-many`)
     /// and written once; one that comes to zero is deleted.
     pub fn write(self, store: &mut dyn Store) -> DomainResult<()> {
-        if !self.totals.is_empty() {
-            let totals_keys: Vec<Vec<u8>> = self.totals.keys().cloned().collect();
-            let stored = store.get_many(&totals_keys)?;
-            for ((key, (added, removed)), value) in self.totals.iter().zip(stored) {
-                let mut totals: Totals = value.map(|bytes| decode("totals", &bytes)).transpose()?.unwrap_or_default();
-                apply_delta(&mut totals, removed, added)?;
-                if totals.is_zero() {
-                    store.delete(key)?;
-                } else {
-                    store.set(key, &encode(&totals))?;
-                }
-            }
-        }
-        let changed: Vec<(&Vec<u8>, i64)> = self.due.iter().filter(|(_, delta)| **delta != 0).map(|(k, d)| (k, *d)).collect();
-        if !changed.is_empty() {
-            let due_keys: Vec<Vec<u8>> = changed.iter().map(|(key, _)| (*key).clone()).collect();
-            let stored = store.get_many(&due_keys)?;
-            for ((key, delta), value) in changed.into_iter().zip(stored) {
-                let current: u64 = value.map(|bytes| decode("counter", &bytes)).transpose()?.unwrap_or(0);
-                let next = current
-                    .checked_add_signed(delta)
-                    .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
-                if next == 0 {
-                    store.delete(key)?;
-                } else {
-                    store.set(key, &encode(&next))?;
-                }
-            }
-        }
-        Ok(())
+        rewrite(store, "totals", self.totals.iter(), |totals: &mut Totals, (added, removed)| {
+            apply_delta(totals, removed, added)
+        })?;
+        let due = self.due.iter().filter(|(_, delta)| **delta != 0);
+        rewrite(store, "counter", due, |count: &mut u64, delta| {
+            *count = count
+                .checked_add_signed(*delta)
+                .ok_or_else(|| DomainError::corrupt("due-day counter went negative"))?;
+            Ok(())
+        })
     }
+}
+
+/// Reads the counters under `changes`' keys in one call, applies each
+/// change, and writes each back, deleting one that comes to its zero value
+/// so empty counters cost nothing to scan.
+fn rewrite<'a, T, C: 'a>(
+    store: &mut dyn Store,
+    what: &str,
+    changes: impl Iterator<Item = (&'a Vec<u8>, &'a C)>,
+    apply: impl Fn(&mut T, &C) -> DomainResult<()>,
+) -> DomainResult<()>
+where
+    T: Default + PartialEq + Serialize + DeserializeOwned,
+{
+    let changes: Vec<(&Vec<u8>, &C)> = changes.collect();
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<Vec<u8>> = changes.iter().map(|(key, _)| (*key).clone()).collect();
+    let stored = store.get_many(&keys)?;
+    for ((key, change), value) in changes.into_iter().zip(stored) {
+        let mut counter: T = value.map(|bytes| decode(what, &bytes)).transpose()?.unwrap_or_default();
+        apply(&mut counter, change)?;
+        if counter == T::default() {
+            store.delete(key)?;
+        } else {
+            store.set(key, &encode(&counter))?;
+        }
+    }
+    Ok(())
 }
 
 fn apply_delta(totals: &mut Totals, old: &Totals, new: &Totals) -> DomainResult<()> {
