@@ -1,5 +1,5 @@
 // Shared by the build scripts that build a workspace crate for wasm32-wasip2
-// (`host/build.rs`: the component; `tests/build.rs`: the misbehaving test
+// (`host/core/build.rs`: the component; `tests/build.rs`: the misbehaving test
 // component). Each includes this file with `include!`.
 //
 // A guest is built by a nested `cargo build` with the workspace's `wasm`
@@ -9,14 +9,16 @@
 const GUEST_TARGET: &str = "wasm32-wasip2";
 const GUEST_PROFILE: &str = "wasm";
 
-/// The workspace root (one level above the crate whose build script runs),
+/// The workspace root (the nearest ancestor of the crate holding `wit/`),
 /// after telling cargo to rerun the script when anything under `watched`
 /// (paths relative to the root) changes.
 fn workspace_watching(watched: &[&str]) -> std::path::PathBuf {
     let manifest_dir = std::path::PathBuf::from(required_var("CARGO_MANIFEST_DIR"));
+    // The workspace root is the nearest ancestor holding the contract.
     let workspace = manifest_dir
-        .parent()
-        .expect("the crate lives one level below the workspace root")
+        .ancestors()
+        .find(|dir| dir.join("wit").is_dir() && dir.join("Cargo.toml").is_file())
+        .expect("the crate lives below the workspace root, beside wit/")
         .to_path_buf();
     // Directories make cargo rerun the script when any file under them
     // changes; the workspace manifest holds the `wasm` profile.

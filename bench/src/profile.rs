@@ -14,7 +14,8 @@ use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 use backorders_host::provider::{Access, KeyValue, Transactional};
-use backorders_host::{Backorders, CallStats, Mode, NewBackorder, Options, SqliteProvider};
+use backorders_sqlite::SqliteConnection;
+use backorders_host::{Backorders, CallStats, Mode, NewBackorder, Options};
 use serde_json::{json, Value};
 
 use crate::workload::{order, sku_name};
@@ -102,8 +103,8 @@ fn wal_frames(db_path: &Path, page_size: u64) -> u64 {
 
 pub fn run(directory: &Path) -> Result<Value> {
     let db_path = directory.join("profile.db");
-    let mut backorders = Backorders::open(Options {
-        db_path: db_path.clone(),
+    let mut backorders = backorders_sqlite::open(db_path.clone(), Options {
+        
         component: None,
         now: None,
     });
@@ -161,7 +162,7 @@ pub fn run(directory: &Path) -> Result<Value> {
 /// Bare commits on the host's SQLite provider (same file settings), with
 /// no component and no domain: the floor under any write of this design.
 fn sqlite_alone(db_path: &Path) -> Result<Value> {
-    let mut provider = SqliteProvider::open(db_path, true)?;
+    let mut provider = SqliteConnection::open(db_path, true)?;
     // A table about the size of the profile's, so inserts land in a tree
     // of realistic depth.
     provider.begin(Access::Write)?;

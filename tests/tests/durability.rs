@@ -12,7 +12,7 @@ use std::time::Duration;
 const DRIVER: &str = env!("CARGO_BIN_EXE_driver");
 
 fn open(db: &Path) -> Backorders {
-    Backorders::open(Options { db_path: db.to_path_buf(), component: None, now: Some(T0) })
+    backorders_sqlite::open(db.to_path_buf(), Options {  component: None, now: Some(T0) })
 }
 
 /// Nothing derived disagrees with the records, in the guest or the host.
@@ -103,7 +103,7 @@ fn four_hosts_on_one_file_never_over_allocate_or_lose_an_update() {
     let db = dir.path().join("shared.db");
     let backorders = 40u64;
     {
-        let mut engine = open(&db);
+        let engine = open(&db);
         for i in 0..backorders {
             let priority = [Priority::Critical, Priority::High, Priority::Normal, Priority::Low][(i % 4) as usize];
             let request = NewBackorder { sku: "SCARCE".into(), quantity: 5, priority: Some(priority), ..new_backorder() };

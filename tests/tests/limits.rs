@@ -34,8 +34,8 @@ impl Sandbox {
     fn new(limits: Limits) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("backorders.db");
-        let engine = Backorders::open(Options {
-            db_path: db_path.clone(),
+        let engine = backorders_sqlite::open(db_path.clone(), Options {
+            
             component: Some(EVIL_COMPONENT.into()),
             now: Some(T0),
         })
@@ -202,14 +202,14 @@ fn a_compiled_component_is_cached_and_a_corrupt_entry_is_rebuilt() {
     let sandbox = Sandbox::new(test_limits());
     let cache_dir = sandbox.dir.path().join("cache");
     let load = || {
-        let mut engine = Backorders::open(Options {
-            db_path: sandbox.db_path.clone(),
+        let engine = backorders_sqlite::open(sandbox.db_path.clone(), Options {
+            
             component: Some(EVIL_COMPONENT.into()),
             now: Some(T0),
         })
         .with_compile_cache(CompileCache::Directory(cache_dir.clone()));
         engine.load_component().expect("load");
-        engine.compile_cache_outcome().cloned().expect("loaded")
+        engine.compile_cache_outcome().expect("loaded")
     };
     assert_eq!(load(), CacheOutcome::Miss);
     assert_eq!(load(), CacheOutcome::Hit);
@@ -244,8 +244,8 @@ fn a_component_needing_more_instances_or_tables_than_allowed_is_refused_cleanly(
         (Limits { instances: 1, ..test_limits() }, Limit::Instances),
         (Limits { tables: 1, ..test_limits() }, Limit::Tables),
     ] {
-        let mut engine = Backorders::open(Options {
-            db_path: sandbox.db_path.clone(),
+        let engine = backorders_sqlite::open(sandbox.db_path.clone(), Options {
+            
             component: Some(EVIL_COMPONENT.into()),
             now: Some(T0),
         })

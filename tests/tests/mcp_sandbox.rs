@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use backorders_host::mcp::BackordersServer;
+use backorders_cli::mcp::BackordersServer;
 use backorders_host::*;
 use common::*;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
@@ -20,8 +20,8 @@ const EVIL_COMPONENT: &str = env!("EVIL_COMPONENT");
 /// A client connected through an in-memory pipe to a server running the
 /// evil component with a short CPU deadline.
 async fn evil_server(dir: &tempfile::TempDir) -> RunningService<RoleClient, ()> {
-    let mut backorders = Backorders::open(Options {
-        db_path: dir.path().join("backorders.db"),
+    let backorders = backorders_sqlite::open(dir.path().join("backorders.db"), Options {
+        
         component: Some(EVIL_COMPONENT.into()),
         now: Some(T0),
     })

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use backorders_host::scenario::{
+use backorders_cli::scenario::{
     self, human_report, json_report, RunOptions, ScenarioReport, SetupFailure, StepStatus,
 };
 use backorders_host::*;

@@ -36,7 +36,7 @@ fn a_preview_shows_the_result_and_leaves_the_file_byte_for_byte_unchanged() {
 fn a_preview_on_a_missing_database_does_not_create_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("absent.db");
-    let mut engine = Backorders::open(Options { db_path: path.clone(), component: None, now: Some(T0) });
+    let engine = backorders_sqlite::open(path.clone(), Options {  component: None, now: Some(T0) });
     let preview = engine.create_backorder(&new_backorder(), Mode::Preview).unwrap();
     assert_eq!(preview.value.backorder_id, "BO-2026-0001");
     assert!(!path.exists());
@@ -67,7 +67,7 @@ fn a_call_that_fails_halfway_changes_nothing() {
 fn committed_writes_survive_reopening_the_database() {
     let mut h = Harness::new();
     let id = h.create("SKU", 3, Priority::High).backorder_id;
-    let reopened = Backorders::open(Options { db_path: h.db_path.clone(), component: None, now: Some(T0) });
+    let reopened = backorders_sqlite::open(h.db_path.clone(), Options {  component: None, now: Some(T0) });
     h.engine = reopened;
     assert_eq!(h.backorder(&id).quantity_ordered, 3);
 }

@@ -4,10 +4,8 @@
 use std::path::Path;
 
 use anyhow::Result;
-use backorders_host::{
-    json, AllocationPolicy, AllocationRunRequest, Backorders, FulfillmentRequest, ListRequest,
-    Mode, NewBackorder, Options, Priority, SourceKind,
-};
+use backorders_cli::json;
+use backorders_host::{AllocationPolicy, AllocationRunRequest, Backorders, FulfillmentRequest, ListRequest, Mode, NewBackorder, Options, Priority, SourceKind};
 use serde_json::Value;
 
 use super::System;
@@ -21,8 +19,8 @@ impl ComponentSystem {
     /// Opens the database and loads the component (from the compile cache
     /// when it is warm), so no phase pays for compiling it.
     pub fn open(db_path: &Path) -> Result<Self> {
-        let mut backorders = Backorders::open(Options {
-            db_path: db_path.to_path_buf(),
+        let backorders = backorders_sqlite::open(db_path.to_path_buf(), Options {
+            
             component: None,
             now: None,
         });

@@ -1,6 +1,6 @@
 //! The systems a workload runs against: the component through the real
 //! host, or the same domain code compiled natively. Both keep their data in
-//! a SQLite file through the host's `SqliteProvider`, one transaction per
+//! a SQLite file through the host's `SqliteConnection`, one transaction per
 //! operation.
 
 mod component;

@@ -1,5 +1,5 @@
 //! The same domain code as the component (`backorders_component::domain`),
-//! compiled natively, against the host's `SqliteProvider`: one transaction
+//! compiled natively, against the host's `SqliteConnection`: one transaction
 //! per operation, as the host runs a call. No sandbox, no WIT boundary: the
 //! floor that shows what the sandbox costs.
 
@@ -10,26 +10,26 @@ use anyhow::{anyhow, Result};
 use backorders_component::domain::{self, model as m, ports, DomainResult, Ports};
 use backorders_host::names::WireName;
 use backorders_host::provider::{
-    Access, Clock, EventSink, Inventory, KeyValue, KeyValueError, NewReservation, StockError,
+    Access, Clock, EventSink, Inventory, KeyValue, KeyValueError, NewReservation, StockAdmin, StockError,
+    StockLevel,
     SystemClock, Transactional,
 };
-use backorders_host::{
-    json, BackorderStatus, BackorderSummary, Event, EventKind, PriorityCounts, SqliteProvider,
-    StatusCounts,
-};
+use backorders_cli::json;
+use backorders_sqlite::SqliteConnection;
+use backorders_host::{BackorderStatus, BackorderSummary, Event, EventKind, PriorityCounts, StatusCounts};
 use serde_json::Value;
 
 use super::System;
 use crate::workload::{Order, Urgency};
 
 pub struct NativeSystem {
-    database: RefCell<SqliteProvider>,
+    database: RefCell<SqliteConnection>,
 }
 
 impl NativeSystem {
     pub fn open(db_path: &Path) -> Result<Self> {
         Ok(Self {
-            database: RefCell::new(SqliteProvider::open(db_path, true)?),
+            database: RefCell::new(SqliteConnection::open(db_path, true)?),
         })
     }
 
@@ -68,7 +68,7 @@ impl NativeSystem {
     }
 }
 
-struct StorePort<'a>(&'a RefCell<SqliteProvider>);
+struct StorePort<'a>(&'a RefCell<SqliteConnection>);
 
 fn store_failure(error: KeyValueError) -> ports::StoreFailure {
     ports::StoreFailure(error.to_string())
@@ -104,7 +104,7 @@ impl ports::Store for StorePort<'_> {
     }
 }
 
-struct InventoryPort<'a>(&'a RefCell<SqliteProvider>);
+struct InventoryPort<'a>(&'a RefCell<SqliteConnection>);
 
 fn inventory_failure(error: StockError) -> ports::InventoryFailure {
     match error {
@@ -206,7 +206,7 @@ impl ports::Inventory for InventoryPort<'_> {
 /// The outbox. `emit` cannot fail in the domain's port, so the first
 /// failure is kept and fails the operation afterwards (the host traps).
 struct EventPort<'a> {
-    database: &'a RefCell<SqliteProvider>,
+    database: &'a RefCell<SqliteConnection>,
     failure: Option<backorders_host::HostError>,
 }
 
@@ -315,7 +315,13 @@ impl System for NativeSystem {
     fn set_stock(&mut self, sku: &str, on_hand: u64) -> Result<()> {
         let mut database = self.database.borrow_mut();
         database.begin(Access::Write)?;
-        match database.set_on_hand(sku, None, on_hand) {
+        let level = StockLevel {
+            sku: sku.to_owned(),
+            location: None,
+            on_hand,
+            reserved: 0,
+        };
+        match database.write_on_hand(&level) {
             Ok(_) => database.commit()?,
             Err(error) => {
                 database.rollback()?;

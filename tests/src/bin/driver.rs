@@ -17,7 +17,7 @@ use std::path::PathBuf;
 const T0: i64 = 1_795_651_200_000;
 
 fn engine(db: &str) -> Backorders {
-    Backorders::open(Options { db_path: PathBuf::from(db), component: None, now: Some(T0) })
+    backorders_sqlite::open(PathBuf::from(db), Options {  component: None, now: Some(T0) })
 }
 
 fn say(line: String) {
@@ -26,7 +26,7 @@ fn say(line: String) {
 }
 
 fn writes(db: &str, start: u64) {
-    let mut engine = engine(db);
+    let engine = engine(db);
     for n in start.. {
         let request = NewBackorder {
             order_id: format!("O-{n}"),
@@ -72,7 +72,7 @@ impl Lcg {
 }
 
 fn contend(db: &str, seed: u64, rounds: u64, backorders: u64) {
-    let mut engine = engine(db);
+    let engine = engine(db);
     let mut random = Lcg(seed);
     for _ in 0..rounds {
         let id = format!("BO-2026-{:04}", 1 + random.next(backorders));

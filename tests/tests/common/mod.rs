@@ -19,8 +19,8 @@ impl Harness {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("backorders.db");
-        let engine = Backorders::open(Options {
-            db_path: db_path.clone(),
+        let engine = backorders_sqlite::open(db_path.clone(), Options {
+            
             component: None,
             now: Some(T0),
         });

@@ -1,0 +1,42 @@
+//! `backorders mcp`: serve the database to an MCP client over stdio.
+
+use backorders_cli::mcp::{self, BackordersServer};
+use backorders_host::{Backorders, Mode};
+
+use super::{Failure, EXIT_FAILURE};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Commit what write tools do; without it every write is a preview
+    /// that runs and rolls back
+    #[arg(long)]
+    apply: bool,
+}
+
+/// Serves `backorders`, configured by the global options, until the client
+/// closes the session.
+pub fn run(backorders: Backorders, args: Args) -> Result<(), Failure> {
+    let mode = if args.apply {
+        Mode::Apply
+    } else {
+        Mode::Preview
+    };
+    let db_path = backorders.describe_provider();
+    let server = BackordersServer::new(backorders, mode);
+    // A component that does not load is reported now, as any command
+    // would, rather than as an error of every tool call.
+    server.load_component()?;
+    // Stdout belongs to the protocol: every note goes to stderr.
+    eprintln!(
+        "backorders mcp: serving {db_path} over stdio; writes are {}",
+        match mode {
+            Mode::Apply => "applied",
+            Mode::Preview => "previews (start with --apply to commit them)",
+        }
+    );
+    if let Err(error) = mcp::serve_stdio(server) {
+        eprintln!("error: {error}");
+        std::process::exit(EXIT_FAILURE.into());
+    }
+    Ok(())
+}

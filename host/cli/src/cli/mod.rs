@@ -1,0 +1,236 @@
+//! The command line: global options, one module per command (or small
+//! group), and the exit-code policy.
+
+mod allocation;
+mod args;
+mod cancel;
+mod check;
+mod create;
+mod demo;
+mod events;
+mod fulfill;
+mod list;
+mod mcp;
+mod output;
+mod render;
+mod run;
+mod run_scenarios;
+mod sandbox;
+mod show;
+mod stock;
+mod summary;
+mod supply;
+mod table;
+mod update;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use backorders_cli::database::Database;
+use backorders_host::{dates, Backorders, CallError, HostError, Options};
+use clap::{Parser, Subcommand};
+
+use self::output::Output;
+
+/// Where the database is when neither `--db` nor `BACKORDERS_DB` says.
+const DEFAULT_DB: &str = "backorders.db";
+
+/// Exit codes: 0 success; 2 bad input (usage, malformed values, invalid
+/// input, unknown ids); 1 every other failure.
+const EXIT_FAILURE: u8 = 1;
+const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "backorders",
+    version,
+    about = "Backorder management on a sandboxed WebAssembly engine"
+)]
+struct Cli {
+    /// The database: a SQLite file (PATH or sqlite:PATH), or memory: for
+    /// one that lives as long as the command [default: backorders.db]
+    #[arg(long, global = true, env = "BACKORDERS_DB", value_name = "PATH|URL")]
+    db: Option<String>,
+
+    /// Run this component file instead of the embedded one
+    #[arg(long, global = true, value_name = "PATH")]
+    component: Option<PathBuf>,
+
+    /// Print one JSON value on one line of stdout
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Pin the clock: a date (2026-12-01) or an RFC 3339 time
+    #[arg(long, global = true, value_name = "RFC3339")]
+    now: Option<String>,
+
+    #[command(flatten)]
+    sandbox: sandbox::SandboxArgs,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Record a backorder
+    Create(create::Args),
+    /// Show a backorder with its allocations, fulfilments and history
+    Show(show::Args),
+    /// List backorders matching filters
+    List(list::Args),
+    /// Change priority, dates, location or notes
+    Update(update::Args),
+    /// Allocate units to a backorder
+    Allocate(allocation::AllocateArgs),
+    /// Mark a reserved allocation picked and ready to ship
+    Confirm(allocation::IdArgs),
+    /// Give a live allocation's units back
+    Release(allocation::IdArgs),
+    /// Set a new expiry on a reserved allocation
+    Extend(allocation::ExtendArgs),
+    /// Ship units of a backorder
+    Fulfill(fulfill::Args),
+    /// Cancel all or some remaining units
+    Cancel(cancel::Args),
+    /// Receive units into stock and allocate them by priority, in one step
+    Receive(run::ReceiveArgs),
+    /// Allocate a SKU's available stock to the backorders that lack it
+    AllocateAvailable(run::AvailableArgs),
+    /// Expire reserved allocations past their expiry
+    Expire(run::ExpireArgs),
+    /// Record supply expected on a document and the dates it sets
+    Expect(supply::ExpectArgs),
+    /// Expected supply not yet received
+    Expected(supply::ListArgs),
+    /// Check every index, total and reservation against the records
+    Check,
+    /// Figures over all open backorders
+    Summary,
+    /// Figures over one SKU's open backorders
+    SkuSummary(summary::SkuArgs),
+    /// Stock on hand (what the platform's inventory holds)
+    Stock(stock::Args),
+    /// The event outbox, newest last
+    Events(events::Args),
+    /// A guided run of the whole lifecycle on a fresh database
+    Demo,
+    /// Serve the database to an MCP client over stdio (writes are previews without --apply)
+    Mcp(mcp::Args),
+    /// Check the component against scenario files, each on a fresh temporary database
+    Run(run_scenarios::Args),
+}
+
+/// Why a command failed.
+pub enum Failure {
+    Call(CallError),
+    /// The demo met a result its story rules out: the component does not
+    /// behave as DOMAIN.md says.
+    Demo(String),
+    /// `check` found this many problems (already printed).
+    Problems(usize),
+}
+
+impl From<CallError> for Failure {
+    fn from(error: CallError) -> Self {
+        Self::Call(error)
+    }
+}
+
+impl From<HostError> for Failure {
+    fn from(error: HostError) -> Self {
+        Self::Call(error.into())
+    }
+}
+
+/// What every command runs with.
+pub struct Session {
+    pub backorders: Backorders,
+    pub out: Output,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            return output::usage_error(error, std::env::args_os().any(|arg| arg == "--json"))
+        }
+    };
+    let out = Output { json: cli.json };
+    match execute(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Call(error)) => {
+            out.error(&error);
+            ExitCode::from(if error.is_bad_input() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_FAILURE
+            })
+        }
+        Err(Failure::Demo(message)) => {
+            eprintln!("error: demo: {message}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+        Err(Failure::Problems(count)) => {
+            eprintln!("error: check: {count} problems found");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
+    let now = cli
+        .now
+        .as_deref()
+        .map(|now| dates::parse_time("now", now))
+        .transpose()?;
+    let options = Options {
+        component: cli.component.clone(),
+        now,
+    };
+    let db = cli.db.as_deref().map(Database::parse);
+    let database = db
+        .clone()
+        .unwrap_or_else(|| Database::Sqlite(PathBuf::from(DEFAULT_DB)));
+    // Opening does no I/O, so each arm opens its own session.
+    let (limits, compile_cache) = (cli.sandbox.limits(), cli.sandbox.compile_cache());
+    let session = || Session {
+        backorders: database
+            .open(options.clone())
+            .with_limits(limits)
+            .with_compile_cache(compile_cache.clone()),
+        out: *out,
+    };
+    let result = match cli.command {
+        Command::Create(args) => create::run(&mut session(), args),
+        Command::Show(args) => show::run(&mut session(), args),
+        Command::List(args) => list::run(&mut session(), args),
+        Command::Update(args) => update::run(&mut session(), args),
+        Command::Allocate(args) => allocation::allocate(&mut session(), args),
+        Command::Confirm(args) => allocation::confirm(&mut session(), args),
+        Command::Release(args) => allocation::release(&mut session(), args),
+        Command::Extend(args) => allocation::extend(&mut session(), args),
+        Command::Fulfill(args) => fulfill::run(&mut session(), args),
+        Command::Cancel(args) => cancel::run(&mut session(), args),
+        Command::Receive(args) => run::receive(&mut session(), args),
+        Command::AllocateAvailable(args) => run::allocate_available(&mut session(), args),
+        Command::Expire(args) => run::expire(&mut session(), args),
+        Command::Expect(args) => supply::expect(&mut session(), args),
+        Command::Expected(args) => supply::list(&mut session(), args),
+        Command::Check => return check::run(&mut session()),
+        Command::Summary => summary::overall(&mut session()),
+        Command::SkuSummary(args) => summary::sku(&mut session(), args),
+        Command::Stock(args) => stock::run(&mut session(), args),
+        Command::Events(args) => events::run(&mut session(), args),
+        // The demo picks its own database: `--db` only if given explicitly.
+        Command::Demo => return demo::run(db, cli.component, now, out),
+        Command::Mcp(args) => return mcp::run(session().backorders, args),
+        // Scenarios make their own databases: `--db` is never used.
+        Command::Run(args) => {
+            let component = options.component.clone();
+            let provider = database.kind();
+            return run_scenarios::run(args, component, limits, compile_cache.clone(), provider, out);
+        }
+    };
+    Ok(result?)
+}

@@ -1,0 +1,70 @@
+//! Which provider a `--db` value (or `BACKORDERS_DB`) names: a path or
+//! `sqlite:PATH` is a SQLite file, `memory:` an in-memory database that
+//! lives as long as the process.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use backorders_host::provider::memory::MemoryProvider;
+use backorders_host::provider::Provider;
+use backorders_host::{Backorders, Options};
+use backorders_sqlite::SqliteProvider;
+
+/// The `--db` value that names an in-memory database.
+pub const MEMORY: &str = "memory:";
+
+/// A database to run against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Memory,
+}
+
+/// The kind of provider, without a place: what the scenario runner makes
+/// a fresh database of for every scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProviderKind {
+    #[default]
+    Sqlite,
+    Memory,
+}
+
+impl Database {
+    /// Reads a `--db` value; every text is a valid SQLite path, so this
+    /// cannot fail.
+    pub fn parse(text: &str) -> Self {
+        if text == MEMORY {
+            return Self::Memory;
+        }
+        Self::Sqlite(PathBuf::from(text.strip_prefix("sqlite:").unwrap_or(text)))
+    }
+
+    pub fn kind(&self) -> ProviderKind {
+        match self {
+            Self::Sqlite(_) => ProviderKind::Sqlite,
+            Self::Memory => ProviderKind::Memory,
+        }
+    }
+
+    pub fn provider(&self) -> Arc<dyn Provider> {
+        match self {
+            Self::Sqlite(path) => Arc::new(SqliteProvider::new(path)),
+            Self::Memory => Arc::new(MemoryProvider::new()),
+        }
+    }
+
+    /// A handle over this database.
+    pub fn open(&self, options: Options) -> Backorders {
+        Backorders::with_provider(self.provider(), options)
+    }
+}
+
+impl fmt::Display for Database {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(formatter, "{}", path.display()),
+            Self::Memory => formatter.write_str(MEMORY),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The JSON shape of results and errors, shared by the CLI's `--json` and
+//! any other front end: snake_case keys and enum values, times as RFC 3339
+//! UTC strings, absent options as `null` (every key is always present).
+
+mod errors;
+mod outbox;
+mod summaries;
+mod supply;
+
+pub use errors::error;
+pub use outbox::{outbox_event, stock_level};
+pub use summaries::{sku_summary, summary};
+pub use supply::{allocation_run, expected_supply, expiry_result, promise_plan};
+
+use serde_json::{json, Map, Value};
+
+use backorders_host::{
+    Allocation, Backorder, BackorderDetail, BackorderPage, Fulfillment, HistoryEntry, Timestamp,
+};
+use backorders_host::dates::format_time;
+use backorders_host::names::WireName;
+
+pub(crate) fn time(timestamp: Timestamp) -> Value {
+    Value::String(format_time(timestamp))
+}
+
+pub(crate) fn optional_time(timestamp: Option<Timestamp>) -> Value {
+    timestamp.map_or(Value::Null, time)
+}
+
+pub(crate) fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => unreachable!("json! of an object literal gave {other}"),
+    }
+}
+
+/// A backorder's fields, as a map so results can add their own keys.
+pub fn backorder(backorder: &Backorder) -> Map<String, Value> {
+    object(json!({
+        "backorder_id": backorder.backorder_id,
+        "order_id": backorder.order_id,
+        "order_line_id": backorder.order_line_id,
+        "customer_id": backorder.customer_id,
+        "sku": backorder.sku,
+        "priority": backorder.priority.wire_name(),
+        "status": backorder.status.wire_name(),
+        "quantity_ordered": backorder.quantity_ordered,
+        "quantity_allocated": backorder.quantity_allocated,
+        "quantity_confirmed": backorder.quantity_confirmed,
+        "quantity_fulfilled": backorder.quantity_fulfilled,
+        "quantity_cancelled": backorder.quantity_cancelled,
+        "quantity_remaining": backorder.quantity_remaining,
+        "expected_date": optional_time(backorder.expected_date),
+        "promised_date": optional_time(backorder.promised_date),
+        "location": backorder.location,
+        "notes": backorder.notes,
+        "created_at": time(backorder.created_at),
+        "updated_at": time(backorder.updated_at),
+        "version": backorder.version,
+        "at_risk": backorder.at_risk,
+    }))
+}
+
+pub fn allocation(allocation: &Allocation) -> Value {
+    json!({
+        "allocation_id": allocation.allocation_id,
+        "backorder_id": allocation.backorder_id,
+        "sku": allocation.sku,
+        "source": allocation.source.wire_name(),
+        "source_ref": allocation.source_ref,
+        "quantity": allocation.quantity,
+        "quantity_consumed": allocation.quantity_consumed,
+        "quantity_released": allocation.quantity_released,
+        "location": allocation.location,
+        "lot": allocation.lot,
+        "status": allocation.status.wire_name(),
+        "reservation_id": allocation.reservation_id,
+        "expires_at": optional_time(allocation.expires_at),
+        "created_at": time(allocation.created_at),
+        "updated_at": time(allocation.updated_at),
+    })
+}
+
+pub fn fulfillment(fulfillment: &Fulfillment) -> Value {
+    json!({
+        "sequence": fulfillment.sequence,
+        "quantity": fulfillment.quantity,
+        "quantity_from_allocations": fulfillment.quantity_from_allocations,
+        "source": fulfillment.source.wire_name(),
+        "source_ref": fulfillment.source_ref,
+        "fulfilled_by": fulfillment.fulfilled_by,
+        "notes": fulfillment.notes,
+        "priority_override": fulfillment.priority_override,
+        "fulfilled_at": time(fulfillment.fulfilled_at),
+    })
+}
+
+pub fn history_entry(entry: &HistoryEntry) -> Value {
+    json!({
+        "at": time(entry.at),
+        "action": entry.action.wire_name(),
+        "status": entry.status.wire_name(),
+        "quantity": entry.quantity,
+        "allocation_id": entry.allocation_id,
+        "priority_override": entry.priority_override,
+        "detail": entry.detail,
+    })
+}
+
+/// `show`: the backorder's fields with its allocations, fulfilments and
+/// history.
+pub fn detail(detail: &BackorderDetail) -> Value {
+    let mut fields = backorder(&detail.backorder);
+    fields.insert(
+        "allocations".into(),
+        detail.allocations.iter().map(allocation).collect(),
+    );
+    fields.insert(
+        "fulfillments".into(),
+        detail.fulfillments.iter().map(fulfillment).collect(),
+    );
+    fields.insert(
+        "history".into(),
+        detail.history.iter().map(history_entry).collect(),
+    );
+    Value::Object(fields)
+}
+
+pub fn page(page: &BackorderPage) -> Value {
+    json!({
+        "backorders": page.backorders.iter().map(|b| Value::Object(backorder(b))).collect::<Vec<_>>(),
+        "next_cursor": page.next_cursor,
+    })
+}
+/// A write's result: its fields plus `applied`.
+pub fn write_result(mut fields: Map<String, Value>, applied: bool) -> Value {
+    fields.insert("applied".into(), applied.into());
+    Value::Object(fields)
+}

@@ -1,0 +1,12 @@
+//! `clock`: the host's time, pinned or wall time.
+
+use crate::bindings::commerce::backorders::clock::Host;
+use crate::bindings::Timestamp;
+use crate::context::CallContext;
+
+impl Host for CallContext {
+    fn now(&mut self) -> wasmtime::Result<Timestamp> {
+        self.crossings += 1;
+        Ok(CallContext::now(self))
+    }
+}

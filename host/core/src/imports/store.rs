@@ -1,0 +1,86 @@
+//! `store`: the component's ordered key-value space, with the call's size
+//! limits (`crate::limits`) checked before the provider is asked. A key,
+//! value or count over a limit is the WIT `limit-exceeded` error: the
+//! component turns it into a storage error and the call rolls back.
+
+use crate::bindings::commerce::backorders::store::Host;
+use crate::bindings::{Entry, StoreError};
+use crate::context::CallContext;
+use crate::convert;
+use crate::provider::{KeyValueError};
+
+fn within(what: &'static str, actual: usize, limit: usize) -> Result<(), KeyValueError> {
+    if actual <= limit {
+        Ok(())
+    } else {
+        // usize fits in u64 on every supported target.
+        Err(KeyValueError::LimitExceeded {
+            what,
+            actual: actual as u64,
+            limit: limit as u64,
+        })
+    }
+}
+
+impl CallContext {
+    fn check_key(&self, key: &[u8]) -> Result<(), KeyValueError> {
+        within("key length", key.len(), self.limits.key_bytes)
+    }
+}
+
+impl Host for CallContext {
+    fn get(&mut self, key: Vec<u8>) -> wasmtime::Result<Result<Option<Vec<u8>>, StoreError>> {
+        self.crossings += 1;
+        self.store_operations += 1;
+        let result = self.check_key(&key).and_then(|()| self.backend.get(&key));
+        Ok(result.map_err(Into::into))
+    }
+
+    fn get_many(
+        &mut self,
+        keys: Vec<Vec<u8>>,
+    ) -> wasmtime::Result<Result<Vec<Option<Vec<u8>>>, StoreError>> {
+        self.crossings += 1;
+        self.store_operations += keys.len() as u64;
+        let result = within("get-many key count", keys.len(), self.limits.list_entries)
+            .and_then(|()| keys.iter().try_for_each(|key| self.check_key(key)))
+            .and_then(|()| self.backend.get_many(&keys));
+        Ok(result.map_err(Into::into))
+    }
+
+    fn set(&mut self, key: Vec<u8>, value: Vec<u8>) -> wasmtime::Result<Result<(), StoreError>> {
+        self.crossings += 1;
+        self.store_operations += 1;
+        let result = self
+            .check_key(&key)
+            .and_then(|()| within("value length", value.len(), self.limits.value_bytes))
+            .and_then(|()| self.backend.set(&key, &value));
+        Ok(result.map_err(Into::into))
+    }
+
+    fn delete(&mut self, key: Vec<u8>) -> wasmtime::Result<Result<(), StoreError>> {
+        self.crossings += 1;
+        self.store_operations += 1;
+        let result = self
+            .check_key(&key)
+            .and_then(|()| self.backend.delete(&key));
+        Ok(result.map_err(Into::into))
+    }
+
+    fn scan(
+        &mut self,
+        start: Vec<u8>,
+        end: Vec<u8>,
+        limit: u32,
+    ) -> wasmtime::Result<Result<Vec<Entry>, StoreError>> {
+        self.crossings += 1;
+        self.store_operations += 1;
+        let result = within("scan limit", limit as usize, self.limits.list_entries)
+            .and_then(|()| self.check_key(&start))
+            .and_then(|()| self.check_key(&end))
+            .and_then(|()| self.backend.scan(&start, &end, limit));
+        Ok(result
+            .map(|entries| entries.into_iter().map(convert::entry).collect())
+            .map_err(Into::into))
+    }
+}

@@ -1,0 +1,426 @@
+//! The in-memory provider: an ordered map, stock and reservations, and an
+//! outbox, all in one value behind a mutex. A call takes the whole value
+//! for its transaction (so calls are serializable: one runs at a time) and
+//! keeps a copy of it to put back on rollback. Nothing outlives the
+//! provider; for tests, previews and embedders that keep their state
+//! elsewhere.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use super::{
+    Access, Connection, EventSink, Inventory, KeyValue, KeyValueError, KeyValuePair,
+    NewReservation, OutboxEvent, Provider, StockAdmin, StockAudit, StockError, StockLevel,
+    Transactional,
+};
+use crate::bindings::{Event, Timestamp};
+use crate::error::HostError;
+
+/// Reservation ids are this prefix and a number never used before.
+const RESERVATION_PREFIX: &str = "RS-";
+
+/// Stock rows are keyed by SKU and location; the default location is the
+/// empty string, which no named location can be.
+type Place = (String, String);
+
+fn place(sku: &str, location: Option<&str>) -> Place {
+    (sku.to_owned(), location.unwrap_or_default().to_owned())
+}
+
+fn location_of(place: &Place) -> Option<String> {
+    (!place.1.is_empty()).then(|| place.1.clone())
+}
+
+#[derive(Clone, Debug)]
+struct Reservation {
+    place: Place,
+    quantity: u64,
+    expires_at: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Data {
+    kv: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// On hand and reserved, per place.
+    stock: BTreeMap<Place, (u64, u64)>,
+    reservations: BTreeMap<u64, Reservation>,
+    last_reservation: u64,
+    events: Vec<OutboxEvent>,
+}
+
+struct Shared {
+    /// None while a transaction holds the data.
+    data: Mutex<Option<Data>>,
+    returned: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Option<Data>> {
+        // A panic while the lock is held cannot leave `Data` half-changed:
+        // the lock is held only to take or put back the whole value.
+        self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// An empty in-memory database; clones share it.
+#[derive(Clone)]
+pub struct MemoryProvider {
+    shared: Arc<Shared>,
+}
+
+impl Default for MemoryProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryProvider {
+    pub fn new() -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                data: Mutex::new(Some(Data::default())),
+                returned: Condvar::new(),
+            }),
+        }
+    }
+
+    /// A connection of its own type, for direct use in tests.
+    pub fn connection(&self) -> MemoryConnection {
+        MemoryConnection {
+            shared: Arc::clone(&self.shared),
+            held: None,
+        }
+    }
+}
+
+impl Provider for MemoryProvider {
+    fn connect(&self, _will_commit: bool) -> Result<Box<dyn Connection>, HostError> {
+        Ok(Box::new(self.connection()))
+    }
+
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}
+
+/// The data a transaction works on, and the copy rollback restores.
+struct Held {
+    data: Data,
+    before: Data,
+}
+
+/// One call's view of a [`MemoryProvider`].
+pub struct MemoryConnection {
+    shared: Arc<Shared>,
+    held: Option<Held>,
+}
+
+fn outside_transaction() -> HostError {
+    HostError::Storage {
+        operation: "use the memory store",
+        source: "no transaction is open".into(),
+    }
+}
+
+impl MemoryConnection {
+    fn data(&mut self) -> Result<&mut Data, HostError> {
+        self.held
+            .as_mut()
+            .map(|held| &mut held.data)
+            .ok_or_else(outside_transaction)
+    }
+
+    fn kv(&mut self) -> Result<&mut BTreeMap<Vec<u8>, Vec<u8>>, KeyValueError> {
+        self.data()
+            .map(|data| &mut data.kv)
+            .map_err(|error| KeyValueError::Unavailable { reason: error.to_string() })
+    }
+
+    fn stock_data(&mut self) -> Result<&mut Data, StockError> {
+        self.data()
+            .map_err(|error| StockError::Unavailable { reason: error.to_string() })
+    }
+
+    /// Ends the transaction, leaving `data` as the shared value.
+    fn end(&mut self, commit: bool) {
+        if let Some(held) = self.held.take() {
+            let data = if commit { held.data } else { held.before };
+            *self.shared.lock() = Some(data);
+            self.shared.returned.notify_one();
+        }
+    }
+}
+
+impl Drop for MemoryConnection {
+    fn drop(&mut self) {
+        self.end(false);
+    }
+}
+
+impl Transactional for MemoryConnection {
+    fn begin(&mut self, _access: Access) -> Result<(), HostError> {
+        self.end(false);
+        let mut slot = self.shared.lock();
+        let data = loop {
+            match slot.take() {
+                Some(data) => break data,
+                None => {
+                    slot = self
+                        .shared
+                        .returned
+                        .wait(slot)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                }
+            }
+        };
+        drop(slot);
+        self.held = Some(Held { before: data.clone(), data });
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), HostError> {
+        self.held.as_ref().ok_or_else(outside_transaction)?;
+        self.end(true);
+        Ok(())
+    }
+
+    fn rollback(&mut self) -> Result<(), HostError> {
+        self.end(false);
+        Ok(())
+    }
+}
+
+impl KeyValue for MemoryConnection {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, KeyValueError> {
+        Ok(self.kv()?.get(key).cloned())
+    }
+
+    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), KeyValueError> {
+        self.kv()?.insert(key.to_vec(), value.to_vec());
+        Ok(())
+    }
+
+    fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError> {
+        self.kv()?.remove(key);
+        Ok(())
+    }
+
+    fn scan(
+        &mut self,
+        start: &[u8],
+        end: &[u8],
+        limit: u32,
+    ) -> Result<Vec<KeyValuePair>, KeyValueError> {
+        let kv = self.kv()?;
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        Ok(kv
+            .range::<[u8], _>((std::ops::Bound::Included(start), std::ops::Bound::Excluded(end)))
+            .take(limit as usize)
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect())
+    }
+}
+
+fn reservation_id(number: u64) -> String {
+    format!("{RESERVATION_PREFIX}{number}")
+}
+
+fn reservation_number(id: &str) -> Option<u64> {
+    let number: u64 = id.strip_prefix(RESERVATION_PREFIX)?.parse().ok()?;
+    (reservation_id(number) == id).then_some(number)
+}
+
+impl Data {
+    fn available(&self, place: &Place) -> u64 {
+        self.stock
+            .get(place)
+            .map_or(0, |(on_hand, reserved)| on_hand - reserved)
+    }
+
+    fn held(&mut self, id: &str) -> Result<(u64, &mut Reservation), StockError> {
+        let unknown = || StockError::UnknownReservation { id: id.to_owned() };
+        let number = reservation_number(id).ok_or_else(unknown)?;
+        let reservation = self.reservations.get_mut(&number).ok_or_else(unknown)?;
+        Ok((number, reservation))
+    }
+
+    /// Takes `quantity` out of reservation `id`; with `shipped`, out of on
+    /// hand too.
+    fn take(&mut self, id: &str, quantity: Option<u64>, shipped: bool) -> Result<(), StockError> {
+        let (number, reservation) = self.held(id)?;
+        let held = reservation.quantity;
+        let quantity = quantity.unwrap_or(held);
+        if quantity > held {
+            return Err(StockError::ExceedsReservation { held });
+        }
+        reservation.quantity -= quantity;
+        let place = reservation.place.clone();
+        if reservation.quantity == 0 {
+            self.reservations.remove(&number);
+        }
+        let (on_hand, reserved) = self.stock.entry(place).or_default();
+        *reserved -= quantity;
+        if shipped {
+            *on_hand -= quantity;
+        }
+        Ok(())
+    }
+}
+
+impl Inventory for MemoryConnection {
+    fn available(&mut self, sku: &str, location: Option<&str>) -> Result<u64, StockError> {
+        Ok(self.stock_data()?.available(&place(sku, location)))
+    }
+
+    fn reserve(&mut self, request: &NewReservation) -> Result<String, StockError> {
+        let data = self.stock_data()?;
+        let place = place(&request.sku, request.location.as_deref());
+        let available = data.available(&place);
+        if request.quantity > available {
+            return Err(StockError::InsufficientStock { available });
+        }
+        data.stock.entry(place.clone()).or_default().1 += request.quantity;
+        data.last_reservation += 1;
+        data.reservations.insert(
+            data.last_reservation,
+            Reservation {
+                place,
+                quantity: request.quantity,
+                expires_at: request.expires_at,
+            },
+        );
+        Ok(reservation_id(data.last_reservation))
+    }
+
+    fn release(&mut self, id: &str, quantity: Option<u64>) -> Result<(), StockError> {
+        self.stock_data()?.take(id, quantity, false)
+    }
+
+    fn extend(&mut self, id: &str, expires_at: Option<Timestamp>) -> Result<(), StockError> {
+        self.stock_data()?.held(id)?.1.expires_at = expires_at;
+        Ok(())
+    }
+
+    fn consume(&mut self, id: &str, quantity: u64) -> Result<(), StockError> {
+        self.stock_data()?.take(id, Some(quantity), true)
+    }
+
+    fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), StockError> {
+        let data = self.stock_data()?;
+        let place = place(sku, location);
+        let available = data.available(&place);
+        if quantity > available {
+            return Err(StockError::InsufficientStock { available });
+        }
+        data.stock.entry(place).or_default().0 -= quantity;
+        Ok(())
+    }
+
+    fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError> {
+        let mut totals: BTreeMap<&Place, u64> = BTreeMap::new();
+        for reservation in self.stock_data()?.reservations.values() {
+            *totals.entry(&reservation.place).or_default() += reservation.quantity;
+        }
+        Ok(totals
+            .into_iter()
+            .map(|(place, quantity)| (place.0.clone(), location_of(place), quantity))
+            .collect())
+    }
+}
+
+impl StockAdmin for MemoryConnection {
+    fn stock_level(&mut self, sku: &str, location: Option<&str>) -> Result<StockLevel, HostError> {
+        let (on_hand, reserved) = self
+            .data()?
+            .stock
+            .get(&place(sku, location))
+            .copied()
+            .unwrap_or_default();
+        Ok(StockLevel {
+            sku: sku.to_owned(),
+            location: location.map(str::to_owned),
+            on_hand,
+            reserved,
+        })
+    }
+
+    fn write_on_hand(&mut self, level: &StockLevel) -> Result<(), HostError> {
+        let place = place(&level.sku, level.location.as_deref());
+        self.data()?.stock.entry(place).or_default().0 = level.on_hand;
+        Ok(())
+    }
+
+    fn stock_levels(&mut self, sku: Option<&str>, limit: u32) -> Result<Vec<StockLevel>, HostError> {
+        Ok(self
+            .data()?
+            .stock
+            .iter()
+            .filter(|(place, _)| sku.is_none_or(|sku| place.0 == sku))
+            .take(limit as usize)
+            .map(|(place, (on_hand, reserved))| StockLevel {
+                sku: place.0.clone(),
+                location: location_of(place),
+                on_hand: *on_hand,
+                reserved: *reserved,
+            })
+            .collect())
+    }
+
+    fn stock_audit(&mut self) -> Result<Vec<StockAudit>, HostError> {
+        let data = self.data()?;
+        let mut held: BTreeMap<&Place, u64> = BTreeMap::new();
+        for reservation in data.reservations.values() {
+            *held.entry(&reservation.place).or_default() += reservation.quantity;
+        }
+        let mut audit: Vec<StockAudit> = data
+            .stock
+            .iter()
+            .map(|(place, (on_hand, reserved))| StockAudit {
+                level: StockLevel {
+                    sku: place.0.clone(),
+                    location: location_of(place),
+                    on_hand: *on_hand,
+                    reserved: *reserved,
+                },
+                held_by_reservations: held.get(place).copied().unwrap_or_default(),
+            })
+            .collect();
+        audit.extend(
+            held.iter()
+                .filter(|(place, _)| !data.stock.contains_key(**place))
+                .map(|(place, quantity)| StockAudit {
+                    level: StockLevel {
+                        sku: place.0.clone(),
+                        location: location_of(place),
+                        on_hand: 0,
+                        reserved: 0,
+                    },
+                    held_by_reservations: *quantity,
+                }),
+        );
+        Ok(audit)
+    }
+}
+
+impl EventSink for MemoryConnection {
+    fn append(&mut self, event: &Event, recorded_at: Timestamp) -> Result<(), HostError> {
+        let events = &mut self.data()?.events;
+        let seq = events.last().map_or(1, |last| last.seq + 1);
+        events.push(OutboxEvent {
+            seq,
+            event: event.clone(),
+            recorded_at,
+        });
+        Ok(())
+    }
+
+    fn recent_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, HostError> {
+        let events = &self.data()?.events;
+        let first = events.len().saturating_sub(limit as usize);
+        Ok(events[first..].to_vec())
+    }
+}
+
+impl Connection for MemoryConnection {}

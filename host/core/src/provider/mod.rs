@@ -1,0 +1,226 @@
+//! What the host needs from a platform, as small traits: an ordered
+//! key-value store, inventory, an event outbox, stock administration,
+//! transactions, and a clock. A [`Provider`] hands out one [`Connection`]
+//! per call; the connection implements all of them over one transaction, so
+//! a call's store, inventory and outbox writes commit or vanish together.
+//!
+//! Two providers come with the host: [`memory::MemoryProvider`] here, and
+//! SQLite in the `backorders-sqlite` crate. A platform plugs in its own
+//! without touching the bindings. The contract every provider keeps:
+//!
+//! - **Ordering.** Keys compare as unsigned bytes, a proper prefix first;
+//!   `scan` returns `start <= key < end` in that order, at most `limit`.
+//! - **Transactions.** Everything a connection does between `begin` and
+//!   `commit` is one transaction: `rollback` (or dropping the connection
+//!   mid-transaction) leaves the data exactly as before `begin`. Reads see
+//!   the transaction's own writes.
+//! - **Serializability.** Concurrent calls on different connections behave
+//!   as if they ran one after another: a provider either serializes writers
+//!   (SQLite's write lock, the memory provider's mutex) or detects a
+//!   conflict and fails the call, which then changes nothing.
+//! - **Errors.** A provider reports its own failures as text or as its own
+//!   error type inside [`HostError::Storage`]; the WIT-facing failures of
+//!   the key-value store and inventory have their own types
+//!   ([`KeyValueError`], [`StockError`]), which the component sees.
+
+mod clock;
+pub mod memory;
+
+pub use clock::{Clock, PinnedClock, SystemClock};
+
+use crate::bindings::{Event, Timestamp};
+use crate::error::HostError;
+
+/// Why a key-value operation failed; mirrors the WIT `store-error` cases.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyValueError {
+    /// The backing store failed (I/O, lock timeout).
+    #[error("store unavailable: {reason}")]
+    Unavailable { reason: String },
+    /// A key, value or scan is over a limit the host sets.
+    #[error("store limit exceeded: {what} is {actual}, the limit is {limit}")]
+    LimitExceeded {
+        what: &'static str,
+        actual: u64,
+        limit: u64,
+    },
+}
+
+/// A key and its value, as a scan returns them.
+pub type KeyValuePair = (Vec<u8>, Vec<u8>);
+
+/// One write of a batch: store a value, or remove a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    Set(Vec<u8>, Vec<u8>),
+    Delete(Vec<u8>),
+}
+
+/// An ordered key-value space; keys compare as unsigned bytes, shorter
+/// first when one is a prefix of the other.
+pub trait KeyValue {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, KeyValueError>;
+    /// The values of `keys`, in order; none where a key is absent.
+    fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, KeyValueError> {
+        keys.iter().map(|key| self.get(key)).collect()
+    }
+    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), KeyValueError>;
+    /// Removing an absent key is not an error.
+    fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError>;
+    /// Applies `writes` in order; a later write of a key wins.
+    fn write_batch(&mut self, writes: &[Write]) -> Result<(), KeyValueError> {
+        writes.iter().try_for_each(|write| match write {
+            Write::Set(key, value) => self.set(key, value),
+            Write::Delete(key) => self.delete(key),
+        })
+    }
+    /// Entries with `start <= key < end`, in key order, at most `limit`.
+    fn scan(
+        &mut self,
+        start: &[u8],
+        end: &[u8],
+        limit: u32,
+    ) -> Result<Vec<KeyValuePair>, KeyValueError>;
+}
+
+/// Why an inventory operation was refused; mirrors the WIT `inventory-error`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StockError {
+    #[error("insufficient stock: {available} available")]
+    InsufficientStock { available: u64 },
+    #[error("unknown reservation {id}")]
+    UnknownReservation { id: String },
+    #[error("the reservation holds only {held}")]
+    ExceedsReservation { held: u64 },
+    #[error("inventory unavailable: {reason}")]
+    Unavailable { reason: String },
+}
+
+/// A reservation to record. `location: None` is the default location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReservation {
+    pub sku: String,
+    pub location: Option<String>,
+    pub quantity: u64,
+    pub holder: String,
+    pub expires_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+}
+
+/// Stock per SKU and location, and the reservations that hold part of it.
+/// Available = on hand - reserved. A provider never frees a reservation on
+/// its own, even past its expiry: the component decides that.
+pub trait Inventory {
+    fn available(&mut self, sku: &str, location: Option<&str>) -> Result<u64, StockError>;
+    /// Returns the new reservation's id, never one used before.
+    fn reserve(&mut self, reservation: &NewReservation) -> Result<String, StockError>;
+    /// Gives back `quantity` held units, or all of them when none; a
+    /// reservation left holding nothing ends.
+    fn release(&mut self, id: &str, quantity: Option<u64>) -> Result<(), StockError>;
+    fn extend(&mut self, id: &str, expires_at: Option<Timestamp>) -> Result<(), StockError>;
+    /// Ships reserved units: they leave the reservation and on-hand stock.
+    fn consume(&mut self, id: &str, quantity: u64) -> Result<(), StockError>;
+    /// Ships unreserved units from on-hand stock.
+    fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64)
+        -> Result<(), StockError>;
+    /// Units held by reservations, per SKU and location (none: default),
+    /// summed from the reservations themselves, ordered by SKU then location.
+    fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError>;
+}
+
+/// Units on hand and reserved of one SKU at one location (none: default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockLevel {
+    pub sku: String,
+    pub location: Option<String>,
+    pub on_hand: u64,
+    pub reserved: u64,
+}
+
+impl StockLevel {
+    pub fn available(&self) -> u64 {
+        self.on_hand - self.reserved
+    }
+}
+
+/// One stock row as the integrity check sees it: what the row says and
+/// what its reservations hold. A place with reservations but no row has
+/// zero on hand and zero reserved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockAudit {
+    pub level: StockLevel,
+    pub held_by_reservations: u64,
+}
+
+/// Stock as the platform (or `backorders stock`) sets it; the component
+/// never calls these. The rules (no count below what is reserved, no
+/// overflow) live in the host, once, above this trait.
+pub trait StockAdmin {
+    /// The level at one place; zeros where there is no row.
+    fn stock_level(&mut self, sku: &str, location: Option<&str>) -> Result<StockLevel, HostError>;
+    /// Stores `level.on_hand`, creating the row (with nothing reserved) if
+    /// there is none; `level.reserved` is not written.
+    fn write_on_hand(&mut self, level: &StockLevel) -> Result<(), HostError>;
+    /// Rows of one SKU or of all, by SKU then location, at most `limit`.
+    fn stock_levels(&mut self, sku: Option<&str>, limit: u32) -> Result<Vec<StockLevel>, HostError>;
+    /// Every row, and every place that only reservations name.
+    fn stock_audit(&mut self) -> Result<Vec<StockAudit>, HostError>;
+}
+
+/// An event as the outbox keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// Its place in the outbox: increasing, never reused.
+    pub seq: i64,
+    pub event: Event,
+    pub recorded_at: Timestamp,
+}
+
+/// The event outbox. A failure is a host error: the call traps and rolls
+/// back, because the WIT gives `emit` no error case.
+pub trait EventSink {
+    fn append(&mut self, event: &Event, recorded_at: Timestamp) -> Result<(), HostError>;
+    /// The newest `limit` events, oldest first.
+    fn recent_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, HostError>;
+}
+
+/// Whether a transaction may write. Reads take no write lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// One transaction around one call, so the call's store, inventory and
+/// outbox writes commit or vanish together.
+pub trait Transactional {
+    fn begin(&mut self, access: Access) -> Result<(), HostError>;
+    fn commit(&mut self) -> Result<(), HostError>;
+    fn rollback(&mut self) -> Result<(), HostError>;
+}
+
+/// Everything one call runs against: one connection, used by one call at
+/// a time.
+pub trait Connection:
+    KeyValue + Inventory + EventSink + StockAdmin + Transactional + Send + 'static
+{
+    /// Whether the provider may hand this connection to a later call (a
+    /// SQLite stand-in for a database that does not exist yet may not).
+    fn reusable(&self) -> bool {
+        true
+    }
+}
+
+/// Where calls get their connections: a database, a pool of connections
+/// to it, or memory. Shared by every thread of a handle.
+pub trait Provider: Send + Sync + 'static {
+    /// A connection for one call. `will_commit` says the call may commit,
+    /// so a database that does not exist yet may be created.
+    fn connect(&self, will_commit: bool) -> Result<Box<dyn Connection>, HostError>;
+    /// Takes a connection back after its call, transaction ended.
+    fn release(&self, connection: Box<dyn Connection>) {
+        drop(connection);
+    }
+    /// Where the data is, for messages (`sqlite:backorders.db`, `memory`).
+    fn describe(&self) -> String;
+}

@@ -1,0 +1,87 @@
+//! The event outbox: events are rows written in the call's transaction, so
+//! they appear exactly when the call commits.
+
+use backorders_host::names::WireName;
+use backorders_host::provider::{EventSink, OutboxEvent};
+use backorders_host::{BackorderStatus, Event, EventKind, HostError, Timestamp};
+
+use super::{database, SqliteConnection};
+
+fn parse_stored<T: WireName>(column: &'static str, name: String) -> Result<T, HostError> {
+    T::from_wire_name(&name).ok_or(HostError::CorruptRow {
+        table: "events",
+        column,
+        value: name,
+    })
+}
+
+impl EventSink for SqliteConnection {
+    fn append(&mut self, event: &Event, recorded_at: Timestamp) -> Result<(), HostError> {
+        self.connection
+            .prepare_cached(
+                "INSERT INTO events
+                   (at, kind, backorder_id, sku, allocation_id, quantity, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut statement| {
+                statement.execute((
+                    event.at,
+                    event.kind.wire_name(),
+                    &event.backorder_id,
+                    &event.sku,
+                    &event.allocation_id,
+                    event.quantity,
+                    event.status.wire_name(),
+                    recorded_at,
+                ))
+            })
+            .map(drop)
+            .map_err(database("append event"))
+    }
+
+    fn recent_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, HostError> {
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at
+                 FROM events ORDER BY seq DESC LIMIT ?1",
+            )
+            .map_err(database("read events"))?;
+        let rows = statement
+            .query_map([limit], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Timestamp>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    row.get::<_, Option<u64>>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, Timestamp>(8)?,
+                ))
+            })
+            .map_err(database("read events"))?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, recorded_at) =
+                row.map_err(database("read events"))?;
+            let event = Event {
+                kind: parse_stored::<EventKind>("kind", kind)?,
+                at,
+                backorder_id,
+                sku,
+                allocation_id,
+                quantity,
+                status: parse_stored::<BackorderStatus>("status", status)?,
+            };
+            events.push(OutboxEvent {
+                seq,
+                event,
+                recorded_at,
+            });
+        }
+        events.reverse();
+        Ok(events)
+    }
+}

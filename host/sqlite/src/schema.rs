@@ -1,0 +1,140 @@
+//! The database layout, and the check that a file is ours before anything
+//! writes to it.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use backorders_host::HostError;
+
+use super::database;
+
+/// `PRAGMA application_id` of a backorders database ("BKOR"), so a foreign
+/// SQLite file is recognised and refused.
+pub const APPLICATION_ID: i32 = 0x424B_4F52;
+
+/// `PRAGMA user_version`: the schema this host reads and writes.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// Locations are part of the stock key, so "no location" (the platform's
+/// default one) is stored as the empty string rather than NULL.
+pub const DEFAULT_LOCATION: &str = "";
+
+const CREATE_TABLES: &str = "
+    CREATE TABLE kv (
+        key   BLOB PRIMARY KEY,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE stock (
+        sku      TEXT NOT NULL,
+        location TEXT NOT NULL,
+        on_hand  INTEGER NOT NULL CHECK (on_hand >= 0),
+        reserved INTEGER NOT NULL CHECK (reserved >= 0 AND reserved <= on_hand),
+        PRIMARY KEY (sku, location)
+    ) WITHOUT ROWID;
+
+    -- AUTOINCREMENT: a reservation id is never reused, even after its row
+    -- is deleted.
+    CREATE TABLE reservations (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        sku        TEXT NOT NULL,
+        location   TEXT NOT NULL,
+        quantity   INTEGER NOT NULL CHECK (quantity > 0),
+        holder     TEXT NOT NULL,
+        expires_at INTEGER,
+        created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE events (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        at            INTEGER NOT NULL,
+        kind          TEXT NOT NULL,
+        backorder_id  TEXT NOT NULL,
+        sku           TEXT NOT NULL,
+        allocation_id TEXT,
+        quantity      INTEGER,
+        status        TEXT NOT NULL,
+        created_at    INTEGER NOT NULL
+    );
+";
+
+/// Checks that the database is ours, and lays out the schema in an empty
+/// one. Reads only when the schema is already there, so opening a database
+/// for a preview leaves its file byte-for-byte unchanged.
+pub fn ensure(connection: &Connection, path: Option<&Path>) -> Result<(), HostError> {
+    match identify(connection, path)? {
+        Identity::Ours => Ok(()),
+        Identity::Empty => create(connection, path),
+    }
+}
+
+enum Identity {
+    Ours,
+    Empty,
+}
+
+fn identify(connection: &Connection, path: Option<&Path>) -> Result<Identity, HostError> {
+    let shown_path = || path.unwrap_or(Path::new(":memory:")).to_path_buf();
+    // The first read of the header: a file that is not SQLite fails here.
+    let application_id: i32 = connection
+        .pragma_query_value(None, "application_id", |row| row.get(0))
+        .map_err(|source| HostError::OpenDatabase {
+            path: shown_path(),
+            reason: source.to_string(),
+        })?;
+    let user_version: i32 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(database("read schema version"))?;
+    if application_id == APPLICATION_ID {
+        return if user_version == SCHEMA_VERSION {
+            Ok(Identity::Ours)
+        } else {
+            Err(HostError::UnsupportedSchema {
+                path: shown_path(),
+                found: user_version,
+                supported: SCHEMA_VERSION,
+            })
+        };
+    }
+    let objects: i64 = connection
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+        .map_err(database("inspect schema"))?;
+    if application_id == 0 && objects == 0 {
+        Ok(Identity::Empty)
+    } else {
+        Err(HostError::ForeignDatabase {
+            path: shown_path(),
+            application_id,
+        })
+    }
+}
+
+fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError> {
+    // WAL lets readers run beside the one writer. The mode is stored in the
+    // file, and cannot change inside a transaction.
+    connection
+        .pragma_update(None, "journal_mode", "WAL")
+        .map_err(database("enable WAL"))?;
+    connection
+        .execute_batch("BEGIN IMMEDIATE")
+        .map_err(database("begin schema creation"))?;
+    // Another process may have created the schema while this one waited for
+    // the write lock; identify again under the lock.
+    let result = match identify(connection, path) {
+        Ok(Identity::Ours) => Ok(()),
+        Ok(Identity::Empty) => connection
+            .execute_batch(&format!(
+                "{CREATE_TABLES}
+                 PRAGMA application_id = {APPLICATION_ID};
+                 PRAGMA user_version = {SCHEMA_VERSION};"
+            ))
+            .map_err(database("create schema")),
+        Err(error) => Err(error),
+    };
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    connection
+        .execute_batch(end)
+        .map_err(database("finish schema creation"))?;
+    result
+}
