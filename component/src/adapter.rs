@@ -35,11 +35,12 @@ impl ports::Store for WitStore {
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), ports::StoreFailure> {
-        store::set(key, value).map_err(store_failure)
+        let write = store::Write::Set(store::Entry { key: key.to_vec(), value: value.to_vec() });
+        store::write_batch(&[write]).map_err(store_failure)
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<(), ports::StoreFailure> {
-        store::delete(key).map_err(store_failure)
+        store::write_batch(&[store::Write::Delete(key.to_vec())]).map_err(store_failure)
     }
 
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ports::StoreFailure> {
@@ -104,7 +105,7 @@ struct WitEvents;
 
 impl ports::Events for WitEvents {
     fn emit(&mut self, event: m::Event) {
-        events::emit(&t::Event {
+        events::emit(&[t::Event {
             kind: event_kind(event.kind),
             at: event.at,
             backorder_id: event.backorder_id,
@@ -112,7 +113,7 @@ impl ports::Events for WitEvents {
             allocation_id: event.allocation_id,
             quantity: event.quantity,
             status: status(event.status),
-        });
+        }]);
     }
 }
 
@@ -343,15 +344,7 @@ impl Guest for Component {
     }
 
     fn get_backorder_summary() -> Result<api::BackorderSummary, t::BackorderError> {
-        run(domain::get_backorder_summary, |s| api::BackorderSummary {
-            open_backorders: s.totals.open_backorders,
-            units_remaining: s.totals.units_remaining,
-            units_allocated: s.totals.units_allocated,
-            by_status: status_counts(&s.totals),
-            by_priority: priority_counts(&s.totals),
-            overdue: s.overdue,
-            oldest_open_created_at: s.oldest_open_created_at,
-        })
+        run(domain::get_backorder_summary, summary)
     }
 
     fn get_sku_backorder_summary(sku: String) -> Result<api::SkuSummary, t::BackorderError> {
@@ -359,13 +352,7 @@ impl Guest for Component {
             |p| domain::get_sku_backorder_summary(p, &sku),
             |s| api::SkuSummary {
                 sku: s.sku,
-                open_backorders: s.summary.totals.open_backorders,
-                units_remaining: s.summary.totals.units_remaining,
-                units_allocated: s.summary.totals.units_allocated,
-                by_status: status_counts(&s.summary.totals),
-                by_priority: priority_counts(&s.summary.totals),
-                overdue: s.summary.overdue,
-                oldest_open_created_at: s.summary.oldest_open_created_at,
+                summary: summary(s.summary),
                 earliest_expected_date: s.earliest_expected_date,
                 earliest_promised_date: s.earliest_promised_date,
             },
@@ -380,11 +367,20 @@ fn error(e: DomainError) -> t::BackorderError {
         DomainError::InvalidInput { field, message } => t::BackorderError::InvalidInput(t::FieldError { field, message }),
         DomainError::NotFound(id) => t::BackorderError::NotFound(id),
         DomainError::Conflict(version) => t::BackorderError::Conflict(version),
-        DomainError::InvalidState { id, status, message } => t::BackorderError::InvalidState(t::StateError { id, status, message }),
+        DomainError::InvalidState { id, status, message } => {
+            t::BackorderError::InvalidState(t::StateError { id, status: record_status(status), message })
+        }
         DomainError::PriorityConflict(id) => t::BackorderError::PriorityConflict(id),
         DomainError::InsufficientStock(available) => t::BackorderError::InsufficientStock(available),
         DomainError::Storage(message) => t::BackorderError::Storage(message),
         DomainError::Other(message) => t::BackorderError::Other(message),
+    }
+}
+
+fn record_status(s: m::RecordStatus) -> t::RecordStatus {
+    match s {
+        m::RecordStatus::Backorder(s) => t::RecordStatus::Backorder(status(s)),
+        m::RecordStatus::Allocation(s) => t::RecordStatus::Allocation(allocation_status(s)),
     }
 }
 
@@ -642,6 +638,18 @@ fn expected_supply(s: m::ExpectedSupply) -> api::ExpectedSupply {
         location: s.location,
         created_at: s.created_at,
         updated_at: s.updated_at,
+    }
+}
+
+fn summary(s: m::Summary) -> api::BackorderSummary {
+    api::BackorderSummary {
+        open_backorders: s.totals.open_backorders,
+        units_remaining: s.totals.units_remaining,
+        units_allocated: s.totals.units_allocated,
+        by_status: status_counts(&s.totals),
+        by_priority: priority_counts(&s.totals),
+        overdue: s.overdue,
+        oldest_open_created_at: s.oldest_open_created_at,
     }
 }
 

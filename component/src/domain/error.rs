@@ -1,6 +1,7 @@
 //! Why an operation was refused. Mirrors the WIT `backorder-error` variant,
 //! in the same order of precedence.
 
+use super::model::RecordStatus;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,7 +13,7 @@ pub enum DomainError {
     /// The backorder is not at the expected version; carries the current one.
     Conflict(u64),
     /// The record's status does not allow the operation.
-    InvalidState { id: String, status: String, message: String },
+    InvalidState { id: String, status: RecordStatus, message: String },
     /// A more urgent backorder of the same SKU lacks allocation.
     PriorityConflict(String),
     /// Not enough available stock; carries the units available.
@@ -30,8 +31,9 @@ impl DomainError {
         DomainError::InvalidInput { field: field.to_string(), message: message.into() }
     }
 
-    pub fn state(id: &str, status: &str, message: impl Into<String>) -> Self {
-        DomainError::InvalidState { id: id.to_string(), status: status.to_string(), message: message.into() }
+    /// `status` is the record's own status: a backorder's or an allocation's.
+    pub fn state(id: &str, status: impl Into<RecordStatus>, message: impl Into<String>) -> Self {
+        DomainError::InvalidState { id: id.to_string(), status: status.into(), message: message.into() }
     }
 
     /// Stored data that contradicts itself: a bug or a tampered store.
@@ -46,7 +48,7 @@ impl fmt::Display for DomainError {
             DomainError::InvalidInput { field, message } => write!(f, "invalid input: {field}: {message}"),
             DomainError::NotFound(id) => write!(f, "not found: {id}"),
             DomainError::Conflict(version) => write!(f, "conflict: the backorder is at version {version}"),
-            DomainError::InvalidState { id, status, message } => write!(f, "invalid state: {id} is {status}: {message}"),
+            DomainError::InvalidState { id, status, message } => write!(f, "invalid state: {id} is {}: {message}", status.name()),
             DomainError::PriorityConflict(id) => write!(f, "priority conflict: {id} is more urgent and lacks allocation"),
             DomainError::InsufficientStock(available) => write!(f, "insufficient stock: {available} available"),
             DomainError::Storage(message) => write!(f, "storage: {message}"),

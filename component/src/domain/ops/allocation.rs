@@ -25,7 +25,7 @@ fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
     if allocation.reservation_id.is_none() {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             format!(
                 "is a claim on {} {} and cannot be confirmed before that supply is received",
                 allocation.source.name(),
@@ -55,7 +55,7 @@ fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
     if !allocation.status.is_live() {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             "only a reserved or confirmed allocation can be released",
         ));
     }
@@ -113,14 +113,14 @@ fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> Domai
     if allocation.status != AllocationStatus::Reserved {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             format!("only a reserved allocation can be {what}"),
         ));
     }
     if let Some(expires_at) = allocation.expires_at.filter(|t| *t <= now) {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             format!("expired at {}; it can no longer be {what}", time::rfc3339(expires_at)),
         ));
     }

@@ -43,7 +43,7 @@ fn ensure_open(r: &BackorderRecord, what: &str) -> DomainResult<()> {
     if status.is_open() {
         Ok(())
     } else {
-        Err(DomainError::state(&r.id().to_string(), status.name(), format!("a closed backorder cannot be {what}")))
+        Err(DomainError::state(&r.id().to_string(), status, format!("a closed backorder cannot be {what}")))
     }
 }
 
