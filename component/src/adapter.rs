@@ -34,18 +34,20 @@ impl ports::Store for WitStore {
         store::get_many(keys).map_err(store_failure)
     }
 
-    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), ports::StoreFailure> {
-        let write = store::Write::Set(store::Entry { key: key.to_vec(), value: value.to_vec() });
-        store::write_batch(&[write]).map_err(store_failure)
-    }
-
-    fn delete(&mut self, key: &[u8]) -> Result<(), ports::StoreFailure> {
-        store::write_batch(&[store::Write::Delete(key.to_vec())]).map_err(store_failure)
-    }
-
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ports::StoreFailure> {
         let entries = store::scan(start, end, limit).map_err(store_failure)?;
         Ok(entries.into_iter().map(|e| (e.key, e.value)).collect())
+    }
+
+    fn write_batch(&mut self, writes: &[ports::Write]) -> Result<(), ports::StoreFailure> {
+        let writes: Vec<store::Write> = writes
+            .iter()
+            .map(|write| match write {
+                ports::Write::Set(key, value) => store::Write::Set(store::Entry { key: key.clone(), value: value.clone() }),
+                ports::Write::Delete(key) => store::Write::Delete(key.clone()),
+            })
+            .collect();
+        store::write_batch(&writes).map_err(store_failure)
     }
 }
 
@@ -104,23 +106,27 @@ impl ports::Inventory for WitInventory {
 struct WitEvents;
 
 impl ports::Events for WitEvents {
-    fn emit(&mut self, event: m::Event) {
-        events::emit(&[t::Event {
-            kind: event_kind(event.kind),
-            at: event.at,
-            backorder_id: event.backorder_id,
-            sku: event.sku,
-            allocation_id: event.allocation_id,
-            quantity: event.quantity,
-            status: status(event.status),
-        }]);
+    fn emit(&mut self, batch: Vec<m::Event>) {
+        let batch: Vec<t::Event> = batch
+            .into_iter()
+            .map(|event| t::Event {
+                kind: event_kind(event.kind),
+                at: event.at,
+                backorder_id: event.backorder_id,
+                sku: event.sku,
+                allocation_id: event.allocation_id,
+                quantity: event.quantity,
+                status: status(event.status),
+            })
+            .collect();
+        events::emit(&batch);
     }
 }
 
-/// Runs one domain operation against the imports, with the clock read once.
+/// Runs one domain operation against the imports as one call: the clock
+/// read once, the writes sent in one batch and the events in one emit.
 fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl FnOnce(T) -> U) -> Result<U, t::BackorderError> {
-    let mut ports = Ports { store: &mut WitStore, inventory: &mut WitInventory, events: &mut WitEvents, now: clock::now() };
-    op(&mut ports).map(out).map_err(error)
+    domain::call(&mut WitStore, &mut WitInventory, &mut WitEvents, clock::now(), op).map(out).map_err(error)
 }
 
 impl Guest for Component {

@@ -2,6 +2,7 @@
 //! here names the WIT bindings, so the domain compiles and is tested
 //! natively; `lib.rs` adapts it to the component model.
 
+pub mod buffer;
 pub mod error;
 pub mod ids;
 pub mod keys;
@@ -17,7 +18,7 @@ pub mod validate;
 
 pub use error::{DomainError, DomainResult};
 pub use ops::*;
-pub use ports::Ports;
+pub use ports::{call, Ports};
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,8 @@ use super::ids::{AllocationId, BackorderId};
 use super::keys;
 use super::limits::SCAN_CHUNK;
 use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Totals};
-use super::ports::{InventoryFailure, Ports, Store, StoreFailure};
+use super::buffer::Buffer;
+use super::ports::{InventoryFailure, Ports, StoreFailure};
 use super::record::BackorderRecord;
 use super::time;
 use serde::de::DeserializeOwned;
@@ -47,12 +48,12 @@ pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> DomainResult<T> 
     postcard::from_bytes(bytes).map_err(|e| DomainError::corrupt(format!("{what}: {e}")))
 }
 
-pub fn get<T: DeserializeOwned>(store: &mut dyn Store, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
+pub fn get<T: DeserializeOwned>(store: &mut Buffer, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
     store.get(key)?.map(|bytes| decode(what, &bytes)).transpose()
 }
 
 /// Every entry of a range, read in chunks, at most `max` of them.
-pub fn scan_all(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>), max: u32) -> DomainResult<Vec<(Vec<u8>, Vec<u8>)>> {
+pub fn scan_all(store: &mut Buffer, range: (Vec<u8>, Vec<u8>), max: u32) -> DomainResult<Vec<(Vec<u8>, Vec<u8>)>> {
     let (mut start, end) = range;
     let mut out = Vec::new();
     while (out.len() as u32) < max {
@@ -71,39 +72,39 @@ pub fn scan_all(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>), max: u32) -> D
 }
 
 /// Takes the next number of a sequence counter.
-pub fn next_sequence(store: &mut dyn Store, key: &[u8]) -> DomainResult<u64> {
+pub fn next_sequence(store: &mut Buffer, key: &[u8]) -> DomainResult<u64> {
     let current: u64 = get(store, "sequence counter", key)?.unwrap_or(0);
     let next = current + 1;
-    store.set(key, &encode(&next))?;
+    store.set(key, &encode(&next));
     Ok(next)
 }
 
-pub fn load_backorder(store: &mut dyn Store, id: BackorderId) -> DomainResult<BackorderRecord> {
+pub fn load_backorder(store: &mut Buffer, id: BackorderId) -> DomainResult<BackorderRecord> {
     get(store, "backorder", &keys::backorder(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
 }
 
-pub fn load_allocation(store: &mut dyn Store, id: AllocationId) -> DomainResult<Allocation> {
+pub fn load_allocation(store: &mut Buffer, id: AllocationId) -> DomainResult<Allocation> {
     get(store, "allocation", &keys::allocation(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
 }
 
 /// Writes an allocation and keeps its expiry and claim index entries in
 /// step with the change from `old` (none for a new one).
-pub fn save_allocation(store: &mut dyn Store, old: Option<&Allocation>, new: &Allocation) -> DomainResult<()> {
+pub fn save_allocation(store: &mut Buffer, old: Option<&Allocation>, new: &Allocation) -> DomainResult<()> {
     let id = AllocationId::parse("allocation_id", &new.allocation_id)?;
-    store.set(&keys::allocation(id), &encode(new))?;
+    store.set(&keys::allocation(id), &encode(new));
     let old_keys = old.map(allocation_index_entries).transpose()?.unwrap_or_default();
     let new_keys = allocation_index_entries(new)?;
     for key in old_keys.difference(&new_keys) {
-        store.delete(key)?;
+        store.delete(key);
     }
     for key in new_keys.difference(&old_keys) {
-        store.set(key, &[])?;
+        store.set(key, &[]);
     }
     Ok(())
 }
 
 /// The backorder's allocations, oldest first.
-pub fn allocations_of(store: &mut dyn Store, bo: BackorderId) -> DomainResult<Vec<Allocation>> {
+pub fn allocations_of(store: &mut Buffer, bo: BackorderId) -> DomainResult<Vec<Allocation>> {
     let entries = scan_all(store, keys::backorder_allocations(bo), u32::MAX)?;
     let ids: Vec<Vec<u8>> = entries
         .iter()
@@ -237,7 +238,7 @@ pub fn rank(r: &BackorderRecord) -> String {
 pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &BackorderRecord) -> DomainResult<()> {
     let mut counts = Counts::default();
     save_backorder_counted(ports, old, new, &mut counts)?;
-    counts.write(ports.store)
+    counts.write(&mut ports.store)
 }
 
 /// `save_backorder` for an operation that saves many backorders: the
@@ -249,17 +250,17 @@ pub fn save_backorder_counted(
     new: &BackorderRecord,
     counts: &mut Counts,
 ) -> DomainResult<()> {
-    let store = &mut *ports.store;
-    store.set(&keys::backorder(new.id()), &encode(new))?;
+    let store = &mut ports.store;
+    store.set(&keys::backorder(new.id()), &encode(new));
 
     let old_entries = old.map(index_entries).unwrap_or_default();
     let new_entries = index_entries(new);
     for key in old_entries.keys().filter(|k| !new_entries.contains_key(*k)) {
-        store.delete(key)?;
+        store.delete(key);
     }
     for (key, value) in &new_entries {
         if old_entries.get(key) != Some(value) {
-            store.set(key, value)?;
+            store.set(key, value);
         }
     }
     counts.note(old, new);
@@ -305,7 +306,7 @@ impl Counts {
 
     /// Applies what was noted: each counter read (all in one `get-many`)
     /// and written once; one that comes to zero is deleted.
-    pub fn write(self, store: &mut dyn Store) -> DomainResult<()> {
+    pub fn write(self, store: &mut Buffer) -> DomainResult<()> {
         rewrite(store, "totals", self.totals.iter(), |totals: &mut Totals, (added, removed)| {
             apply_delta(totals, removed, added)
         })?;
@@ -323,7 +324,7 @@ impl Counts {
 /// change, and writes each back, deleting one that comes to its zero value
 /// so empty counters cost nothing to scan.
 fn rewrite<'a, T, C: 'a>(
-    store: &mut dyn Store,
+    store: &mut Buffer,
     what: &str,
     changes: impl Iterator<Item = (&'a Vec<u8>, &'a C)>,
     apply: impl Fn(&mut T, &C) -> DomainResult<()>,
@@ -341,9 +342,9 @@ where
         let mut counter: T = value.map(|bytes| decode(what, &bytes)).transpose()?.unwrap_or_default();
         apply(&mut counter, change)?;
         if counter == T::default() {
-            store.delete(key)?;
+            store.delete(key);
         } else {
-            store.set(key, &encode(&counter))?;
+            store.set(key, &encode(&counter));
         }
     }
     Ok(())
@@ -378,7 +379,7 @@ pub fn record_change(ports: &mut Ports, r: &mut BackorderRecord, change: Change)
         priority_override: change.priority_override,
         detail: change.detail,
     };
-    ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry))?;
+    ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry));
     ports.events.emit(Event {
         kind: change.event,
         at: ports.now,

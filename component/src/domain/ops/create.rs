@@ -30,7 +30,7 @@ fn create(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
     }
 
     let year = u16::try_from(time::year(ports.now)).map_err(|_| DomainError::Other("clock year out of range".into()))?;
-    let sequence = repo::next_sequence(ports.store, &keys::backorder_counter(year))?;
+    let sequence = repo::next_sequence(&mut ports.store, &keys::backorder_counter(year))?;
     let sequence = u32::try_from(sequence).map_err(|_| DomainError::Other(format!("backorder numbers for {year} are exhausted")))?;
     let id = BackorderId { year, sequence };
 

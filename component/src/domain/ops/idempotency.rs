@@ -40,7 +40,7 @@ pub fn once<T: Serialize + DeserializeOwned>(
     let (Some(id), Some(request)) = (request_id, request) else { return write(ports) };
     validate::reference("request_id", &id)?;
     let key = keys::request(&id);
-    if let Some(seen) = repo::get::<Remembered>(ports.store, "remembered request", &key)? {
+    if let Some(seen) = repo::get::<Remembered>(&mut ports.store, "remembered request", &key)? {
         if seen.at + REQUEST_ID_RETENTION_MS > ports.now {
             if seen.operation != operation || seen.request != request {
                 return Err(DomainError::invalid(
@@ -60,14 +60,14 @@ pub fn once<T: Serialize + DeserializeOwned>(
         result: repo::encode(&result),
         at: ports.now,
     };
-    ports.store.set(&key, &repo::encode(&remembered))?;
-    ports.store.set(&keys::request_time(ports.now, &id), &[])?;
+    ports.store.set(&key, &repo::encode(&remembered));
+    ports.store.set(&keys::request_time(ports.now, &id), &[]);
     Ok(result)
 }
 
 fn forget(ports: &mut Ports, id: &str, at: Timestamp) -> DomainResult<()> {
-    ports.store.delete(&keys::request(id))?;
-    ports.store.delete(&keys::request_time(at, id))?;
+    ports.store.delete(&keys::request(id));
+    ports.store.delete(&keys::request_time(at, id));
     Ok(())
 }
 
