@@ -6,7 +6,7 @@ use super::error::{DomainError, DomainResult};
 use super::ids::{AllocationId, BackorderId};
 use super::keys;
 use super::limits::SCAN_CHUNK;
-use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Totals};
+use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Timestamp, Totals};
 use super::buffer::Buffer;
 use super::ports::{InventoryFailure, Ports, StoreFailure};
 use super::record::BackorderRecord;
@@ -267,6 +267,17 @@ pub fn save_backorder_counted(
     Ok(())
 }
 
+/// The running-total and due-day counter keys a save of an open backorder
+/// of `sku` falling due at `due` touches, for reading them ahead.
+pub fn counter_keys(sku: &str, due: Option<Timestamp>) -> Vec<Vec<u8>> {
+    let mut out = vec![keys::totals(), keys::sku_totals(sku)];
+    if let Some(day) = due.map(time::day) {
+        out.push(keys::due_bucket(day));
+        out.push(keys::sku_due_bucket(sku, day));
+    }
+    out
+}
+
 /// Changes to the shared running totals and due-day counters that an
 /// operation's saves made, held so that an operation saving many
 /// backorders (an allocation run) reads and writes each counter once
@@ -307,6 +318,8 @@ impl Counts {
     /// Applies what was noted: each counter read (all in one `get-many`)
     /// and written once; one that comes to zero is deleted.
     pub fn write(self, store: &mut Buffer) -> DomainResult<()> {
+        let reads: Vec<Vec<u8>> = self.totals.keys().chain(self.due.keys()).cloned().collect();
+        store.prefetch(&reads)?;
         rewrite(store, "totals", self.totals.iter(), |totals: &mut Totals, (added, removed)| {
             apply_delta(totals, removed, added)
         })?;
