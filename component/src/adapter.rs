@@ -368,6 +368,8 @@ impl Guest for Component {
 
 // ---- conversions ----
 
+/// Out of line: every export's `run` would otherwise carry its own copy.
+#[inline(never)]
 fn error(e: DomainError) -> t::BackorderError {
     match e {
         DomainError::InvalidInput { field, message } => t::BackorderError::InvalidInput(t::FieldError { field, message }),
@@ -378,7 +380,7 @@ fn error(e: DomainError) -> t::BackorderError {
         }
         DomainError::PriorityConflict(id) => t::BackorderError::PriorityConflict(id),
         DomainError::InsufficientStock(available) => t::BackorderError::InsufficientStock(available),
-        DomainError::Storage(message) => t::BackorderError::Storage(message),
+        DomainError::Storage(error) => t::BackorderError::Storage(error.to_string()),
         DomainError::Other(message) => t::BackorderError::Other(message),
     }
 }

@@ -18,13 +18,34 @@ pub enum DomainError {
     PriorityConflict(String),
     /// Not enough available stock; carries the units available.
     InsufficientStock(u64),
-    /// The store or the inventory failed.
-    Storage(String),
+    /// The store or the inventory failed, or a stored value cannot be read.
+    Storage(StorageError),
     /// A broken invariant found in stored data.
     Other(String),
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+/// Why storage failed the call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// The host's store or inventory reported a failure.
+    Failed(String),
+    /// A stored value is in a format version this build does not read: a
+    /// newer build wrote it (or a 0.1.0 store was not migrated).
+    UnknownFormat { value: String, version: u8, newest: u8 },
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageError::Failed(message) => write!(f, "{message}"),
+            StorageError::UnknownFormat { value, version, newest } => {
+                write!(f, "{value} stored in format version {version}; this build reads up to {newest}")
+            }
+        }
+    }
+}
 
 impl DomainError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -51,7 +72,7 @@ impl fmt::Display for DomainError {
             DomainError::InvalidState { id, status, message } => write!(f, "invalid state: {id} is {}: {message}", status.name()),
             DomainError::PriorityConflict(id) => write!(f, "priority conflict: {id} is more urgent and lacks allocation"),
             DomainError::InsufficientStock(available) => write!(f, "insufficient stock: {available} available"),
-            DomainError::Storage(message) => write!(f, "storage: {message}"),
+            DomainError::Storage(error) => write!(f, "storage: {error}"),
             DomainError::Other(message) => write!(f, "{message}"),
         }
     }

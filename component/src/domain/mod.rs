@@ -13,6 +13,7 @@ pub mod ops;
 pub mod ports;
 pub mod record;
 pub mod repo;
+pub mod stored;
 pub mod time;
 pub mod validate;
 

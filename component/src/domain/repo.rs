@@ -2,7 +2,7 @@
 //! backorder goes through `save_backorder`, which keeps its secondary
 //! indexes and the running totals in step with it in the same call.
 
-use super::error::{DomainError, DomainResult};
+use super::error::{DomainError, DomainResult, StorageError};
 use super::ids::{AllocationId, BackorderId};
 use super::keys;
 use super::limits::SCAN_CHUNK;
@@ -11,13 +11,11 @@ use super::buffer::Buffer;
 use super::ports::{InventoryFailure, Ports, StoreFailure};
 use super::record::BackorderRecord;
 use super::time;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl From<StoreFailure> for DomainError {
     fn from(failure: StoreFailure) -> Self {
-        DomainError::Storage(failure.0)
+        DomainError::Storage(StorageError::Failed(failure.0))
     }
 }
 
@@ -32,23 +30,15 @@ impl From<InventoryFailure> for DomainError {
             InventoryFailure::ExceedsReservation(held) => {
                 DomainError::corrupt(format!("reservation holds only {held} units"))
             }
-            InventoryFailure::Unavailable(message) => DomainError::Storage(message),
+            InventoryFailure::Unavailable(message) => DomainError::Storage(StorageError::Failed(message)),
         }
     }
 }
 
-/// Records are stored in postcard's compact binary form: smaller and faster
-/// to decode in the guest than JSON, and the decoder is a fraction of the
-/// component's size.
-pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    postcard::to_allocvec(value).expect("domain records always serialize")
-}
+pub use super::stored::{decode, encode};
+use super::stored::{self, Versioned, MARKER};
 
-pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> DomainResult<T> {
-    postcard::from_bytes(bytes).map_err(|e| DomainError::corrupt(format!("{what}: {e}")))
-}
-
-pub fn get<T: DeserializeOwned>(store: &mut Buffer, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
+pub fn get<T: Versioned>(store: &mut Buffer, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
     store.get(key)?.map(|bytes| decode(what, &bytes)).transpose()
 }
 
@@ -98,7 +88,7 @@ pub fn save_allocation(store: &mut Buffer, old: Option<&Allocation>, new: &Alloc
         store.delete(key);
     }
     for key in new_keys.difference(&old_keys) {
-        store.set(key, &[]);
+        store.set(key, &MARKER);
     }
     Ok(())
 }
@@ -147,31 +137,31 @@ pub fn index_entries(r: &BackorderRecord) -> BTreeMap<Vec<u8>, Vec<u8>> {
     let mut put = |key: Vec<u8>, value: Vec<u8>| {
         out.insert(key, value);
     };
-    put(keys::index("sku", &[sku], id), vec![]);
-    put(keys::index("status", &[status.name().as_bytes()], id), vec![]);
-    put(keys::index("priority", &[r.priority.name().as_bytes()], id), vec![]);
-    put(keys::index("customer", &[r.customer_id.as_bytes()], id), vec![]);
-    put(keys::index("order", &[r.order_id.as_bytes()], id), vec![]);
+    put(keys::index("sku", &[sku], id), stored::marker());
+    put(keys::index("status", &[status.name().as_bytes()], id), stored::marker());
+    put(keys::index("priority", &[r.priority.name().as_bytes()], id), stored::marker());
+    put(keys::index("customer", &[r.customer_id.as_bytes()], id), stored::marker());
+    put(keys::index("order", &[r.order_id.as_bytes()], id), stored::marker());
     if let Some(expected) = r.expected_date {
-        put(keys::index("expected", &[keys::time_part(expected).as_bytes()], id), vec![]);
+        put(keys::index("expected", &[keys::time_part(expected).as_bytes()], id), stored::marker());
     }
     if status.is_open() {
-        put(keys::index("open", &[], id), vec![]);
-        put(keys::index("sku-open", &[sku], id), vec![]);
+        put(keys::index("open", &[], id), stored::marker());
+        put(keys::index("sku-open", &[sku], id), stored::marker());
         if r.need() > 0 {
             let value = NeedValue { need: r.need(), location: r.location.clone() }.encode();
             put(keys::index("need", &[sku, rank(r).as_bytes()], id), value.clone());
             put(keys::index("need-age", &[sku], id), value);
         }
         if let Some(due) = r.due() {
-            put(keys::index("due", &[keys::time_part(due).as_bytes()], id), vec![]);
-            put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), vec![]);
+            put(keys::index("due", &[keys::time_part(due).as_bytes()], id), stored::marker());
+            put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), stored::marker());
         }
         if let Some(expected) = r.expected_date {
-            put(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id), vec![]);
+            put(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id), stored::marker());
         }
         if let Some(promised) = r.promised_date {
-            put(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id), vec![]);
+            put(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id), stored::marker());
         }
     }
     out
@@ -186,8 +176,11 @@ pub struct NeedValue {
 }
 
 impl NeedValue {
+    /// Version 1: the units as decimal text, then the separator and the
+    /// location when there is one.
     pub fn encode(&self) -> Vec<u8> {
-        let mut value = self.need.to_string().into_bytes();
+        let mut value = vec![stored::V1];
+        value.extend_from_slice(self.need.to_string().as_bytes());
         if let Some(location) = &self.location {
             value.push(keys::SEP);
             value.extend_from_slice(location.as_bytes());
@@ -196,7 +189,8 @@ impl NeedValue {
     }
 
     pub fn decode(value: &[u8]) -> DomainResult<Self> {
-        let mut parts = value.splitn(2, |b| *b == keys::SEP);
+        let (_, body) = stored::open("need index value", value, stored::V1)?;
+        let mut parts = body.splitn(2, |b| *b == keys::SEP);
         let need = parts
             .next()
             .and_then(|p| std::str::from_utf8(p).ok())
@@ -343,7 +337,7 @@ fn rewrite<'a, T, C: 'a>(
     apply: impl Fn(&mut T, &C) -> DomainResult<()>,
 ) -> DomainResult<()>
 where
-    T: Default + PartialEq + Serialize + DeserializeOwned,
+    T: Default + PartialEq + Versioned,
 {
     let changes: Vec<(&Vec<u8>, &C)> = changes.collect();
     if changes.is_empty() {

@@ -6,6 +6,7 @@ use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
+use super::super::stored::MARKER;
 use super::super::{time, validate};
 use super::{check_source_ref, describe_source, check_version, ensure_open, guard_priority};
 
@@ -122,7 +123,7 @@ pub fn add_allocation(
         updated_at: ports.now,
     };
     repo::save_allocation(&mut ports.store, None, &allocation)?;
-    ports.store.set(&keys::backorder_allocation(id, allocation_id), &[]);
+    ports.store.set(&keys::backorder_allocation(id, allocation_id), &MARKER);
 
     let mut r = old.clone();
     r.quantity_allocated += spec.quantity;

@@ -14,6 +14,7 @@ use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change, NeedValue};
+use super::super::stored::MARKER;
 use super::super::validate;
 use super::allocate::{add_allocation, NewAllocation};
 use super::check_source_ref;
@@ -346,7 +347,7 @@ fn split_claim(ports: &mut Ports, claim: &super::super::model::Allocation, quant
         ..claim.clone()
     };
     repo::save_allocation(&mut ports.store, None, &rest)?;
-    ports.store.set(&keys::backorder_allocation(backorder, id), &[]);
+    ports.store.set(&keys::backorder_allocation(backorder, id), &MARKER);
     Ok(id)
 }
 
