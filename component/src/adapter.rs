@@ -368,6 +368,49 @@ impl Guest for Component {
 
 // ---- conversions ----
 
+/// Converts enums between the domain and WIT, listing each case once.
+/// The generated `match`es are exhaustive with no catch-all arm, so a case
+/// added on either side breaks the build until it is listed here.
+macro_rules! enum_conversion {
+    ($out:ident: $dm:ident::$dt:ident => $wm:ident::$wt:ident { $($case:ident),+ $(,)? }) => {
+        fn $out(value: $dm::$dt) -> $wm::$wt {
+            match value {
+                $($dm::$dt::$case => $wm::$wt::$case,)+
+            }
+        }
+    };
+    ($out:ident, $in:ident: $dm:ident::$dt:ident <=> $wm:ident::$wt:ident { $($case:ident),+ $(,)? }) => {
+        enum_conversion!($out: $dm::$dt => $wm::$wt { $($case),+ });
+        fn $in(value: $wm::$wt) -> $dm::$dt {
+            match value {
+                $($wm::$wt::$case => $dm::$dt::$case,)+
+            }
+        }
+    };
+}
+
+enum_conversion!(priority, priority_in: m::Priority <=> t::Priority { Low, Normal, High, Critical });
+enum_conversion!(status, status_in: m::Status <=> t::BackorderStatus {
+    Pending, PartiallyFulfilled, Allocated, ReadyToShip, Fulfilled, Cancelled,
+});
+enum_conversion!(source, source_in: m::SourceKind <=> t::SourceKind { Inventory, PurchaseOrder, Transfer, Production });
+enum_conversion!(policy, policy_in: m::AllocationPolicy <=> api::AllocationPolicy { StrictPriority, Fifo, FairShare });
+enum_conversion!(allocation_status: m::AllocationStatus => t::AllocationStatus {
+    Reserved, Confirmed, Consumed, Released, Expired,
+});
+enum_conversion!(history_action: m::HistoryAction => t::HistoryAction {
+    Created, Updated, Allocated, AllocationConfirmed, AllocationReleased, AllocationExtended,
+    AllocationExpired, AllocationReceived, Fulfilled, Cancelled,
+});
+enum_conversion!(event_kind: m::EventKind => t::EventKind {
+    BackorderCreated, BackorderUpdated, AllocationCreated, AllocationConfirmed, AllocationReleased,
+    AllocationExtended, AllocationExpired, AllocationReceived, BackorderFulfilled, BackorderCancelled,
+});
+enum_conversion!(problem_kind: m::ProblemKind => api::ProblemKind {
+    InvariantBroken, MissingIndexEntry, StaleIndexEntry, TotalsMismatch, ReservationMismatch, Unreadable,
+});
+enum_conversion!(shortfall: m::Shortfall => api::Shortfall { SupplyExhausted, LocationMismatch, FairShare });
+
 /// Out of line: every export's `run` would otherwise carry its own copy.
 #[inline(never)]
 fn error(e: DomainError) -> t::BackorderError {
@@ -389,104 +432,6 @@ fn record_status(s: m::RecordStatus) -> t::RecordStatus {
     match s {
         m::RecordStatus::Backorder(s) => t::RecordStatus::Backorder(status(s)),
         m::RecordStatus::Allocation(s) => t::RecordStatus::Allocation(allocation_status(s)),
-    }
-}
-
-fn priority_in(p: t::Priority) -> m::Priority {
-    match p {
-        t::Priority::Low => m::Priority::Low,
-        t::Priority::Normal => m::Priority::Normal,
-        t::Priority::High => m::Priority::High,
-        t::Priority::Critical => m::Priority::Critical,
-    }
-}
-
-fn priority(p: m::Priority) -> t::Priority {
-    match p {
-        m::Priority::Low => t::Priority::Low,
-        m::Priority::Normal => t::Priority::Normal,
-        m::Priority::High => t::Priority::High,
-        m::Priority::Critical => t::Priority::Critical,
-    }
-}
-
-fn status_in(s: t::BackorderStatus) -> m::Status {
-    match s {
-        t::BackorderStatus::Pending => m::Status::Pending,
-        t::BackorderStatus::PartiallyFulfilled => m::Status::PartiallyFulfilled,
-        t::BackorderStatus::Allocated => m::Status::Allocated,
-        t::BackorderStatus::ReadyToShip => m::Status::ReadyToShip,
-        t::BackorderStatus::Fulfilled => m::Status::Fulfilled,
-        t::BackorderStatus::Cancelled => m::Status::Cancelled,
-    }
-}
-
-fn status(s: m::Status) -> t::BackorderStatus {
-    match s {
-        m::Status::Pending => t::BackorderStatus::Pending,
-        m::Status::PartiallyFulfilled => t::BackorderStatus::PartiallyFulfilled,
-        m::Status::Allocated => t::BackorderStatus::Allocated,
-        m::Status::ReadyToShip => t::BackorderStatus::ReadyToShip,
-        m::Status::Fulfilled => t::BackorderStatus::Fulfilled,
-        m::Status::Cancelled => t::BackorderStatus::Cancelled,
-    }
-}
-
-fn source_in(s: t::SourceKind) -> m::SourceKind {
-    match s {
-        t::SourceKind::Inventory => m::SourceKind::Inventory,
-        t::SourceKind::PurchaseOrder => m::SourceKind::PurchaseOrder,
-        t::SourceKind::Transfer => m::SourceKind::Transfer,
-        t::SourceKind::Production => m::SourceKind::Production,
-    }
-}
-
-fn source(s: m::SourceKind) -> t::SourceKind {
-    match s {
-        m::SourceKind::Inventory => t::SourceKind::Inventory,
-        m::SourceKind::PurchaseOrder => t::SourceKind::PurchaseOrder,
-        m::SourceKind::Transfer => t::SourceKind::Transfer,
-        m::SourceKind::Production => t::SourceKind::Production,
-    }
-}
-
-fn allocation_status(s: m::AllocationStatus) -> t::AllocationStatus {
-    match s {
-        m::AllocationStatus::Reserved => t::AllocationStatus::Reserved,
-        m::AllocationStatus::Confirmed => t::AllocationStatus::Confirmed,
-        m::AllocationStatus::Consumed => t::AllocationStatus::Consumed,
-        m::AllocationStatus::Released => t::AllocationStatus::Released,
-        m::AllocationStatus::Expired => t::AllocationStatus::Expired,
-    }
-}
-
-fn history_action(a: m::HistoryAction) -> t::HistoryAction {
-    match a {
-        m::HistoryAction::Created => t::HistoryAction::Created,
-        m::HistoryAction::Updated => t::HistoryAction::Updated,
-        m::HistoryAction::Allocated => t::HistoryAction::Allocated,
-        m::HistoryAction::AllocationConfirmed => t::HistoryAction::AllocationConfirmed,
-        m::HistoryAction::AllocationReleased => t::HistoryAction::AllocationReleased,
-        m::HistoryAction::AllocationExtended => t::HistoryAction::AllocationExtended,
-        m::HistoryAction::AllocationExpired => t::HistoryAction::AllocationExpired,
-        m::HistoryAction::AllocationReceived => t::HistoryAction::AllocationReceived,
-        m::HistoryAction::Fulfilled => t::HistoryAction::Fulfilled,
-        m::HistoryAction::Cancelled => t::HistoryAction::Cancelled,
-    }
-}
-
-fn event_kind(k: m::EventKind) -> t::EventKind {
-    match k {
-        m::EventKind::BackorderCreated => t::EventKind::BackorderCreated,
-        m::EventKind::BackorderUpdated => t::EventKind::BackorderUpdated,
-        m::EventKind::AllocationCreated => t::EventKind::AllocationCreated,
-        m::EventKind::AllocationConfirmed => t::EventKind::AllocationConfirmed,
-        m::EventKind::AllocationReleased => t::EventKind::AllocationReleased,
-        m::EventKind::AllocationExtended => t::EventKind::AllocationExtended,
-        m::EventKind::AllocationExpired => t::EventKind::AllocationExpired,
-        m::EventKind::AllocationReceived => t::EventKind::AllocationReceived,
-        m::EventKind::BackorderFulfilled => t::EventKind::BackorderFulfilled,
-        m::EventKind::BackorderCancelled => t::EventKind::BackorderCancelled,
     }
 }
 
@@ -571,41 +516,6 @@ fn allocation_change(request: api::AllocationChange) -> m::AllocationChange {
         allocation_id: request.allocation_id,
         request_id: request.request_id,
         expected_version: request.expected_version,
-    }
-}
-
-fn problem_kind(k: m::ProblemKind) -> api::ProblemKind {
-    match k {
-        m::ProblemKind::InvariantBroken => api::ProblemKind::InvariantBroken,
-        m::ProblemKind::MissingIndexEntry => api::ProblemKind::MissingIndexEntry,
-        m::ProblemKind::StaleIndexEntry => api::ProblemKind::StaleIndexEntry,
-        m::ProblemKind::TotalsMismatch => api::ProblemKind::TotalsMismatch,
-        m::ProblemKind::ReservationMismatch => api::ProblemKind::ReservationMismatch,
-        m::ProblemKind::Unreadable => api::ProblemKind::Unreadable,
-    }
-}
-
-fn policy_in(p: api::AllocationPolicy) -> m::AllocationPolicy {
-    match p {
-        api::AllocationPolicy::StrictPriority => m::AllocationPolicy::StrictPriority,
-        api::AllocationPolicy::Fifo => m::AllocationPolicy::Fifo,
-        api::AllocationPolicy::FairShare => m::AllocationPolicy::FairShare,
-    }
-}
-
-fn policy(p: m::AllocationPolicy) -> api::AllocationPolicy {
-    match p {
-        m::AllocationPolicy::StrictPriority => api::AllocationPolicy::StrictPriority,
-        m::AllocationPolicy::Fifo => api::AllocationPolicy::Fifo,
-        m::AllocationPolicy::FairShare => api::AllocationPolicy::FairShare,
-    }
-}
-
-fn shortfall(s: m::Shortfall) -> api::Shortfall {
-    match s {
-        m::Shortfall::SupplyExhausted => api::Shortfall::SupplyExhausted,
-        m::Shortfall::LocationMismatch => api::Shortfall::LocationMismatch,
-        m::Shortfall::FairShare => api::Shortfall::FairShare,
     }
 }
 
