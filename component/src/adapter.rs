@@ -34,17 +34,20 @@ impl ports::Store for WitStore {
         store::get_many(keys).map_err(store_failure)
     }
 
-    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), ports::StoreFailure> {
-        store::set(key, value).map_err(store_failure)
-    }
-
-    fn delete(&mut self, key: &[u8]) -> Result<(), ports::StoreFailure> {
-        store::delete(key).map_err(store_failure)
-    }
-
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ports::StoreFailure> {
         let entries = store::scan(start, end, limit).map_err(store_failure)?;
         Ok(entries.into_iter().map(|e| (e.key, e.value)).collect())
+    }
+
+    fn write_batch(&mut self, writes: &[ports::Write]) -> Result<(), ports::StoreFailure> {
+        let writes: Vec<store::Write> = writes
+            .iter()
+            .map(|write| match write {
+                ports::Write::Set(key, value) => store::Write::Set(store::Entry { key: key.clone(), value: value.clone() }),
+                ports::Write::Delete(key) => store::Write::Delete(key.clone()),
+            })
+            .collect();
+        store::write_batch(&writes).map_err(store_failure)
     }
 }
 
@@ -103,23 +106,27 @@ impl ports::Inventory for WitInventory {
 struct WitEvents;
 
 impl ports::Events for WitEvents {
-    fn emit(&mut self, event: m::Event) {
-        events::emit(&t::Event {
-            kind: event_kind(event.kind),
-            at: event.at,
-            backorder_id: event.backorder_id,
-            sku: event.sku,
-            allocation_id: event.allocation_id,
-            quantity: event.quantity,
-            status: status(event.status),
-        });
+    fn emit(&mut self, batch: Vec<m::Event>) {
+        let batch: Vec<t::Event> = batch
+            .into_iter()
+            .map(|event| t::Event {
+                kind: event_kind(event.kind),
+                at: event.at,
+                backorder_id: event.backorder_id,
+                sku: event.sku,
+                allocation_id: event.allocation_id,
+                quantity: event.quantity,
+                status: status(event.status),
+            })
+            .collect();
+        events::emit(&batch);
     }
 }
 
-/// Runs one domain operation against the imports, with the clock read once.
+/// Runs one domain operation against the imports as one call: the clock
+/// read once, the writes sent in one batch and the events in one emit.
 fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl FnOnce(T) -> U) -> Result<U, t::BackorderError> {
-    let mut ports = Ports { store: &mut WitStore, inventory: &mut WitInventory, events: &mut WitEvents, now: clock::now() };
-    op(&mut ports).map(out).map_err(error)
+    domain::call(&mut WitStore, &mut WitInventory, &mut WitEvents, clock::now(), op).map(out).map_err(error)
 }
 
 impl Guest for Component {
@@ -343,15 +350,7 @@ impl Guest for Component {
     }
 
     fn get_backorder_summary() -> Result<api::BackorderSummary, t::BackorderError> {
-        run(domain::get_backorder_summary, |s| api::BackorderSummary {
-            open_backorders: s.totals.open_backorders,
-            units_remaining: s.totals.units_remaining,
-            units_allocated: s.totals.units_allocated,
-            by_status: status_counts(&s.totals),
-            by_priority: priority_counts(&s.totals),
-            overdue: s.overdue,
-            oldest_open_created_at: s.oldest_open_created_at,
-        })
+        run(domain::get_backorder_summary, summary)
     }
 
     fn get_sku_backorder_summary(sku: String) -> Result<api::SkuSummary, t::BackorderError> {
@@ -359,13 +358,7 @@ impl Guest for Component {
             |p| domain::get_sku_backorder_summary(p, &sku),
             |s| api::SkuSummary {
                 sku: s.sku,
-                open_backorders: s.summary.totals.open_backorders,
-                units_remaining: s.summary.totals.units_remaining,
-                units_allocated: s.summary.totals.units_allocated,
-                by_status: status_counts(&s.summary.totals),
-                by_priority: priority_counts(&s.summary.totals),
-                overdue: s.summary.overdue,
-                oldest_open_created_at: s.summary.oldest_open_created_at,
+                summary: summary(s.summary),
                 earliest_expected_date: s.earliest_expected_date,
                 earliest_promised_date: s.earliest_promised_date,
             },
@@ -375,114 +368,70 @@ impl Guest for Component {
 
 // ---- conversions ----
 
+/// Converts enums between the domain and WIT, listing each case once.
+/// The generated `match`es are exhaustive with no catch-all arm, so a case
+/// added on either side breaks the build until it is listed here.
+macro_rules! enum_conversion {
+    ($out:ident: $dm:ident::$dt:ident => $wm:ident::$wt:ident { $($case:ident),+ $(,)? }) => {
+        fn $out(value: $dm::$dt) -> $wm::$wt {
+            match value {
+                $($dm::$dt::$case => $wm::$wt::$case,)+
+            }
+        }
+    };
+    ($out:ident, $in:ident: $dm:ident::$dt:ident <=> $wm:ident::$wt:ident { $($case:ident),+ $(,)? }) => {
+        enum_conversion!($out: $dm::$dt => $wm::$wt { $($case),+ });
+        fn $in(value: $wm::$wt) -> $dm::$dt {
+            match value {
+                $($wm::$wt::$case => $dm::$dt::$case,)+
+            }
+        }
+    };
+}
+
+enum_conversion!(priority, priority_in: m::Priority <=> t::Priority { Low, Normal, High, Critical });
+enum_conversion!(status, status_in: m::Status <=> t::BackorderStatus {
+    Pending, PartiallyFulfilled, Allocated, ReadyToShip, Fulfilled, Cancelled,
+});
+enum_conversion!(source, source_in: m::SourceKind <=> t::SourceKind { Inventory, PurchaseOrder, Transfer, Production });
+enum_conversion!(policy, policy_in: m::AllocationPolicy <=> api::AllocationPolicy { StrictPriority, Fifo, FairShare });
+enum_conversion!(allocation_status: m::AllocationStatus => t::AllocationStatus {
+    Reserved, Confirmed, Consumed, Released, Expired,
+});
+enum_conversion!(history_action: m::HistoryAction => t::HistoryAction {
+    Created, Updated, Allocated, AllocationConfirmed, AllocationReleased, AllocationExtended,
+    AllocationExpired, AllocationReceived, Fulfilled, Cancelled,
+});
+enum_conversion!(event_kind: m::EventKind => t::EventKind {
+    BackorderCreated, BackorderUpdated, AllocationCreated, AllocationConfirmed, AllocationReleased,
+    AllocationExtended, AllocationExpired, AllocationReceived, BackorderFulfilled, BackorderCancelled,
+});
+enum_conversion!(problem_kind: m::ProblemKind => api::ProblemKind {
+    InvariantBroken, MissingIndexEntry, StaleIndexEntry, TotalsMismatch, ReservationMismatch, Unreadable,
+});
+enum_conversion!(shortfall: m::Shortfall => api::Shortfall { SupplyExhausted, LocationMismatch, FairShare });
+
+/// Out of line: every export's `run` would otherwise carry its own copy.
+#[inline(never)]
 fn error(e: DomainError) -> t::BackorderError {
     match e {
         DomainError::InvalidInput { field, message } => t::BackorderError::InvalidInput(t::FieldError { field, message }),
         DomainError::NotFound(id) => t::BackorderError::NotFound(id),
         DomainError::Conflict(version) => t::BackorderError::Conflict(version),
-        DomainError::InvalidState { id, status, message } => t::BackorderError::InvalidState(t::StateError { id, status, message }),
+        DomainError::InvalidState { id, status, message } => {
+            t::BackorderError::InvalidState(t::StateError { id, status: record_status(status), message })
+        }
         DomainError::PriorityConflict(id) => t::BackorderError::PriorityConflict(id),
         DomainError::InsufficientStock(available) => t::BackorderError::InsufficientStock(available),
-        DomainError::Storage(message) => t::BackorderError::Storage(message),
+        DomainError::Storage(error) => t::BackorderError::Storage(error.to_string()),
         DomainError::Other(message) => t::BackorderError::Other(message),
     }
 }
 
-fn priority_in(p: t::Priority) -> m::Priority {
-    match p {
-        t::Priority::Low => m::Priority::Low,
-        t::Priority::Normal => m::Priority::Normal,
-        t::Priority::High => m::Priority::High,
-        t::Priority::Critical => m::Priority::Critical,
-    }
-}
-
-fn priority(p: m::Priority) -> t::Priority {
-    match p {
-        m::Priority::Low => t::Priority::Low,
-        m::Priority::Normal => t::Priority::Normal,
-        m::Priority::High => t::Priority::High,
-        m::Priority::Critical => t::Priority::Critical,
-    }
-}
-
-fn status_in(s: t::BackorderStatus) -> m::Status {
+fn record_status(s: m::RecordStatus) -> t::RecordStatus {
     match s {
-        t::BackorderStatus::Pending => m::Status::Pending,
-        t::BackorderStatus::PartiallyFulfilled => m::Status::PartiallyFulfilled,
-        t::BackorderStatus::Allocated => m::Status::Allocated,
-        t::BackorderStatus::ReadyToShip => m::Status::ReadyToShip,
-        t::BackorderStatus::Fulfilled => m::Status::Fulfilled,
-        t::BackorderStatus::Cancelled => m::Status::Cancelled,
-    }
-}
-
-fn status(s: m::Status) -> t::BackorderStatus {
-    match s {
-        m::Status::Pending => t::BackorderStatus::Pending,
-        m::Status::PartiallyFulfilled => t::BackorderStatus::PartiallyFulfilled,
-        m::Status::Allocated => t::BackorderStatus::Allocated,
-        m::Status::ReadyToShip => t::BackorderStatus::ReadyToShip,
-        m::Status::Fulfilled => t::BackorderStatus::Fulfilled,
-        m::Status::Cancelled => t::BackorderStatus::Cancelled,
-    }
-}
-
-fn source_in(s: t::SourceKind) -> m::SourceKind {
-    match s {
-        t::SourceKind::Inventory => m::SourceKind::Inventory,
-        t::SourceKind::PurchaseOrder => m::SourceKind::PurchaseOrder,
-        t::SourceKind::Transfer => m::SourceKind::Transfer,
-        t::SourceKind::Production => m::SourceKind::Production,
-    }
-}
-
-fn source(s: m::SourceKind) -> t::SourceKind {
-    match s {
-        m::SourceKind::Inventory => t::SourceKind::Inventory,
-        m::SourceKind::PurchaseOrder => t::SourceKind::PurchaseOrder,
-        m::SourceKind::Transfer => t::SourceKind::Transfer,
-        m::SourceKind::Production => t::SourceKind::Production,
-    }
-}
-
-fn allocation_status(s: m::AllocationStatus) -> t::AllocationStatus {
-    match s {
-        m::AllocationStatus::Reserved => t::AllocationStatus::Reserved,
-        m::AllocationStatus::Confirmed => t::AllocationStatus::Confirmed,
-        m::AllocationStatus::Consumed => t::AllocationStatus::Consumed,
-        m::AllocationStatus::Released => t::AllocationStatus::Released,
-        m::AllocationStatus::Expired => t::AllocationStatus::Expired,
-    }
-}
-
-fn history_action(a: m::HistoryAction) -> t::HistoryAction {
-    match a {
-        m::HistoryAction::Created => t::HistoryAction::Created,
-        m::HistoryAction::Updated => t::HistoryAction::Updated,
-        m::HistoryAction::Allocated => t::HistoryAction::Allocated,
-        m::HistoryAction::AllocationConfirmed => t::HistoryAction::AllocationConfirmed,
-        m::HistoryAction::AllocationReleased => t::HistoryAction::AllocationReleased,
-        m::HistoryAction::AllocationExtended => t::HistoryAction::AllocationExtended,
-        m::HistoryAction::AllocationExpired => t::HistoryAction::AllocationExpired,
-        m::HistoryAction::AllocationReceived => t::HistoryAction::AllocationReceived,
-        m::HistoryAction::Fulfilled => t::HistoryAction::Fulfilled,
-        m::HistoryAction::Cancelled => t::HistoryAction::Cancelled,
-    }
-}
-
-fn event_kind(k: m::EventKind) -> t::EventKind {
-    match k {
-        m::EventKind::BackorderCreated => t::EventKind::BackorderCreated,
-        m::EventKind::BackorderUpdated => t::EventKind::BackorderUpdated,
-        m::EventKind::AllocationCreated => t::EventKind::AllocationCreated,
-        m::EventKind::AllocationConfirmed => t::EventKind::AllocationConfirmed,
-        m::EventKind::AllocationReleased => t::EventKind::AllocationReleased,
-        m::EventKind::AllocationExtended => t::EventKind::AllocationExtended,
-        m::EventKind::AllocationExpired => t::EventKind::AllocationExpired,
-        m::EventKind::AllocationReceived => t::EventKind::AllocationReceived,
-        m::EventKind::BackorderFulfilled => t::EventKind::BackorderFulfilled,
-        m::EventKind::BackorderCancelled => t::EventKind::BackorderCancelled,
+        m::RecordStatus::Backorder(s) => t::RecordStatus::Backorder(status(s)),
+        m::RecordStatus::Allocation(s) => t::RecordStatus::Allocation(allocation_status(s)),
     }
 }
 
@@ -570,41 +519,6 @@ fn allocation_change(request: api::AllocationChange) -> m::AllocationChange {
     }
 }
 
-fn problem_kind(k: m::ProblemKind) -> api::ProblemKind {
-    match k {
-        m::ProblemKind::InvariantBroken => api::ProblemKind::InvariantBroken,
-        m::ProblemKind::MissingIndexEntry => api::ProblemKind::MissingIndexEntry,
-        m::ProblemKind::StaleIndexEntry => api::ProblemKind::StaleIndexEntry,
-        m::ProblemKind::TotalsMismatch => api::ProblemKind::TotalsMismatch,
-        m::ProblemKind::ReservationMismatch => api::ProblemKind::ReservationMismatch,
-        m::ProblemKind::Unreadable => api::ProblemKind::Unreadable,
-    }
-}
-
-fn policy_in(p: api::AllocationPolicy) -> m::AllocationPolicy {
-    match p {
-        api::AllocationPolicy::StrictPriority => m::AllocationPolicy::StrictPriority,
-        api::AllocationPolicy::Fifo => m::AllocationPolicy::Fifo,
-        api::AllocationPolicy::FairShare => m::AllocationPolicy::FairShare,
-    }
-}
-
-fn policy(p: m::AllocationPolicy) -> api::AllocationPolicy {
-    match p {
-        m::AllocationPolicy::StrictPriority => api::AllocationPolicy::StrictPriority,
-        m::AllocationPolicy::Fifo => api::AllocationPolicy::Fifo,
-        m::AllocationPolicy::FairShare => api::AllocationPolicy::FairShare,
-    }
-}
-
-fn shortfall(s: m::Shortfall) -> api::Shortfall {
-    match s {
-        m::Shortfall::SupplyExhausted => api::Shortfall::SupplyExhausted,
-        m::Shortfall::LocationMismatch => api::Shortfall::LocationMismatch,
-        m::Shortfall::FairShare => api::Shortfall::FairShare,
-    }
-}
-
 fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
     api::AllocationRun {
         sku: r.sku,
@@ -642,6 +556,18 @@ fn expected_supply(s: m::ExpectedSupply) -> api::ExpectedSupply {
         location: s.location,
         created_at: s.created_at,
         updated_at: s.updated_at,
+    }
+}
+
+fn summary(s: m::Summary) -> api::BackorderSummary {
+    api::BackorderSummary {
+        open_backorders: s.totals.open_backorders,
+        units_remaining: s.totals.units_remaining,
+        units_allocated: s.totals.units_allocated,
+        by_status: status_counts(&s.totals),
+        by_priority: priority_counts(&s.totals),
+        overdue: s.overdue,
+        oldest_open_created_at: s.oldest_open_created_at,
     }
 }
 

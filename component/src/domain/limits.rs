@@ -13,6 +13,12 @@ pub const MAX_PAGE: u32 = 500;
 /// returns a short page with a cursor, so a selective filter cannot make one
 /// call walk the whole store.
 pub const MAX_LIST_SCAN: usize = 10_000;
+/// Most keys or entries the component asks of the store in one `get-many`
+/// or `scan`, and the host's default list limit.
+pub const MAX_STORE_LIST: u32 = 10_000;
+/// Most writes the component sends in one `write-batch`; a call that wrote
+/// more sends several, in key order.
+pub const MAX_WRITE_BATCH: usize = 10_000;
 /// Entries read per store scan call.
 pub const SCAN_CHUNK: u32 = 256;
 /// History entries `get-backorder` returns at most (the oldest ones).

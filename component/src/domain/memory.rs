@@ -3,7 +3,7 @@
 //! location with reservations, like the reference host's.
 
 use super::model::{Event, Timestamp};
-use super::ports::{Events, Inventory, InventoryFailure, ReservationRequest, ReservedUnits, Store, StoreFailure};
+use super::ports::{Events, Inventory, InventoryFailure, ReservationRequest, ReservedUnits, Store, StoreFailure, Write};
 use std::collections::BTreeMap;
 
 #[derive(Default, Clone, Debug)]
@@ -24,21 +24,20 @@ impl Store for MemoryStore {
         Ok(keys.iter().map(|k| self.entries.get(k).cloned()).collect())
     }
 
-    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), StoreFailure> {
+    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
         self.calls += 1;
-        self.entries.insert(key.to_vec(), value.to_vec());
-        Ok(())
-    }
-
-    fn delete(&mut self, key: &[u8]) -> Result<(), StoreFailure> {
-        self.calls += 1;
-        self.entries.remove(key);
+        for write in writes {
+            match write {
+                Write::Set(key, value) => self.entries.insert(key.clone(), value.clone()),
+                Write::Delete(key) => self.entries.remove(key),
+            };
+        }
         Ok(())
     }
 
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure> {
         self.calls += 1;
-        if start >= end {
+        if limit == 0 || start >= end {
             return Ok(Vec::new());
         }
         Ok(self
@@ -170,7 +169,87 @@ pub struct MemoryEvents {
 }
 
 impl Events for MemoryEvents {
-    fn emit(&mut self, event: Event) {
-        self.events.push(event);
+    fn emit(&mut self, events: Vec<Event>) {
+        self.events.extend(events);
+    }
+}
+
+/// Wraps a port and counts its calls: every call is a crossing of the
+/// component boundary once the port is a WIT import. Tests use it to bound
+/// what an operation costs a host.
+pub struct Counted<'a, P: ?Sized> {
+    pub inner: &'a mut P,
+    pub calls: u64,
+}
+
+impl<'a, P: ?Sized> Counted<'a, P> {
+    pub fn new(inner: &'a mut P) -> Self {
+        Counted { inner, calls: 0 }
+    }
+}
+
+impl<P: Store + ?Sized> Store for Counted<'_, P> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreFailure> {
+        self.calls += 1;
+        self.inner.get(key)
+    }
+
+    fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreFailure> {
+        self.calls += 1;
+        self.inner.get_many(keys)
+    }
+
+    fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure> {
+        self.calls += 1;
+        self.inner.scan(start, end, limit)
+    }
+
+    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
+        self.calls += 1;
+        self.inner.write_batch(writes)
+    }
+}
+
+impl<P: Inventory + ?Sized> Inventory for Counted<'_, P> {
+    fn available(&mut self, sku: &str, location: Option<&str>) -> Result<u64, InventoryFailure> {
+        self.calls += 1;
+        self.inner.available(sku, location)
+    }
+
+    fn reserve(&mut self, request: &ReservationRequest) -> Result<String, InventoryFailure> {
+        self.calls += 1;
+        self.inner.reserve(request)
+    }
+
+    fn release(&mut self, reservation_id: &str, quantity: Option<u64>) -> Result<(), InventoryFailure> {
+        self.calls += 1;
+        self.inner.release(reservation_id, quantity)
+    }
+
+    fn extend(&mut self, reservation_id: &str, expires_at: Option<Timestamp>) -> Result<(), InventoryFailure> {
+        self.calls += 1;
+        self.inner.extend(reservation_id, expires_at)
+    }
+
+    fn consume(&mut self, reservation_id: &str, quantity: u64) -> Result<(), InventoryFailure> {
+        self.calls += 1;
+        self.inner.consume(reservation_id, quantity)
+    }
+
+    fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure> {
+        self.calls += 1;
+        self.inner.issue(sku, location, quantity)
+    }
+
+    fn reserved_totals(&mut self) -> Result<Vec<ReservedUnits>, InventoryFailure> {
+        self.calls += 1;
+        self.inner.reserved_totals()
+    }
+}
+
+impl<P: Events + ?Sized> Events for Counted<'_, P> {
+    fn emit(&mut self, events: Vec<Event>) {
+        self.calls += 1;
+        self.inner.emit(events)
     }
 }

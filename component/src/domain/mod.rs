@@ -2,6 +2,7 @@
 //! here names the WIT bindings, so the domain compiles and is tested
 //! natively; `lib.rs` adapts it to the component model.
 
+pub mod buffer;
 pub mod error;
 pub mod ids;
 pub mod keys;
@@ -12,12 +13,13 @@ pub mod ops;
 pub mod ports;
 pub mod record;
 pub mod repo;
+pub mod stored;
 pub mod time;
 pub mod validate;
 
 pub use error::{DomainError, DomainResult};
 pub use ops::*;
-pub use ports::Ports;
+pub use ports::{call, Ports};
 
 #[cfg(test)]
 mod tests;

@@ -129,6 +129,35 @@ impl AllocationStatus {
     }
 }
 
+/// The status of a record an operation refused, tagged with its kind, so
+/// the caller knows which enum the status belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordStatus {
+    Backorder(Status),
+    Allocation(AllocationStatus),
+}
+
+impl RecordStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordStatus::Backorder(status) => status.name(),
+            RecordStatus::Allocation(status) => status.name(),
+        }
+    }
+}
+
+impl From<Status> for RecordStatus {
+    fn from(status: Status) -> Self {
+        RecordStatus::Backorder(status)
+    }
+}
+
+impl From<AllocationStatus> for RecordStatus {
+    fn from(status: AllocationStatus) -> Self {
+        RecordStatus::Allocation(status)
+    }
+}
+
 /// Which operation closed a backorder: status rule 1 of DOMAIN.md needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

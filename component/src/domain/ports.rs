@@ -1,20 +1,31 @@
 //! The capabilities the domain runs against. The component implements them
 //! over the WIT imports; unit tests implement them in memory.
 
+use super::buffer::Buffer;
+use super::error::DomainResult;
 use super::model::{Event, Timestamp};
 
 /// A failure of the backing store; every one rolls the call back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreFailure(pub String);
 
-/// An ordered key-value store (see `wit/store.wit`).
+/// One change in a `write_batch`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Write {
+    Set(Vec<u8>, Vec<u8>),
+    Delete(Vec<u8>),
+}
+
+/// An ordered key-value store (see `wit/store.wit`): three reads and one
+/// batched write. The domain never calls it directly: operations run
+/// against the call's `Buffer`, which sends the writes at the end.
 pub trait Store {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreFailure>;
     fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreFailure>;
-    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), StoreFailure>;
-    fn delete(&mut self, key: &[u8]) -> Result<(), StoreFailure>;
     /// Entries with `start <= key < end`, in key order, at most `limit`.
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure>;
+    /// Applies `writes` in order; a later write of the same key wins.
+    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure>;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,16 +65,59 @@ pub trait Inventory {
     fn reserved_totals(&mut self) -> Result<Vec<ReservedUnits>, InventoryFailure>;
 }
 
-/// The event outbox.
+/// The event outbox: takes a call's events in one batch, in order.
 pub trait Events {
-    fn emit(&mut self, event: Event);
+    fn emit(&mut self, events: Vec<Event>);
+}
+
+/// The events of one call, held until it succeeds.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    events: Vec<Event>,
+}
+
+impl Outbox {
+    pub fn emit(&mut self, event: Event) {
+        self.events.push(event);
+    }
 }
 
 /// Everything one call runs against. The clock is read once, when the call
-/// starts, so the whole call sees one `now`.
+/// starts, so the whole call sees one `now`. Store writes and events are
+/// buffered; `call` sends them when the operation succeeds.
 pub struct Ports<'a> {
-    pub store: &'a mut dyn Store,
+    pub store: Buffer<'a>,
     pub inventory: &'a mut dyn Inventory,
-    pub events: &'a mut dyn Events,
+    pub events: Outbox,
     pub now: Timestamp,
+}
+
+/// Runs one operation as one call: against a fresh write buffer and
+/// outbox; on success the writes go to the store in one `write_batch` and
+/// the events to the outbox in one `emit` (none of either when there are
+/// none); on error both are dropped.
+pub fn call<T>(
+    store: &mut dyn Store,
+    inventory: &mut dyn Inventory,
+    events: &mut dyn Events,
+    now: Timestamp,
+    operation: impl FnOnce(&mut Ports) -> DomainResult<T>,
+) -> DomainResult<T> {
+    let mut ports = Ports { store: Buffer::new(store), inventory, events: Outbox::default(), now };
+    let value = operation(&mut ports)?;
+    ports.finish(events)?;
+    Ok(value)
+}
+
+impl Ports<'_> {
+    /// Sends what a successful call buffered. Kept out of line: `call` is
+    /// instantiated once per operation, and the component's size counts.
+    #[inline(never)]
+    fn finish(self, events: &mut dyn Events) -> DomainResult<()> {
+        self.store.flush()?;
+        if !self.events.events.is_empty() {
+            events.emit(self.events.events);
+        }
+        Ok(())
+    }
 }

@@ -2,21 +2,20 @@
 //! backorder goes through `save_backorder`, which keeps its secondary
 //! indexes and the running totals in step with it in the same call.
 
-use super::error::{DomainError, DomainResult};
+use super::error::{DomainError, DomainResult, StorageError};
 use super::ids::{AllocationId, BackorderId};
 use super::keys;
 use super::limits::SCAN_CHUNK;
-use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Totals};
-use super::ports::{InventoryFailure, Ports, Store, StoreFailure};
+use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Timestamp, Totals};
+use super::buffer::Buffer;
+use super::ports::{InventoryFailure, Ports, StoreFailure};
 use super::record::BackorderRecord;
 use super::time;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl From<StoreFailure> for DomainError {
     fn from(failure: StoreFailure) -> Self {
-        DomainError::Storage(failure.0)
+        DomainError::Storage(StorageError::Failed(failure.0))
     }
 }
 
@@ -31,28 +30,20 @@ impl From<InventoryFailure> for DomainError {
             InventoryFailure::ExceedsReservation(held) => {
                 DomainError::corrupt(format!("reservation holds only {held} units"))
             }
-            InventoryFailure::Unavailable(message) => DomainError::Storage(message),
+            InventoryFailure::Unavailable(message) => DomainError::Storage(StorageError::Failed(message)),
         }
     }
 }
 
-/// Records are stored in postcard's compact binary form: smaller and faster
-/// to decode in the guest than JSON, and the decoder is a fraction of the
-/// component's size.
-pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
-    postcard::to_allocvec(value).expect("domain records always serialize")
-}
+pub use super::stored::{decode, encode};
+use super::stored::{self, Versioned, MARKER};
 
-pub fn decode<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> DomainResult<T> {
-    postcard::from_bytes(bytes).map_err(|e| DomainError::corrupt(format!("{what}: {e}")))
-}
-
-pub fn get<T: DeserializeOwned>(store: &mut dyn Store, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
+pub fn get<T: Versioned>(store: &mut Buffer, what: &str, key: &[u8]) -> DomainResult<Option<T>> {
     store.get(key)?.map(|bytes| decode(what, &bytes)).transpose()
 }
 
 /// Every entry of a range, read in chunks, at most `max` of them.
-pub fn scan_all(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>), max: u32) -> DomainResult<Vec<(Vec<u8>, Vec<u8>)>> {
+pub fn scan_all(store: &mut Buffer, range: (Vec<u8>, Vec<u8>), max: u32) -> DomainResult<Vec<(Vec<u8>, Vec<u8>)>> {
     let (mut start, end) = range;
     let mut out = Vec::new();
     while (out.len() as u32) < max {
@@ -71,39 +62,39 @@ pub fn scan_all(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>), max: u32) -> D
 }
 
 /// Takes the next number of a sequence counter.
-pub fn next_sequence(store: &mut dyn Store, key: &[u8]) -> DomainResult<u64> {
+pub fn next_sequence(store: &mut Buffer, key: &[u8]) -> DomainResult<u64> {
     let current: u64 = get(store, "sequence counter", key)?.unwrap_or(0);
     let next = current + 1;
-    store.set(key, &encode(&next))?;
+    store.set(key, &encode(&next));
     Ok(next)
 }
 
-pub fn load_backorder(store: &mut dyn Store, id: BackorderId) -> DomainResult<BackorderRecord> {
+pub fn load_backorder(store: &mut Buffer, id: BackorderId) -> DomainResult<BackorderRecord> {
     get(store, "backorder", &keys::backorder(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
 }
 
-pub fn load_allocation(store: &mut dyn Store, id: AllocationId) -> DomainResult<Allocation> {
+pub fn load_allocation(store: &mut Buffer, id: AllocationId) -> DomainResult<Allocation> {
     get(store, "allocation", &keys::allocation(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
 }
 
 /// Writes an allocation and keeps its expiry and claim index entries in
 /// step with the change from `old` (none for a new one).
-pub fn save_allocation(store: &mut dyn Store, old: Option<&Allocation>, new: &Allocation) -> DomainResult<()> {
+pub fn save_allocation(store: &mut Buffer, old: Option<&Allocation>, new: &Allocation) -> DomainResult<()> {
     let id = AllocationId::parse("allocation_id", &new.allocation_id)?;
-    store.set(&keys::allocation(id), &encode(new))?;
+    store.set(&keys::allocation(id), &encode(new));
     let old_keys = old.map(allocation_index_entries).transpose()?.unwrap_or_default();
     let new_keys = allocation_index_entries(new)?;
     for key in old_keys.difference(&new_keys) {
-        store.delete(key)?;
+        store.delete(key);
     }
     for key in new_keys.difference(&old_keys) {
-        store.set(key, &[])?;
+        store.set(key, &MARKER);
     }
     Ok(())
 }
 
 /// The backorder's allocations, oldest first.
-pub fn allocations_of(store: &mut dyn Store, bo: BackorderId) -> DomainResult<Vec<Allocation>> {
+pub fn allocations_of(store: &mut Buffer, bo: BackorderId) -> DomainResult<Vec<Allocation>> {
     let entries = scan_all(store, keys::backorder_allocations(bo), u32::MAX)?;
     let ids: Vec<Vec<u8>> = entries
         .iter()
@@ -146,31 +137,31 @@ pub fn index_entries(r: &BackorderRecord) -> BTreeMap<Vec<u8>, Vec<u8>> {
     let mut put = |key: Vec<u8>, value: Vec<u8>| {
         out.insert(key, value);
     };
-    put(keys::index("sku", &[sku], id), vec![]);
-    put(keys::index("status", &[status.name().as_bytes()], id), vec![]);
-    put(keys::index("priority", &[r.priority.name().as_bytes()], id), vec![]);
-    put(keys::index("customer", &[r.customer_id.as_bytes()], id), vec![]);
-    put(keys::index("order", &[r.order_id.as_bytes()], id), vec![]);
+    put(keys::index("sku", &[sku], id), stored::marker());
+    put(keys::index("status", &[status.name().as_bytes()], id), stored::marker());
+    put(keys::index("priority", &[r.priority.name().as_bytes()], id), stored::marker());
+    put(keys::index("customer", &[r.customer_id.as_bytes()], id), stored::marker());
+    put(keys::index("order", &[r.order_id.as_bytes()], id), stored::marker());
     if let Some(expected) = r.expected_date {
-        put(keys::index("expected", &[keys::time_part(expected).as_bytes()], id), vec![]);
+        put(keys::index("expected", &[keys::time_part(expected).as_bytes()], id), stored::marker());
     }
     if status.is_open() {
-        put(keys::index("open", &[], id), vec![]);
-        put(keys::index("sku-open", &[sku], id), vec![]);
+        put(keys::index("open", &[], id), stored::marker());
+        put(keys::index("sku-open", &[sku], id), stored::marker());
         if r.need() > 0 {
             let value = NeedValue { need: r.need(), location: r.location.clone() }.encode();
             put(keys::index("need", &[sku, rank(r).as_bytes()], id), value.clone());
             put(keys::index("need-age", &[sku], id), value);
         }
         if let Some(due) = r.due() {
-            put(keys::index("due", &[keys::time_part(due).as_bytes()], id), vec![]);
-            put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), vec![]);
+            put(keys::index("due", &[keys::time_part(due).as_bytes()], id), stored::marker());
+            put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), stored::marker());
         }
         if let Some(expected) = r.expected_date {
-            put(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id), vec![]);
+            put(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id), stored::marker());
         }
         if let Some(promised) = r.promised_date {
-            put(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id), vec![]);
+            put(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id), stored::marker());
         }
     }
     out
@@ -185,8 +176,11 @@ pub struct NeedValue {
 }
 
 impl NeedValue {
+    /// Version 1: the units as decimal text, then the separator and the
+    /// location when there is one.
     pub fn encode(&self) -> Vec<u8> {
-        let mut value = self.need.to_string().into_bytes();
+        let mut value = vec![stored::V1];
+        value.extend_from_slice(self.need.to_string().as_bytes());
         if let Some(location) = &self.location {
             value.push(keys::SEP);
             value.extend_from_slice(location.as_bytes());
@@ -195,7 +189,8 @@ impl NeedValue {
     }
 
     pub fn decode(value: &[u8]) -> DomainResult<Self> {
-        let mut parts = value.splitn(2, |b| *b == keys::SEP);
+        let (_, body) = stored::open("need index value", value, stored::V1)?;
+        let mut parts = body.splitn(2, |b| *b == keys::SEP);
         let need = parts
             .next()
             .and_then(|p| std::str::from_utf8(p).ok())
@@ -237,7 +232,7 @@ pub fn rank(r: &BackorderRecord) -> String {
 pub fn save_backorder(ports: &mut Ports, old: Option<&BackorderRecord>, new: &BackorderRecord) -> DomainResult<()> {
     let mut counts = Counts::default();
     save_backorder_counted(ports, old, new, &mut counts)?;
-    counts.write(ports.store)
+    counts.write(&mut ports.store)
 }
 
 /// `save_backorder` for an operation that saves many backorders: the
@@ -249,21 +244,32 @@ pub fn save_backorder_counted(
     new: &BackorderRecord,
     counts: &mut Counts,
 ) -> DomainResult<()> {
-    let store = &mut *ports.store;
-    store.set(&keys::backorder(new.id()), &encode(new))?;
+    let store = &mut ports.store;
+    store.set(&keys::backorder(new.id()), &encode(new));
 
     let old_entries = old.map(index_entries).unwrap_or_default();
     let new_entries = index_entries(new);
     for key in old_entries.keys().filter(|k| !new_entries.contains_key(*k)) {
-        store.delete(key)?;
+        store.delete(key);
     }
     for (key, value) in &new_entries {
         if old_entries.get(key) != Some(value) {
-            store.set(key, value)?;
+            store.set(key, value);
         }
     }
     counts.note(old, new);
     Ok(())
+}
+
+/// The running-total and due-day counter keys a save of an open backorder
+/// of `sku` falling due at `due` touches, for reading them ahead.
+pub fn counter_keys(sku: &str, due: Option<Timestamp>) -> Vec<Vec<u8>> {
+    let mut out = vec![keys::totals(), keys::sku_totals(sku)];
+    if let Some(day) = due.map(time::day) {
+        out.push(keys::due_bucket(day));
+        out.push(keys::sku_due_bucket(sku, day));
+    }
+    out
 }
 
 /// Changes to the shared running totals and due-day counters that an
@@ -305,7 +311,9 @@ impl Counts {
 
     /// Applies what was noted: each counter read (all in one `get-many`)
     /// and written once; one that comes to zero is deleted.
-    pub fn write(self, store: &mut dyn Store) -> DomainResult<()> {
+    pub fn write(self, store: &mut Buffer) -> DomainResult<()> {
+        let reads: Vec<Vec<u8>> = self.totals.keys().chain(self.due.keys()).cloned().collect();
+        store.prefetch(&reads)?;
         rewrite(store, "totals", self.totals.iter(), |totals: &mut Totals, (added, removed)| {
             apply_delta(totals, removed, added)
         })?;
@@ -323,13 +331,13 @@ impl Counts {
 /// change, and writes each back, deleting one that comes to its zero value
 /// so empty counters cost nothing to scan.
 fn rewrite<'a, T, C: 'a>(
-    store: &mut dyn Store,
+    store: &mut Buffer,
     what: &str,
     changes: impl Iterator<Item = (&'a Vec<u8>, &'a C)>,
     apply: impl Fn(&mut T, &C) -> DomainResult<()>,
 ) -> DomainResult<()>
 where
-    T: Default + PartialEq + Serialize + DeserializeOwned,
+    T: Default + PartialEq + Versioned,
 {
     let changes: Vec<(&Vec<u8>, &C)> = changes.collect();
     if changes.is_empty() {
@@ -341,9 +349,9 @@ where
         let mut counter: T = value.map(|bytes| decode(what, &bytes)).transpose()?.unwrap_or_default();
         apply(&mut counter, change)?;
         if counter == T::default() {
-            store.delete(key)?;
+            store.delete(key);
         } else {
-            store.set(key, &encode(&counter))?;
+            store.set(key, &encode(&counter));
         }
     }
     Ok(())
@@ -378,7 +386,7 @@ pub fn record_change(ports: &mut Ports, r: &mut BackorderRecord, change: Change)
         priority_override: change.priority_override,
         detail: change.detail,
     };
-    ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry))?;
+    ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry));
     ports.events.emit(Event {
         kind: change.event,
         at: ports.now,

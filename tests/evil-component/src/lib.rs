@@ -46,8 +46,9 @@ fn not_implemented<T>() -> Result<T, t::BackorderError> {
 /// Writes to the store, reserves one unit and emits an event, so a call
 /// that then blows a limit has something to roll back.
 fn leave_traces(request: &api::NewBackorder, now: t::Timestamp) -> Result<(), t::BackorderError> {
-    store::set(format!("evil/{}", request.order_id).as_bytes(), request.sku.as_bytes())
-        .map_err(|error| failed(format!("store.set: {error:?}")))?;
+    let key = format!("evil/{}", request.order_id).into_bytes();
+    store::write_batch(&[set(key, request.sku.clone().into_bytes())])
+        .map_err(|error| failed(format!("store.write-batch: {error:?}")))?;
     if inventory::available(&request.sku, None).unwrap_or(0) > 0 {
         let reservation = inventory::ReservationRequest {
             sku: request.sku.clone(),
@@ -58,8 +59,14 @@ fn leave_traces(request: &api::NewBackorder, now: t::Timestamp) -> Result<(), t:
         };
         inventory::reserve(&reservation).map_err(|error| failed(format!("reserve: {error:?}")))?;
     }
-    events::emit(&event(request.sku.clone(), now));
+    events::emit(&[event(request.sku.clone(), now)]);
     Ok(())
+}
+
+/// One `set` write. The evil component writes raw bytes on purpose: it is
+/// not bound by the real component's versioned value format.
+fn set(key: Vec<u8>, value: Vec<u8>) -> store::Write {
+    store::Write::Set(store::Entry { key, value })
 }
 
 fn event(sku: String, now: t::Timestamp) -> t::Event {
@@ -155,11 +162,11 @@ impl Guest for Evil {
             },
             "VALUE" => {
                 let value = vec![0u8; kibibytes << 10];
-                store::set(b"evil/value", &value).map_err(|error| t::BackorderError::Storage(format!("{error:?}")))?;
+                store::write_batch(&[set(b"evil/value".to_vec(), value)]).map_err(|error| t::BackorderError::Storage(format!("{error:?}")))?;
                 Ok(backorder(request, now, None))
             }
             "TEXT" => {
-                events::emit(&event("S".repeat(kibibytes << 10), now));
+                events::emit(&[event("S".repeat(kibibytes << 10), now)]);
                 Ok(backorder(request, now, None))
             }
             "AMBIENT" => {

@@ -6,6 +6,7 @@ use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
+use super::super::stored::MARKER;
 use super::super::{time, validate};
 use super::{check_source_ref, describe_source, check_version, ensure_open, guard_priority};
 
@@ -24,7 +25,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
     validate::optional_reference("lot", request.lot.as_deref())?;
     validate::future("expires_at", request.expires_at, ports.now)?;
 
-    let old = repo::load_backorder(ports.store, id)?;
+    let old = repo::load_backorder(&mut ports.store, id)?;
     check_version(&old, request.expected_version)?;
     ensure_open(&old, "allocated")?;
     if request.quantity > old.need() {
@@ -39,7 +40,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
         ));
     }
     // Claims take nothing from stock on hand, so they cannot starve anyone.
-    let overridden = if request.source.is_claim() { None } else { guard_priority(ports.store, &old, request.override_priority)? };
+    let overridden = if request.source.is_claim() { None } else { guard_priority(&mut ports.store, &old, request.override_priority)? };
     let location = request.location.or_else(|| old.location.clone());
     let spec = NewAllocation {
         quantity: request.quantity,
@@ -54,7 +55,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
     };
     let mut counts = repo::Counts::default();
     let (r, allocation) = add_allocation(ports, &old, spec, &mut counts)?;
-    counts.write(ports.store)?;
+    counts.write(&mut ports.store)?;
     Ok(AllocationResult { backorder: r.to_backorder(), allocation })
 }
 
@@ -87,7 +88,7 @@ pub fn add_allocation(
     counts: &mut repo::Counts,
 ) -> DomainResult<(BackorderRecord, Allocation)> {
     let id = old.id();
-    let allocation_id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
+    let allocation_id = AllocationId(repo::next_sequence(&mut ports.store, &keys::allocation_counter())?);
     let reservation_id = if !spec.reserve {
         None
     } else {
@@ -121,8 +122,8 @@ pub fn add_allocation(
         created_at: ports.now,
         updated_at: ports.now,
     };
-    repo::save_allocation(ports.store, None, &allocation)?;
-    ports.store.set(&keys::backorder_allocation(id, allocation_id), &[])?;
+    repo::save_allocation(&mut ports.store, None, &allocation)?;
+    ports.store.set(&keys::backorder_allocation(id, allocation_id), &MARKER);
 
     let mut r = old.clone();
     r.quantity_allocated += spec.quantity;

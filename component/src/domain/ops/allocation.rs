@@ -25,7 +25,7 @@ fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
     if allocation.reservation_id.is_none() {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             format!(
                 "is a claim on {} {} and cannot be confirmed before that supply is received",
                 allocation.source.name(),
@@ -55,7 +55,7 @@ fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
     if !allocation.status.is_live() {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             "only a reserved or confirmed allocation can be released",
         ));
     }
@@ -99,9 +99,9 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
 /// An allocation and its backorder, at the expected version if one is given.
 fn load(ports: &mut Ports, allocation_id: &str, expected_version: Option<u64>) -> DomainResult<(Allocation, BackorderRecord)> {
     let id = AllocationId::parse("allocation_id", allocation_id)?;
-    let allocation = repo::load_allocation(ports.store, id)?;
+    let allocation = repo::load_allocation(&mut ports.store, id)?;
     let backorder = BackorderId::parse("backorder_id", &allocation.backorder_id)?;
-    let record = repo::load_backorder(ports.store, backorder)
+    let record = repo::load_backorder(&mut ports.store, backorder)
         .map_err(|_| DomainError::corrupt(format!("{id} belongs to missing {backorder}")))?;
     check_version(&record, expected_version)?;
     Ok((allocation, record))
@@ -113,14 +113,14 @@ fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> Domai
     if allocation.status != AllocationStatus::Reserved {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             format!("only a reserved allocation can be {what}"),
         ));
     }
     if let Some(expires_at) = allocation.expires_at.filter(|t| *t <= now) {
         return Err(DomainError::state(
             &allocation.allocation_id,
-            allocation.status.name(),
+            allocation.status,
             format!("expired at {}; it can no longer be {what}", time::rfc3339(expires_at)),
         ));
     }
@@ -137,7 +137,7 @@ fn finish(
 ) -> DomainResult<AllocationResult> {
     r.version += 1;
     r.updated_at = ports.now;
-    repo::save_allocation(ports.store, Some(&before), &allocation)?;
+    repo::save_allocation(&mut ports.store, Some(&before), &allocation)?;
     repo::record_change(ports, &mut r, change.allocation(&allocation.allocation_id))?;
     repo::save_backorder(ports, Some(&old), &r)?;
     Ok(AllocationResult { backorder: r.to_backorder(), allocation })

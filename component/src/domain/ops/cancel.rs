@@ -21,7 +21,7 @@ fn cancel(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResul
     }
     validate::notes("reason", request.reason.as_deref())?;
 
-    let old = repo::load_backorder(ports.store, id)?;
+    let old = repo::load_backorder(&mut ports.store, id)?;
     check_version(&old, request.expected_version)?;
     ensure_open(&old, "cancelled")?;
     let quantity = request.quantity.unwrap_or(old.remaining());

@@ -10,12 +10,31 @@ use super::super::repo::{self, Change};
 use super::super::{time, validate};
 
 /// Records a new backorder, numbered `BO-<year of now>-<next in that year>`.
+///
+/// Everything a create reads (the remembered request, the year's number
+/// sequence, the running totals, the due-day counters) is read in one
+/// `get-many` before it starts, so a create crosses to the host at most
+/// five times: the clock, that read, the scan for expired request ids
+/// (only with a request id), the write batch and the event batch.
 pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
+    if let Some(id) = &request.request_id {
+        validate::reference("request_id", id)?;
+    }
+    validate_request(&request)?;
+    if !(MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&ports.now) {
+        return Err(DomainError::Other(format!("the host clock reads {}, outside 1970..9999", ports.now)));
+    }
+    let year = u16::try_from(time::year(ports.now)).map_err(|_| DomainError::Other("clock year out of range".into()))?;
+    let mut reads = repo::counter_keys(&request.sku, request.promised_date.or(request.expected_date));
+    reads.push(keys::backorder_counter(year));
+    reads.extend(request.request_id.as_deref().map(keys::request));
+    ports.store.prefetch(&reads)?;
+
     let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "create-backorder", request.request_id.clone(), fingerprint, |p| create(p, request))
+    idempotency::once(ports, "create-backorder", request.request_id.clone(), fingerprint, |p| create(p, request, year))
 }
 
-fn create(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
+fn validate_request(request: &NewBackorder) -> DomainResult<()> {
     validate::reference("order_id", &request.order_id)?;
     validate::optional_reference("order_line_id", request.order_line_id.as_deref())?;
     validate::reference("customer_id", &request.customer_id)?;
@@ -24,13 +43,11 @@ fn create(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
     validate::timestamp("expected_date", request.expected_date)?;
     validate::timestamp("promised_date", request.promised_date)?;
     validate::optional_reference("location", request.location.as_deref())?;
-    validate::notes("notes", request.notes.as_deref())?;
-    if !(MIN_TIMESTAMP..=MAX_TIMESTAMP).contains(&ports.now) {
-        return Err(DomainError::Other(format!("the host clock reads {}, outside 1970..9999", ports.now)));
-    }
+    validate::notes("notes", request.notes.as_deref())
+}
 
-    let year = u16::try_from(time::year(ports.now)).map_err(|_| DomainError::Other("clock year out of range".into()))?;
-    let sequence = repo::next_sequence(ports.store, &keys::backorder_counter(year))?;
+fn create(ports: &mut Ports, request: NewBackorder, year: u16) -> DomainResult<Backorder> {
+    let sequence = repo::next_sequence(&mut ports.store, &keys::backorder_counter(year))?;
     let sequence = u32::try_from(sequence).map_err(|_| DomainError::Other(format!("backorder numbers for {year} are exhausted")))?;
     let id = BackorderId { year, sequence };
 

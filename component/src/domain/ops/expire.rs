@@ -35,13 +35,13 @@ fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
     let mut counts = repo::Counts::default();
     for (key, _) in due {
         let id = keys::allocation_of_index(&key).ok_or_else(|| DomainError::corrupt("expiry index key"))?;
-        let before = repo::load_allocation(ports.store, id)?;
-        let old = repo::load_backorder(ports.store, BackorderId::parse("backorder_id", &before.backorder_id)?)?;
+        let before = repo::load_allocation(&mut ports.store, id)?;
+        let old = repo::load_backorder(&mut ports.store, BackorderId::parse("backorder_id", &before.backorder_id)?)?;
         let mut allocation = before.clone();
         let mut r = old.clone();
         let held = allocation.held();
         release_units(ports, &mut r, &mut allocation, held, AllocationStatus::Expired)?;
-        repo::save_allocation(ports.store, Some(&before), &allocation)?;
+        repo::save_allocation(&mut ports.store, Some(&before), &allocation)?;
         r.version += 1;
         r.updated_at = ports.now;
         let detail = format!(
@@ -59,7 +59,7 @@ fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
         }
         expired.push(allocation);
     }
-    counts.write(ports.store)?;
+    counts.write(&mut ports.store)?;
 
     let mut runs = Vec::new();
     if reallocate {

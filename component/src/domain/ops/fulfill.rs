@@ -26,7 +26,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     validate::optional_reference("fulfilled_by", request.fulfilled_by.as_deref())?;
     validate::notes("notes", request.notes.as_deref())?;
 
-    let old = repo::load_backorder(ports.store, id)?;
+    let old = repo::load_backorder(&mut ports.store, id)?;
     check_version(&old, request.expected_version)?;
     ensure_open(&old, "fulfilled")?;
     if request.quantity > old.remaining() {
@@ -40,7 +40,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     // whatever document they arrived on. Shipping from another source ships
     // what was allocated from it: units already received (reserved, so the
     // stock goes down) and claims on what has not arrived.
-    let mut eligible: Vec<_> = repo::allocations_of(ports.store, id)?
+    let mut eligible: Vec<_> = repo::allocations_of(&mut ports.store, id)?
         .into_iter()
         .filter(|a| a.held() > 0)
         .filter(|a| match request.source {
@@ -54,7 +54,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     let held: u64 = eligible.iter().map(|a| a.held()).sum();
     let unreserved = request.quantity.saturating_sub(held);
     let overridden = if unreserved > 0 && request.source == SourceKind::Inventory {
-        guard_priority(ports.store, &old, request.override_priority)?
+        guard_priority(&mut ports.store, &old, request.override_priority)?
     } else {
         None
     };
@@ -80,7 +80,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
             allocation.status = AllocationStatus::Consumed;
         }
         allocation.updated_at = ports.now;
-        repo::save_allocation(ports.store, Some(&old_allocation), &allocation)?;
+        repo::save_allocation(&mut ports.store, Some(&old_allocation), &allocation)?;
         used.push(format!("{take} from {}", allocation.allocation_id));
         left -= take;
     }
@@ -111,7 +111,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
         priority_override: overridden.is_some(),
         fulfilled_at: ports.now,
     };
-    ports.store.set(&keys::fulfillment(id, fulfillment.sequence), &repo::encode(&fulfillment))?;
+    ports.store.set(&keys::fulfillment(id, fulfillment.sequence), &repo::encode(&fulfillment));
 
     let mut detail = format!(
         "shipped {} units from {}",

@@ -9,13 +9,13 @@ use super::super::repo;
 /// A backorder with its allocations, fulfilments and history, oldest first.
 pub fn get_backorder(ports: &mut Ports, backorder_id: &str) -> DomainResult<BackorderDetail> {
     let id = BackorderId::parse("backorder_id", backorder_id)?;
-    let record = repo::load_backorder(ports.store, id)?;
-    let allocations = repo::allocations_of(ports.store, id)?;
-    let fulfillments = repo::scan_all(ports.store, keys::fulfillments(id), u32::MAX)?
+    let record = repo::load_backorder(&mut ports.store, id)?;
+    let allocations = repo::allocations_of(&mut ports.store, id)?;
+    let fulfillments = repo::scan_all(&mut ports.store, keys::fulfillments(id), u32::MAX)?
         .into_iter()
         .map(|(_, value)| repo::decode::<Fulfillment>("fulfillment", &value))
         .collect::<DomainResult<_>>()?;
-    let history = repo::scan_all(ports.store, keys::histories(id), MAX_HISTORY)?
+    let history = repo::scan_all(&mut ports.store, keys::histories(id), MAX_HISTORY)?
         .into_iter()
         .map(|(_, value)| repo::decode::<HistoryEntry>("history entry", &value))
         .collect::<DomainResult<_>>()?;

@@ -9,6 +9,7 @@ use super::super::keys;
 use super::super::limits::{REQUEST_ID_PRUNE_PER_CALL, REQUEST_ID_RETENTION_MS};
 use super::super::model::Timestamp;
 use super::super::ports::Ports;
+use super::super::stored::{self, Versioned, MARKER};
 use super::super::{repo, validate};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -23,9 +24,11 @@ struct Remembered {
     at: Timestamp,
 }
 
+impl Versioned for Remembered {}
+
 /// The request as the id must match it.
 pub fn fingerprint<R: Serialize>(request: &R) -> Vec<u8> {
-    repo::encode(request)
+    stored::encode_body(request)
 }
 
 /// Runs `write` once per request id. `request` is the request's
@@ -40,7 +43,7 @@ pub fn once<T: Serialize + DeserializeOwned>(
     let (Some(id), Some(request)) = (request_id, request) else { return write(ports) };
     validate::reference("request_id", &id)?;
     let key = keys::request(&id);
-    if let Some(seen) = repo::get::<Remembered>(ports.store, "remembered request", &key)? {
+    if let Some(seen) = repo::get::<Remembered>(&mut ports.store, "remembered request", &key)? {
         if seen.at + REQUEST_ID_RETENTION_MS > ports.now {
             if seen.operation != operation || seen.request != request {
                 return Err(DomainError::invalid(
@@ -48,7 +51,7 @@ pub fn once<T: Serialize + DeserializeOwned>(
                     format!("was already used for another request ({})", seen.operation),
                 ));
             }
-            return repo::decode("remembered result", &seen.result);
+            return stored::decode_body("remembered result", &seen.result);
         }
         forget(ports, &id, seen.at)?;
     }
@@ -57,17 +60,17 @@ pub fn once<T: Serialize + DeserializeOwned>(
     let remembered = Remembered {
         operation: operation.to_string(),
         request,
-        result: repo::encode(&result),
+        result: stored::encode_body(&result),
         at: ports.now,
     };
-    ports.store.set(&key, &repo::encode(&remembered))?;
-    ports.store.set(&keys::request_time(ports.now, &id), &[])?;
+    ports.store.set(&key, &repo::encode(&remembered));
+    ports.store.set(&keys::request_time(ports.now, &id), &MARKER);
     Ok(result)
 }
 
 fn forget(ports: &mut Ports, id: &str, at: Timestamp) -> DomainResult<()> {
-    ports.store.delete(&keys::request(id))?;
-    ports.store.delete(&keys::request_time(at, id))?;
+    ports.store.delete(&keys::request(id));
+    ports.store.delete(&keys::request_time(at, id));
     Ok(())
 }
 

@@ -88,7 +88,7 @@ impl Check {
         if r.remaining() == 0 && r.closed_by.is_none() {
             self.problem(ProblemKind::InvariantBroken, &id, "closed without a closing operation");
         }
-        let allocations = repo::allocations_of(ports.store, r.id())?;
+        let allocations = repo::allocations_of(&mut ports.store, r.id())?;
         let held: u64 = allocations.iter().map(Allocation::held).sum();
         let confirmed: u64 = allocations.iter().filter(|a| a.status == AllocationStatus::Confirmed).map(Allocation::held).sum();
         if held != r.quantity_allocated || confirmed != r.quantity_confirmed {
@@ -133,7 +133,7 @@ impl Check {
                 return Ok(());
             }
             let called_for = match keys::backorder_of_index(&key).map(BackorderId::from_key) {
-                Some(Ok(id)) => match repo::get::<BackorderRecord>(ports.store, "backorder", &keys::backorder(id)) {
+                Some(Ok(id)) => match repo::get::<BackorderRecord>(&mut ports.store, "backorder", &keys::backorder(id)) {
                     Ok(Some(r)) => repo::index_entries(&r).get(&key) == Some(&value),
                     Ok(None) | Err(_) => false,
                 },
@@ -149,7 +149,7 @@ impl Check {
     /// Stored totals and due-day counts against the computed ones, both ways.
     fn totals(&mut self, ports: &mut Ports) -> DomainResult<()> {
         let mut stored: BTreeMap<Vec<u8>, Totals> = BTreeMap::new();
-        let mut entries = repo::scan_all(ports.store, keys::prefix_range(&[b"G"]), u32::MAX)?;
+        let mut entries = repo::scan_all(&mut ports.store, keys::prefix_range(&[b"G"]), u32::MAX)?;
         if let Some(overall) = ports.store.get(&keys::totals())? {
             entries.push((keys::totals(), overall));
         }
@@ -170,7 +170,7 @@ impl Check {
         }
         let mut stored_due: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
         for range in [keys::due_buckets(), keys::prefix_range(&[b"GDS"])] {
-            for (key, value) in repo::scan_all(ports.store, range, u32::MAX)? {
+            for (key, value) in repo::scan_all(&mut ports.store, range, u32::MAX)? {
                 match repo::decode::<u64>("due-day counter", &value) {
                     Ok(count) => {
                         stored_due.insert(key, count);
@@ -244,7 +244,7 @@ impl Check {
         for name in ["expiry", "claim"] {
             self.each(ports, keys::index_range(name, &[]), |check, ports, key, _| {
                 let called_for = match keys::allocation_of_index(&key) {
-                    Some(id) => match repo::get::<Allocation>(ports.store, "allocation", &keys::allocation(id)) {
+                    Some(id) => match repo::get::<Allocation>(&mut ports.store, "allocation", &keys::allocation(id)) {
                         Ok(Some(a)) => repo::allocation_index_entries(&a)?.contains(&key),
                         Ok(None) | Err(_) => false,
                     },

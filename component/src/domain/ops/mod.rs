@@ -33,7 +33,8 @@ use super::error::{DomainError, DomainResult};
 use super::ids::BackorderId;
 use super::keys;
 use super::model::{Allocation, AllocationStatus, EventKind, HistoryAction, SourceKind};
-use super::ports::{Ports, Store};
+use super::buffer::Buffer;
+use super::ports::Ports;
 use super::record::BackorderRecord;
 use super::repo::{self, Change};
 
@@ -43,7 +44,7 @@ fn ensure_open(r: &BackorderRecord, what: &str) -> DomainResult<()> {
     if status.is_open() {
         Ok(())
     } else {
-        Err(DomainError::state(&r.id().to_string(), status.name(), format!("a closed backorder cannot be {what}")))
+        Err(DomainError::state(&r.id().to_string(), status, format!("a closed backorder cannot be {what}")))
     }
 }
 
@@ -70,7 +71,7 @@ fn check_source_ref(source: SourceKind, source_ref: Option<&str>) -> DomainResul
 /// The most urgent other backorder of the same SKU that lacks allocation,
 /// if it is strictly more urgent than `r`: taking unreserved stock for `r`
 /// would then go ahead of it.
-fn priority_blocker(store: &mut dyn Store, r: &BackorderRecord) -> DomainResult<Option<BackorderId>> {
+fn priority_blocker(store: &mut Buffer, r: &BackorderRecord) -> DomainResult<Option<BackorderId>> {
     let (start, end) = keys::index_range("need", &[r.sku.as_bytes()]);
     let Some((key, _)) = store.scan(&start, &end, 1)?.into_iter().next() else { return Ok(None) };
     let first = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
@@ -85,7 +86,7 @@ fn priority_blocker(store: &mut dyn Store, r: &BackorderRecord) -> DomainResult<
 
 /// Applies the priority guard: refuses unless overridden; tells whether an
 /// override was needed (it is then recorded in the history).
-fn guard_priority(store: &mut dyn Store, r: &BackorderRecord, override_priority: bool) -> DomainResult<Option<BackorderId>> {
+fn guard_priority(store: &mut Buffer, r: &BackorderRecord, override_priority: bool) -> DomainResult<Option<BackorderId>> {
     match priority_blocker(store, r)? {
         Some(blocker) if !override_priority => Err(DomainError::PriorityConflict(blocker.to_string())),
         blocker => Ok(blocker),
@@ -127,7 +128,7 @@ fn release_excess(ports: &mut Ports, r: &mut BackorderRecord) -> DomainResult<Ve
     if r.quantity_allocated <= r.remaining() {
         return Ok(released);
     }
-    let mut allocations = repo::allocations_of(ports.store, r.id())?;
+    let mut allocations = repo::allocations_of(&mut ports.store, r.id())?;
     allocations.reverse();
     for old in allocations {
         let excess = r.quantity_allocated - r.remaining();
@@ -140,7 +141,7 @@ fn release_excess(ports: &mut Ports, r: &mut BackorderRecord) -> DomainResult<Ve
         }
         let mut allocation = old.clone();
         release_units(ports, r, &mut allocation, quantity, AllocationStatus::Released)?;
-        repo::save_allocation(ports.store, Some(&old), &allocation)?;
+        repo::save_allocation(&mut ports.store, Some(&old), &allocation)?;
         released.push((allocation, quantity));
     }
     Ok(released)

@@ -37,7 +37,7 @@ fn expect(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<Promise
     validate::optional_reference("location", request.location.as_deref())?;
 
     let key = keys::expected_supply(&request.sku, request.source.name(), &request.source_ref);
-    let existing: Option<ExpectedSupply> = repo::get(ports.store, "expected supply", &key)?;
+    let existing: Option<ExpectedSupply> = repo::get(&mut ports.store, "expected supply", &key)?;
     let supply = ExpectedSupply {
         sku: request.sku.clone(),
         source: request.source,
@@ -48,7 +48,7 @@ fn expect(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<Promise
         created_at: existing.map_or(ports.now, |e| e.created_at),
         updated_at: ports.now,
     };
-    ports.store.set(&key, &repo::encode(&supply))?;
+    ports.store.set(&key, &repo::encode(&supply));
     let lines = plan_dates(ports, &request.sku)?;
     Ok(PromisePlan { supply, lines })
 }
@@ -59,7 +59,7 @@ pub fn list_expected_supply(ports: &mut Ports, sku: Option<&str>) -> DomainResul
     if let Some(sku) = sku {
         validate::sku("sku", sku)?;
     }
-    repo::scan_all(ports.store, keys::expected_supplies(sku), MAX_EXPECTED_SUPPLIES)?
+    repo::scan_all(&mut ports.store, keys::expected_supplies(sku), MAX_EXPECTED_SUPPLIES)?
         .into_iter()
         .map(|(_, value)| repo::decode("expected supply", &value))
         .collect()
@@ -95,7 +95,7 @@ fn plan_dates(ports: &mut Ports, sku: &str) -> DomainResult<Vec<PromiseLine>> {
             }
             let Some((date, reference)) = completing else { continue };
             let id = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
-            let old = repo::load_backorder(ports.store, id)?;
+            let old = repo::load_backorder(&mut ports.store, id)?;
             let mut r = old.clone();
             if r.expected_date != Some(date) {
                 r.expected_date = Some(date);

@@ -14,6 +14,7 @@ use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change, NeedValue};
+use super::super::stored::MARKER;
 use super::super::validate;
 use super::allocate::{add_allocation, NewAllocation};
 use super::check_source_ref;
@@ -70,7 +71,7 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
             consume_expectation(ports, &request.sku, request.source, reference, received)?;
         }
     }
-    run.counts.write(ports.store)?;
+    run.counts.write(&mut ports.store)?;
     Ok(run.out)
 }
 
@@ -157,7 +158,7 @@ impl Run {
                 start = key.clone();
                 start.push(0);
                 let candidate = Candidate::parse(key, &value)?;
-                let r = repo::load_backorder(ports.store, candidate.id)?;
+                let r = repo::load_backorder(&mut ports.store, candidate.id)?;
                 if !self.location_matches(&candidate.need.location) {
                     self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
                     continue;
@@ -193,7 +194,7 @@ impl Run {
                 share(self.left, &tier)
             };
             for (candidate, give) in tier.iter().zip(shares) {
-                let r = repo::load_backorder(ports.store, candidate.id)?;
+                let r = repo::load_backorder(&mut ports.store, candidate.id)?;
                 let short = (give < candidate.need.need).then_some(Shortfall::FairShare);
                 self.serve(ports, &r, give, short)?;
             }
@@ -224,7 +225,7 @@ impl Run {
                 if self.location_matches(&candidate.need.location) {
                     tier.push(candidate);
                 } else {
-                    let r = repo::load_backorder(ports.store, candidate.id)?;
+                    let r = repo::load_backorder(&mut ports.store, candidate.id)?;
                     self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
                 }
             }
@@ -240,11 +241,11 @@ impl Run {
     fn receive_claims(&mut self, ports: &mut Ports) -> DomainResult<()> {
         let reference = self.out.source_ref.clone().unwrap_or_default();
         let range = keys::index_range("claim", &[self.out.sku.as_bytes(), self.out.source.name().as_bytes(), reference.as_bytes()]);
-        let claims = repo::scan_all(ports.store, range, u32::MAX)?;
+        let claims = repo::scan_all(&mut ports.store, range, u32::MAX)?;
         for (key, _) in claims {
             let id = keys::allocation_of_index(&key).ok_or_else(|| DomainError::corrupt("claim index key"))?;
-            let claim = repo::load_allocation(ports.store, id)?;
-            let old = repo::load_backorder(ports.store, BackorderId::parse("backorder_id", &claim.backorder_id)?)?;
+            let claim = repo::load_allocation(&mut ports.store, id)?;
+            let old = repo::load_backorder(&mut ports.store, BackorderId::parse("backorder_id", &claim.backorder_id)?)?;
             let held = claim.held();
             let take = held.min(self.left);
             let mut line = RunLine {
@@ -281,7 +282,7 @@ impl Run {
             received.expires_at = reservation.expires_at;
             received.quantity = claim.quantity_consumed + claim.quantity_released + take;
             received.updated_at = ports.now;
-            repo::save_allocation(ports.store, Some(&claim), &received)?;
+            repo::save_allocation(&mut ports.store, Some(&claim), &received)?;
             let mut detail = format!(
                 "received {take} units claimed by {} on {} {}",
                 claim.allocation_id,
@@ -332,7 +333,7 @@ fn created_part(candidate: &Candidate) -> Vec<u8> {
 
 /// The part of a partly received claim that stays claimed, as a new allocation.
 fn split_claim(ports: &mut Ports, claim: &super::super::model::Allocation, quantity: u64) -> DomainResult<AllocationId> {
-    let id = AllocationId(repo::next_sequence(ports.store, &keys::allocation_counter())?);
+    let id = AllocationId(repo::next_sequence(&mut ports.store, &keys::allocation_counter())?);
     let backorder = BackorderId::parse("backorder_id", &claim.backorder_id)?;
     let rest = super::super::model::Allocation {
         allocation_id: id.to_string(),
@@ -345,21 +346,21 @@ fn split_claim(ports: &mut Ports, claim: &super::super::model::Allocation, quant
         updated_at: ports.now,
         ..claim.clone()
     };
-    repo::save_allocation(ports.store, None, &rest)?;
-    ports.store.set(&keys::backorder_allocation(backorder, id), &[])?;
+    repo::save_allocation(&mut ports.store, None, &rest)?;
+    ports.store.set(&keys::backorder_allocation(backorder, id), &MARKER);
     Ok(id)
 }
 
 /// Units received on a document leave its expected supply.
 fn consume_expectation(ports: &mut Ports, sku: &str, source: SourceKind, reference: &str, received: u64) -> DomainResult<()> {
     let key = keys::expected_supply(sku, source.name(), reference);
-    let Some(mut supply) = repo::get::<ExpectedSupply>(ports.store, "expected supply", &key)? else { return Ok(()) };
+    let Some(mut supply) = repo::get::<ExpectedSupply>(&mut ports.store, "expected supply", &key)? else { return Ok(()) };
     supply.quantity = supply.quantity.saturating_sub(received);
     supply.updated_at = ports.now;
     if supply.quantity == 0 {
-        ports.store.delete(&key)?;
+        ports.store.delete(&key);
     } else {
-        ports.store.set(&key, &repo::encode(&supply))?;
+        ports.store.set(&key, &repo::encode(&supply));
     }
     Ok(())
 }

@@ -2,16 +2,17 @@ use super::super::error::{DomainError, DomainResult};
 use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::model::{Summary, SkuSummary, Timestamp, Totals};
-use super::super::ports::{Ports, Store};
+use super::super::buffer::Buffer;
+use super::super::ports::Ports;
 use super::super::repo;
 use super::super::{time, validate};
 
 /// Figures over all open backorders, from the running totals: the cost does
 /// not grow with the number of backorders.
 pub fn get_backorder_summary(ports: &mut Ports) -> DomainResult<Summary> {
-    let totals: Totals = repo::get(ports.store, "totals", &keys::totals())?.unwrap_or_default();
-    let overdue = overdue(ports.store, ports.now, keys::due_buckets(), &[])?;
-    let oldest = oldest_open(ports.store, keys::index_range("open", &[]))?;
+    let totals: Totals = repo::get(&mut ports.store, "totals", &keys::totals())?.unwrap_or_default();
+    let overdue = overdue(&mut ports.store, ports.now, keys::due_buckets(), &[])?;
+    let oldest = oldest_open(&mut ports.store, keys::index_range("open", &[]))?;
     Ok(Summary { totals, overdue, oldest_open_created_at: oldest })
 }
 
@@ -20,11 +21,11 @@ pub fn get_backorder_summary(ports: &mut Ports) -> DomainResult<Summary> {
 pub fn get_sku_backorder_summary(ports: &mut Ports, sku: &str) -> DomainResult<SkuSummary> {
     validate::sku("sku", sku)?;
     let part = sku.as_bytes();
-    let totals: Totals = repo::get(ports.store, "totals", &keys::sku_totals(sku))?.unwrap_or_default();
-    let overdue = overdue(ports.store, ports.now, keys::sku_due_buckets(sku), &[part])?;
-    let oldest = oldest_open(ports.store, keys::index_range("sku-open", &[part]))?;
-    let earliest_expected = earliest(ports.store, keys::index_range("sku-expected", &[part]))?;
-    let earliest_promised = earliest(ports.store, keys::index_range("sku-promised", &[part]))?;
+    let totals: Totals = repo::get(&mut ports.store, "totals", &keys::sku_totals(sku))?.unwrap_or_default();
+    let overdue = overdue(&mut ports.store, ports.now, keys::sku_due_buckets(sku), &[part])?;
+    let oldest = oldest_open(&mut ports.store, keys::index_range("sku-open", &[part]))?;
+    let earliest_expected = earliest(&mut ports.store, keys::index_range("sku-expected", &[part]))?;
+    let earliest_promised = earliest(&mut ports.store, keys::index_range("sku-promised", &[part]))?;
     Ok(SkuSummary {
         sku: sku.to_string(),
         summary: Summary { totals, overdue, oldest_open_created_at: oldest },
@@ -37,7 +38,7 @@ pub fn get_sku_backorder_summary(ports: &mut Ports, sku: &str) -> DomainResult<S
 /// from the per-day buckets; today is counted exactly from the due index.
 /// The cost grows with the number of distinct past due days and with what
 /// falls due today, not with the number of backorders.
-fn overdue(store: &mut dyn Store, now: Timestamp, buckets: (Vec<u8>, Vec<u8>), sku: &[&[u8]]) -> DomainResult<u64> {
+fn overdue(store: &mut Buffer, now: Timestamp, buckets: (Vec<u8>, Vec<u8>), sku: &[&[u8]]) -> DomainResult<u64> {
     let today = time::day(now);
     let (start, _) = buckets;
     let mut end = start.clone();
@@ -57,7 +58,7 @@ fn overdue(store: &mut dyn Store, now: Timestamp, buckets: (Vec<u8>, Vec<u8>), s
 }
 
 /// created_at of the first backorder in a creation-ordered index range.
-fn oldest_open(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>)) -> DomainResult<Option<Timestamp>> {
+fn oldest_open(store: &mut Buffer, range: (Vec<u8>, Vec<u8>)) -> DomainResult<Option<Timestamp>> {
     let Some((key, _)) = store.scan(&range.0, &range.1, 1)?.into_iter().next() else { return Ok(None) };
     let id = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
     let record = repo::load_backorder(store, id).map_err(|_| DomainError::corrupt(format!("open index points at missing {id}")))?;
@@ -65,7 +66,7 @@ fn oldest_open(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>)) -> DomainResult
 }
 
 /// The time part of the first entry of a time-ordered index range.
-fn earliest(store: &mut dyn Store, range: (Vec<u8>, Vec<u8>)) -> DomainResult<Option<Timestamp>> {
+fn earliest(store: &mut Buffer, range: (Vec<u8>, Vec<u8>)) -> DomainResult<Option<Timestamp>> {
     let Some((key, _)) = store.scan(&range.0, &range.1, 1)?.into_iter().next() else { return Ok(None) };
     keys::part_before_backorder(&key)
         .and_then(keys::time_from_part)

@@ -41,7 +41,7 @@ fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder
         validate::notes("notes", Some(notes))?;
     }
 
-    let old = repo::load_backorder(ports.store, id)?;
+    let old = repo::load_backorder(&mut ports.store, id)?;
     check_version(&old, request.expected_version)?;
     ensure_open(&old, "updated")?;
     let mut r = old.clone();

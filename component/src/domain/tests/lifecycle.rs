@@ -71,7 +71,7 @@ fn closed_backorders_refuse_every_change() {
     let mut w = World::new();
     let bo = w.create("SKU", 5, Priority::Normal).backorder_id;
     w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), ..Default::default() })).unwrap();
-    let state = |e: DomainError| matches!(e, DomainError::InvalidState { ref status, .. } if status == "cancelled");
+    let state = |e: DomainError| matches!(e, DomainError::InvalidState { status: RecordStatus::Backorder(Status::Cancelled), .. });
     assert!(state(w.allocate(&bo, 1).unwrap_err()));
     assert!(state(w.fulfill(&bo, 1).unwrap_err()));
     assert!(state(w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), ..Default::default() })).unwrap_err()));
@@ -221,7 +221,7 @@ fn released_allocations_cannot_be_touched_again() {
         w.call(|p| ops::confirm_allocation(p, change(&id))),
         w.call(|p| ops::extend_allocation(p, extension(&id, T0 + DAY))),
     ] {
-        assert!(matches!(result.unwrap_err(), DomainError::InvalidState { status, .. } if status == "released"));
+        assert!(matches!(result.unwrap_err(), DomainError::InvalidState { status: RecordStatus::Allocation(AllocationStatus::Released), .. }));
     }
     assert_eq!(w.call(|p| ops::release_allocation(p, change("AL-000099"))).unwrap_err(), DomainError::NotFound("AL-000099".into()));
 }

@@ -1,6 +1,7 @@
 //! The rules of DOMAIN.md, run natively against the in-memory ports. Each
 //! call runs like a host transaction: on error the state is put back.
 
+mod crossings;
 mod lifecycle;
 mod reliability;
 mod supply;
@@ -27,11 +28,12 @@ impl World {
         World { store: MemoryStore::default(), inventory: MemoryInventory::default(), events: MemoryEvents::default(), now: T0 }
     }
 
-    /// One call, one transaction: the state is restored when it fails.
+    /// One call, one transaction: the state is restored when it fails (the
+    /// store and the outbox keep nothing of a failed call already; the
+    /// inventory is put back as a host's transaction would).
     pub fn call<T>(&mut self, f: impl FnOnce(&mut Ports) -> Result<T, DomainError>) -> Result<T, DomainError> {
         let saved = (self.store.entries.clone(), self.inventory.clone(), self.events.events.len());
-        let mut ports = Ports { store: &mut self.store, inventory: &mut self.inventory, events: &mut self.events, now: self.now };
-        let result = f(&mut ports);
+        let result = super::call(&mut self.store, &mut self.inventory, &mut self.events, self.now, f);
         if result.is_err() {
             self.store.entries = saved.0;
             self.inventory = saved.1;

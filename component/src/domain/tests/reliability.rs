@@ -1,6 +1,7 @@
 //! Idempotent writes, optimistic concurrency and the integrity check.
 
 use super::*;
+use crate::domain::error::StorageError;
 use crate::domain::keys;
 use crate::domain::limits::REQUEST_ID_RETENTION_MS;
 use crate::domain::ports::Inventory;
@@ -101,7 +102,7 @@ fn the_integrity_check_finds_each_kind_of_damage() {
     assert_eq!(problems(&mut w), [ProblemKind::MissingIndexEntry]);
 
     let mut w = busy_world();
-    w.store.entries.insert(keys::join(&[b"I", b"sku", b"A", b"20260000000099"]), vec![]);
+    w.store.entries.insert(keys::join(&[b"I", b"sku", b"A", b"20260000000099"]), crate::domain::stored::MARKER.to_vec());
     assert_eq!(problems(&mut w), [ProblemKind::StaleIndexEntry]);
 
     let mut w = busy_world();
@@ -118,4 +119,36 @@ fn the_integrity_check_finds_each_kind_of_damage() {
     })
     .unwrap();
     assert_eq!(problems(&mut w), [ProblemKind::ReservationMismatch]);
+}
+
+#[test]
+fn every_value_the_component_writes_starts_with_its_format_version() {
+    let mut w = busy_world();
+    // Expected supply, a remembered request and a request-time entry too.
+    let supply = SupplyExpectation {
+        sku: "A".into(),
+        quantity: 5,
+        expected_at: T0 + 2 * DAY,
+        source: SourceKind::PurchaseOrder,
+        source_ref: "PO-2".into(),
+        location: None,
+        request_id: Some("req-supply".into()),
+    };
+    w.call(|p| ops::expect_supply(p, supply)).unwrap();
+    let kinds: std::collections::BTreeSet<u8> = w.store.entries.keys().map(|k| k[0]).collect();
+    assert_eq!(kinds, b"ABEFGHIQR".iter().copied().collect(), "every kind of key was written");
+    for (key, value) in &w.store.entries {
+        assert_eq!(value.first(), Some(&crate::domain::stored::V1), "{key:?} -> {value:?}");
+    }
+}
+
+#[test]
+fn a_value_in_a_newer_format_is_refused_not_guessed() {
+    let mut w = World::new();
+    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let key = w.store.entries.keys().find(|k| k.starts_with(b"B\0")).unwrap().clone();
+    w.store.entries.get_mut(&key).unwrap()[0] = 2;
+    let err = w.call(|p| ops::get_backorder(p, &bo)).unwrap_err();
+    let expected = StorageError::UnknownFormat { value: "backorder".into(), version: 2, newest: 1 };
+    assert_eq!(err, DomainError::Storage(expected));
 }

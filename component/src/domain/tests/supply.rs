@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::keys;
-use crate::domain::ports::{Store, StoreFailure};
+use crate::domain::ports::{Store, StoreFailure, Write};
 
 fn run(sku: &str, policy: AllocationPolicy) -> RunRequest {
     RunRequest {
@@ -299,16 +299,14 @@ impl Store for Recorder<'_> {
     fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreFailure> {
         self.inner.get_many(keys)
     }
-    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), StoreFailure> {
-        self.writes.push(key.to_vec());
-        self.inner.set(key, value)
-    }
-    fn delete(&mut self, key: &[u8]) -> Result<(), StoreFailure> {
-        self.writes.push(key.to_vec());
-        self.inner.delete(key)
-    }
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure> {
         self.inner.scan(start, end, limit)
+    }
+    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
+        self.writes.extend(writes.iter().map(|w| match w {
+            Write::Set(key, _) | Write::Delete(key) => key.clone(),
+        }));
+        self.inner.write_batch(writes)
     }
 }
 
@@ -326,8 +324,8 @@ fn a_run_writes_the_running_totals_once_and_they_stay_exact() {
     w.inventory.add("SKU", None, 38);
 
     let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new() };
-    let mut ports = Ports { store: &mut recorder, inventory: &mut w.inventory, events: &mut w.events, now: w.now };
-    let result = ops::allocate_available(&mut ports, run("SKU", AllocationPolicy::StrictPriority)).unwrap();
+    let request = run("SKU", AllocationPolicy::StrictPriority);
+    let result = crate::domain::call(&mut recorder, &mut w.inventory, &mut w.events, w.now, |p| ops::allocate_available(p, request)).unwrap();
     assert_eq!(served(&result).len(), 8, "seven in full, the eighth in part");
     for key in [keys::totals(), keys::sku_totals("SKU")] {
         assert_eq!(recorder.writes.iter().filter(|k| **k == key).count(), 1, "{key:?}");

@@ -1,0 +1,271 @@
+//! The call's write buffer: every store access of an operation goes through
+//! it. Writes are held in an ordered map and reach the store in one
+//! `write-batch` when the call succeeds; a failed call drops them (the host
+//! rolls the call back anyway, so nothing would have stuck). Reads answer
+//! from the buffer first, then from what this call already read, and cross
+//! to the store only for the rest.
+//!
+//! Why: every crossing is a round trip to a networked store (see
+//! ARCHITECTURE.md, "Scale past one machine"), and a host in another language
+//! pays a marshalling cost per call. The store does not change under a call
+//! except through the call's own writes, so values read once stay valid
+//! for the rest of the call.
+
+use super::limits::{MAX_STORE_LIST, MAX_WRITE_BATCH};
+use super::ports::{Store, StoreFailure, Write};
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+/// One entry as a scan returns it.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
+pub struct Buffer<'a> {
+    store: &'a mut dyn Store,
+    /// Pending writes in key order: `Some(value)` sets, `None` deletes.
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Values this call read from the store (`None`: absent there).
+    read: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl<'a> Buffer<'a> {
+    pub fn new(store: &'a mut dyn Store) -> Self {
+        Buffer { store, writes: BTreeMap::new(), read: BTreeMap::new() }
+    }
+
+    /// What the call knows about `key` without asking the store.
+    fn known(&self, key: &[u8]) -> Option<Option<Vec<u8>>> {
+        self.writes.get(key).or_else(|| self.read.get(key)).cloned()
+    }
+
+    pub fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreFailure> {
+        if let Some(known) = self.known(key) {
+            return Ok(known);
+        }
+        let value = self.store.get(key)?;
+        self.read.insert(key.to_vec(), value.clone());
+        Ok(value)
+    }
+
+    /// The values of `keys`, in order; one store crossing for all the keys
+    /// the call knows nothing about yet, none when it knows them all.
+    pub fn get_many(&mut self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>, StoreFailure> {
+        self.prefetch(keys)?;
+        Ok(keys.iter().map(|key| self.known(key).expect("prefetched")).collect())
+    }
+
+    /// Reads every key of `keys` that the call knows nothing about, in as
+    /// few crossings as the store's list limit allows (one for up to
+    /// `MAX_STORE_LIST` keys), so later `get`s answer without crossing.
+    pub fn prefetch(&mut self, keys: &[Vec<u8>]) -> Result<(), StoreFailure> {
+        // A key asked twice is read twice: the store answers each occurrence.
+        let missing: Vec<Vec<u8>> = keys.iter().filter(|key| self.known(key).is_none()).cloned().collect();
+        for chunk in missing.chunks(MAX_STORE_LIST as usize) {
+            let values = self.store.get_many(chunk)?;
+            if values.len() != chunk.len() {
+                return Err(StoreFailure(format!("get-many returned {} values for {} keys", values.len(), chunk.len())));
+            }
+            self.read.extend(chunk.iter().cloned().zip(values));
+        }
+        Ok(())
+    }
+
+    pub fn set(&mut self, key: &[u8], value: &[u8]) {
+        self.writes.insert(key.to_vec(), Some(value.to_vec()));
+    }
+
+    pub fn delete(&mut self, key: &[u8]) {
+        self.writes.insert(key.to_vec(), None);
+    }
+
+    /// Entries with `start <= key < end` as the store will hold them after
+    /// the buffered writes, in key order, at most `limit`.
+    pub fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<Entry>, StoreFailure> {
+        let mut out: Vec<Entry> = Vec::new();
+        if limit == 0 || start >= end {
+            return Ok(out);
+        }
+        let mut cursor = start.to_vec();
+        loop {
+            let need = limit - out.len() as u32;
+            // Buffered deletes can hide entries of the store's page: ask for
+            // that many more, so one crossing normally fills the page.
+            let deletes = self.writes_in(&cursor, end).filter(|(_, v)| v.is_none()).count() as u32;
+            let ask = need.saturating_add(deletes).min(need.max(MAX_STORE_LIST));
+            let page = self.store.scan(&cursor, end, ask)?;
+            if page.len() as u32 > ask {
+                return Err(StoreFailure(format!("scan returned {} entries for a limit of {ask}", page.len())));
+            }
+            let exhausted = (page.len() as u32) < ask;
+            // The page covers `[cursor, covered_end)` completely.
+            let covered_end = match page.last() {
+                Some((last, _)) if !exhausted => {
+                    let mut next = last.clone();
+                    next.push(0);
+                    next
+                }
+                _ => end.to_vec(),
+            };
+            let buffered: Vec<Entry> = self
+                .writes_in(&cursor, &covered_end)
+                .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())))
+                .collect();
+            let stored = page.into_iter().filter(|(k, _)| !self.writes.contains_key(k));
+            out.extend(merge(stored, buffered));
+            if out.len() as u32 >= limit || exhausted {
+                out.truncate(limit as usize);
+                return Ok(out);
+            }
+            cursor = covered_end;
+        }
+    }
+
+    fn writes_in<'s>(&'s self, start: &[u8], end: &[u8]) -> impl Iterator<Item = (&'s Vec<u8>, &'s Option<Vec<u8>>)> + 's {
+        let range = (Bound::Included(start.to_vec()), Bound::Excluded(end.to_vec()));
+        self.writes.range::<Vec<u8>, _>(range)
+    }
+
+    /// Whether the call wrote anything.
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+
+    /// Sends the buffered writes, in key order, in one `write-batch` (more
+    /// only past `MAX_WRITE_BATCH` writes); nothing when there are none.
+    pub fn flush(self) -> Result<(), StoreFailure> {
+        let writes: Vec<Write> = self
+            .writes
+            .into_iter()
+            .map(|(key, value)| match value {
+                Some(value) => Write::Set(key, value),
+                None => Write::Delete(key),
+            })
+            .collect();
+        for batch in writes.chunks(MAX_WRITE_BATCH) {
+            self.store.write_batch(batch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Merges two key-ordered entry lists with distinct keys, in key order.
+fn merge(a: impl Iterator<Item = Entry>, b: Vec<Entry>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut b = b.into_iter().peekable();
+    for entry in a {
+        while let Some(next) = b.next_if(|next| next.0 < entry.0) {
+            out.push(next);
+        }
+        out.push(entry);
+    }
+    out.extend(b);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::memory::MemoryStore;
+    use proptest::prelude::*;
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Set(Vec<u8>, Vec<u8>),
+        Delete(Vec<u8>),
+        Get(Vec<u8>),
+        GetMany(Vec<Vec<u8>>),
+        Scan(Vec<u8>, Vec<u8>, u32),
+    }
+
+    /// Short keys over a small alphabet, so operations often meet the same
+    /// keys and prefixes (0 included: the key separator).
+    fn key() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(prop::sample::select(vec![0u8, 1, b'a', b'b', 0xff]), 0..4)
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (key(), prop::collection::vec(any::<u8>(), 0..3)).prop_map(|(k, v)| Op::Set(k, v)),
+            2 => key().prop_map(Op::Delete),
+            1 => key().prop_map(Op::Get),
+            1 => prop::collection::vec(key(), 0..4).prop_map(Op::GetMany),
+            2 => (key(), key(), 0u32..8).prop_map(|(s, e, l)| Op::Scan(s, e, l)),
+        ]
+    }
+
+    fn model_scan(model: &BTreeMap<Vec<u8>, Vec<u8>>, start: &[u8], end: &[u8], limit: u32) -> Vec<Entry> {
+        if start >= end {
+            return Vec::new();
+        }
+        model.range(start.to_vec()..end.to_vec()).take(limit as usize).map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any mix of writes and reads through the buffer answers exactly
+        /// like the same operations applied to a plain map, and after the
+        /// flush the store holds exactly that map.
+        #[test]
+        fn the_buffer_answers_like_a_plain_map(
+            initial in prop::collection::btree_map(key(), prop::collection::vec(any::<u8>(), 0..3), 0..12),
+            ops in prop::collection::vec(op(), 0..40),
+        ) {
+            let mut store = MemoryStore { entries: initial.clone(), ..Default::default() };
+            let mut model = initial;
+            let mut buffer = Buffer::new(&mut store);
+            for op in ops {
+                match op {
+                    Op::Set(k, v) => { buffer.set(&k, &v); model.insert(k, v); }
+                    Op::Delete(k) => { buffer.delete(&k); model.remove(&k); }
+                    Op::Get(k) => prop_assert_eq!(buffer.get(&k).unwrap(), model.get(&k).cloned()),
+                    Op::GetMany(keys) => {
+                        let expected: Vec<_> = keys.iter().map(|k| model.get(k).cloned()).collect();
+                        prop_assert_eq!(buffer.get_many(&keys).unwrap(), expected);
+                    }
+                    Op::Scan(s, e, l) => prop_assert_eq!(buffer.scan(&s, &e, l).unwrap(), model_scan(&model, &s, &e, l)),
+                }
+            }
+            buffer.flush().unwrap();
+            prop_assert_eq!(store.entries, model);
+        }
+    }
+
+    #[test]
+    fn buffered_deletes_do_not_shorten_a_scan_page() {
+        let mut store = MemoryStore::default();
+        for k in 0u8..10 {
+            store.entries.insert(vec![k], vec![k]);
+        }
+        let mut buffer = Buffer::new(&mut store);
+        for k in 0u8..4 {
+            buffer.delete(&[k]);
+        }
+        buffer.set(&[4, 0], b"new");
+        let page = buffer.scan(&[0], &[0xff], 3).unwrap();
+        let keys: Vec<Vec<u8>> = page.into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, vec![vec![4], vec![4, 0], vec![5]]);
+    }
+
+    #[test]
+    fn reads_cross_once_per_key_and_writes_once_per_call() {
+        let mut store = MemoryStore::default();
+        store.entries.insert(b"a".to_vec(), b"1".to_vec());
+        let mut buffer = Buffer::new(&mut store);
+        buffer.prefetch(&[b"a".to_vec(), b"b".to_vec()]).unwrap();
+        assert_eq!(buffer.get(b"a").unwrap(), Some(b"1".to_vec()));
+        assert_eq!(buffer.get(b"b").unwrap(), None);
+        buffer.set(b"b", b"2");
+        buffer.delete(b"a");
+        assert_eq!(buffer.get_many(&[b"a".to_vec(), b"b".to_vec()]).unwrap(), vec![None, Some(b"2".to_vec())]);
+        buffer.flush().unwrap();
+        assert_eq!(store.calls, 2, "one get-many, one write-batch");
+        assert_eq!(store.entries.into_iter().collect::<Vec<_>>(), vec![(b"b".to_vec(), b"2".to_vec())]);
+    }
+
+    #[test]
+    fn a_call_that_writes_nothing_sends_no_batch() {
+        let mut store = MemoryStore::default();
+        Buffer::new(&mut store).flush().unwrap();
+        assert_eq!(store.calls, 0);
+    }
+}
