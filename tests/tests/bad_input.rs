@@ -1,5 +1,5 @@
-//! Bad input gets its specific error, naming the field and the rule, and
-//! changes nothing.
+// Bad input gets its specific error, naming the field and the rule, and
+// changes nothing.
 
 mod common;
 use backorders_host::*;
@@ -10,7 +10,7 @@ fn invalid(field_name: &str) -> impl Fn(&BackorderError) -> bool + '_ {
 }
 
 fn state(status: &str) -> impl Fn(&BackorderError) -> bool + '_ {
-    move |e| matches!(e, BackorderError::InvalidState(s) if s.status == status)
+    move |e| matches!(e, BackorderError::InvalidState(s) if names::record_status(s.status).1 == status)
 }
 
 #[test]

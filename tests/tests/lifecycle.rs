@@ -1,4 +1,4 @@
-//! Every operation and every status transition, through the real host.
+// Every operation and every status transition, through the real host.
 
 mod common;
 use backorders_host::*;
@@ -170,9 +170,9 @@ fn summaries_count_open_backorders_and_overdue_ones() {
     assert_eq!(sku_b.earliest_expected_date, Some(T0 + 2 * DAY));
     h.cancel(&b.backorder_id, None).unwrap();
     let sku_b = h.engine.sku_summary("B").unwrap();
-    assert_eq!((sku_b.open_backorders, sku_b.units_remaining, sku_b.earliest_expected_date), (0, 0, None));
+    assert_eq!((sku_b.summary.open_backorders, sku_b.summary.units_remaining, sku_b.earliest_expected_date), (0, 0, None));
     let unknown = h.engine.sku_summary("NEVER-SEEN").unwrap();
-    assert_eq!(unknown.open_backorders, 0);
+    assert_eq!(unknown.summary.open_backorders, 0);
     h.at(T0 + 3 * DAY);
     assert_eq!(h.engine.backorder_summary().unwrap().overdue, 1, "the cancelled one no longer counts");
 }

@@ -1,8 +1,8 @@
-//! Property tests: random sequences of operations, valid and invalid, run
-//! against the real component in the real host and against a small model
-//! written here. After every step the backorders and the stock match the
-//! model and DOMAIN.md's invariants hold; after every sequence the
-//! integrity check finds nothing.
+// Property tests: random sequences of operations, valid and invalid, run
+// against the real component in the real host and against a small model
+// written here. After every step the backorders and the stock match the
+// model and DOMAIN.md's invariants hold; after every sequence the
+// integrity check finds nothing.
 
 mod common;
 use backorders_host::*;

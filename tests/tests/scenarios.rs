@@ -1,7 +1,7 @@
-//! The scenario runner: every file in `tests/scenarios/` passes against the
-//! component; failures read as diffs naming the step and the field; bad
-//! files are refused before anything runs; the user's database is never
-//! touched; compatible builds run and incompatible ones are refused.
+// The scenario runner: every file in `tests/scenarios/` passes against the
+// component; failures read as diffs naming the step and the field; bad
+// files are refused before anything runs; the user's database is never
+// touched; compatible builds run and incompatible ones are refused.
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +40,7 @@ fn assert_all_pass(reports: &[ScenarioReport]) {
 /// Runs a scenario written inline.
 fn run_text(text: &str) -> ScenarioReport {
     let parsed = scenario::parse(text, "inline.json").expect("the scenario is valid");
-    scenario::run(&parsed, &RunOptions::default())
+    scenario::run(&parsed, &run_options())
 }
 
 fn invalid(text: &str) -> String {
@@ -52,7 +52,7 @@ fn invalid(text: &str) -> String {
 /// The embedded component with every `commerce:backorders` version
 /// renamed (same length, so the binary stays valid), as a file.
 fn component_versioned(dir: &Path, version: &str) -> PathBuf {
-    let (from, to) = (b"@0.1.0".as_slice(), format!("@{version}"));
+    let (from, to) = (b"@0.2.0".as_slice(), format!("@{version}"));
     assert_eq!(to.len(), from.len());
     let mut bytes = EMBEDDED_COMPONENT.to_vec();
     let mut replaced = 0;
@@ -71,7 +71,7 @@ fn component_versioned(dir: &Path, version: &str) -> PathBuf {
 
 #[test]
 fn every_scenario_in_tests_scenarios_passes_through_the_runner() {
-    let reports = run_all(&RunOptions::default());
+    let reports = run_all(&run_options());
     assert!(reports.len() >= 15, "{} scenarios", reports.len());
     assert_all_pass(&reports);
     for report in &reports {
@@ -212,7 +212,7 @@ fn an_unknown_key_or_reference_is_refused_before_anything_runs() {
         {"op": "create_backorder", "args": {"order_id": "O", "customer_id": "C", "sku": "W", "quantity": "one"}}
     ]}"#;
     std::fs::write(&file, text).unwrap();
-    let report = scenario::run_file(&file, &RunOptions::default());
+    let report = scenario::run_file(&file, &run_options());
     assert!(report.is_invalid());
     assert!(report.steps.is_empty(), "step 1 did not run either");
     let Some(SetupFailure::Invalid(error)) = &report.setup else { panic!("invalid") };
@@ -227,7 +227,7 @@ fn running_scenarios_never_touches_the_users_database() {
     let request = NewBackorder { order_id: "USER-ORDER".into(), ..new_backorder() };
     assert_eq!(user.create_with(request).backorder_id, "BO-2026-0001");
     let before = user.db_files();
-    assert_all_pass(&run_all(&RunOptions::default()));
+    assert_all_pass(&run_all(&run_options()));
     assert_eq!(user.db_files(), before, "the user's database changed");
     assert_eq!(user.backorder("BO-2026-0001").order_id, "USER-ORDER");
     assert_eq!(user.engine.backorder_summary().unwrap().open_backorders, 1);
@@ -237,10 +237,10 @@ fn running_scenarios_never_touches_the_users_database() {
 fn a_newer_compatible_component_passes_the_same_scenarios() {
     let dir = tempfile::tempdir().unwrap();
     let options = RunOptions {
-        component: Some(component_versioned(dir.path(), "0.1.9")),
-        ..RunOptions::default()
+        component: Some(component_versioned(dir.path(), "0.2.9")),
+        ..run_options()
     };
-    scenario::check_component(&options).expect("0.1.9 is compatible with 0.1.0");
+    scenario::check_component(&options).expect("0.2.9 is compatible with 0.2.0");
     assert_all_pass(&run_all(&options));
 }
 
@@ -248,17 +248,17 @@ fn a_newer_compatible_component_passes_the_same_scenarios() {
 fn an_incompatible_component_is_refused_naming_the_package_versions() {
     let dir = tempfile::tempdir().unwrap();
     let options = RunOptions {
-        component: Some(component_versioned(dir.path(), "0.2.0")),
-        ..RunOptions::default()
+        component: Some(component_versioned(dir.path(), "0.3.0")),
+        ..run_options()
     };
-    let error = scenario::check_component(&options).expect_err("0.2.0 is not compatible");
+    let error = scenario::check_component(&options).expect_err("0.3.0 is not compatible");
     let message = error.to_string();
-    assert!(message.contains("commerce:backorders/backorders@0.2.0"), "{message}");
-    assert!(message.contains("commerce:backorders@0.1.0"), "{message}");
-    assert!(message.contains("0.1.x"), "{message}");
+    assert!(message.contains("commerce:backorders/backorders@0.3.0"), "{message}");
+    assert!(message.contains("commerce:backorders@0.2.0"), "{message}");
+    assert!(message.contains("0.2.x"), "{message}");
     assert!(matches!(error, HostError::IncompatibleComponent { .. }), "{error:?}");
     let report = scenario::run_file(&every_scenario()[0], &options);
     let Some(SetupFailure::Setup(reason)) = &report.setup else { panic!("{report:?}") };
-    assert!(reason.contains("@0.2.0"), "{reason}");
+    assert!(reason.contains("@0.3.0"), "{reason}");
     assert!(report.steps.iter().all(|step| step.status == StepStatus::NotRun));
 }

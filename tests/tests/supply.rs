@@ -1,5 +1,5 @@
-//! The allocation engine through the real host: priority order, policies,
-//! claims, expiry and expected supply.
+// The allocation engine through the real host: priority order, policies,
+// claims, expiry and expected supply.
 
 mod common;
 use backorders_host::*;

@@ -1,4 +1,4 @@
-//! One call, one transaction: previews change nothing, failures roll back.
+// One call, one transaction: previews change nothing, failures roll back.
 
 mod common;
 use backorders_host::*;
@@ -67,7 +67,6 @@ fn a_call_that_fails_halfway_changes_nothing() {
 fn committed_writes_survive_reopening_the_database() {
     let mut h = Harness::new();
     let id = h.create("SKU", 3, Priority::High).backorder_id;
-    let reopened = backorders_sqlite::open(h.db_path.clone(), Options {  component: None, now: Some(T0) });
-    h.engine = reopened;
+    h.reopen();
     assert_eq!(h.backorder(&id).quantity_ordered, 3);
 }

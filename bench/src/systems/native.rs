@@ -12,7 +12,7 @@ use backorders_host::names::WireName;
 use backorders_host::provider::{
     Access, Clock, EventSink, Inventory, KeyValue, KeyValueError, NewReservation, StockAdmin, StockError,
     StockLevel,
-    SystemClock, Transactional,
+    SystemClock, Transactional, Write,
 };
 use backorders_cli::json;
 use backorders_sqlite::SqliteConnection;
@@ -47,12 +47,13 @@ impl NativeSystem {
             database: &self.database,
             failure: None,
         };
-        let result = operation(&mut Ports {
-            store: &mut store,
-            inventory: &mut inventory,
-            events: &mut events,
-            now: SystemClock.now(),
-        });
+        let result = ports::call(
+            &mut store,
+            &mut inventory,
+            &mut events,
+            SystemClock.now(),
+            operation,
+        );
         let result = match (result, events.failure) {
             (Ok(value), None) => Ok(value),
             (Err(error), _) => Err(anyhow!("domain error: {error:?}")),
@@ -83,12 +84,15 @@ impl ports::Store for StorePort<'_> {
         self.0.borrow_mut().get_many(keys).map_err(store_failure)
     }
 
-    fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), ports::StoreFailure> {
-        self.0.borrow_mut().set(key, value).map_err(store_failure)
-    }
-
-    fn delete(&mut self, key: &[u8]) -> Result<(), ports::StoreFailure> {
-        self.0.borrow_mut().delete(key).map_err(store_failure)
+    fn write_batch(&mut self, writes: &[ports::Write]) -> Result<(), ports::StoreFailure> {
+        let writes: Vec<Write> = writes
+            .iter()
+            .map(|write| match write {
+                ports::Write::Set(key, value) => Write::Set(key.clone(), value.clone()),
+                ports::Write::Delete(key) => Write::Delete(key.clone()),
+            })
+            .collect();
+        self.0.borrow_mut().write_batch(&writes).map_err(store_failure)
     }
 
     fn scan(
@@ -211,7 +215,15 @@ struct EventPort<'a> {
 }
 
 impl ports::Events for EventPort<'_> {
-    fn emit(&mut self, event: m::Event) {
+    fn emit(&mut self, events: Vec<m::Event>) {
+        for event in events {
+            self.emit_one(event);
+        }
+    }
+}
+
+impl EventPort<'_> {
+    fn emit_one(&mut self, event: m::Event) {
         if self.failure.is_some() {
             return;
         }

@@ -24,11 +24,11 @@ pub(crate) use generated::{Engine as EngineWorld, EnginePre};
 pub use generated::commerce::backorders::inventory::{
     InventoryError, ReservationRequest, ReservedUnits,
 };
-pub use generated::commerce::backorders::store::{Entry, StoreError};
+pub use generated::commerce::backorders::store::{Entry, StoreError, Write as StoreWrite};
 pub use generated::commerce::backorders::types::{
     Allocation, AllocationStatus, Backorder, BackorderDetail, BackorderError, BackorderStatus,
     Event, EventKind, FieldError, Fulfillment, HistoryAction, HistoryEntry, Priority, SourceKind,
-    StateError, Timestamp,
+    RecordStatus, StateError, Timestamp,
 };
 pub use generated::exports::commerce::backorders::backorders::{
     AllocationChange, AllocationExtension, AllocationPolicy, AllocationRequest, AllocationResult,

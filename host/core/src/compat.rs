@@ -2,7 +2,7 @@
 //! version of the WIT package it was generated from.
 //!
 //! A component names the package's interfaces it exports and imports with a
-//! version (`commerce:backorders/backorders@0.1.0`). Compatible versions
+//! version (`commerce:backorders/backorders@0.2.0`). Compatible versions
 //! follow semver as the component model reads it (and as wasmtime links
 //! them): the same major version from 1.0 on; within 0.x the same minor
 //! version (0.1.0 and 0.1.7 are compatible, 0.2.0 is not); a pre-release
@@ -19,7 +19,7 @@ use crate::error::HostError;
 pub const WIT_PACKAGE: &str = "commerce:backorders";
 
 /// Its version (`package` line of `wit/world.wit`).
-pub const WIT_VERSION: &str = "0.1.0";
+pub const WIT_VERSION: &str = "0.2.0";
 
 /// The interface every component must export.
 const EXPORTED_INTERFACE: &str = "backorders";
@@ -123,11 +123,11 @@ fn accepted_range(version: &str) -> String {
 mod tests {
     use super::*;
 
-    const EXPORT: &str = "commerce:backorders/backorders@0.1.0";
+    const EXPORT: &str = "commerce:backorders/backorders@0.2.0";
     const IMPORTS: &[&str] = &[
         "wasi:cli/environment@0.2.6",
-        "commerce:backorders/types@0.1.0",
-        "commerce:backorders/store@0.1.0",
+        "commerce:backorders/types@0.2.0",
+        "commerce:backorders/store@0.2.0",
     ];
 
     #[test]
@@ -158,25 +158,25 @@ mod tests {
     #[test]
     fn a_component_of_a_compatible_version_is_accepted() {
         check_names(&[EXPORT], IMPORTS).unwrap();
-        let newer = ["commerce:backorders/backorders@0.1.4"];
-        check_names(&newer, &["commerce:backorders/store@0.1.4"]).unwrap();
+        let newer = ["commerce:backorders/backorders@0.2.4"];
+        check_names(&newer, &["commerce:backorders/store@0.2.4"]).unwrap();
     }
 
     #[test]
     fn an_incompatible_component_is_refused_naming_both_versions() {
-        let export = ["commerce:backorders/backorders@0.2.0"];
-        let error = check_names(&export, &["commerce:backorders/store@0.2.0"]).unwrap_err();
+        let export = ["commerce:backorders/backorders@0.1.0"];
+        let error = check_names(&export, &["commerce:backorders/store@0.1.0"]).unwrap_err();
         let message = error.to_string();
         assert!(
-            message.contains("commerce:backorders/backorders@0.2.0"),
+            message.contains("commerce:backorders/backorders@0.1.0"),
             "{message}"
         );
         assert!(
-            message.contains("commerce:backorders/store@0.2.0"),
+            message.contains("commerce:backorders/store@0.1.0"),
             "{message}"
         );
-        assert!(message.contains("commerce:backorders@0.1.0"), "{message}");
-        assert!(message.contains("0.1.x"), "{message}");
+        assert!(message.contains("commerce:backorders@0.2.0"), "{message}");
+        assert!(message.contains("0.2.x"), "{message}");
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! a new case on either side breaks the build here.
 
 use crate::bindings::{
-    BackorderSummary, Entry, InventoryError, ListRequest, ReservationRequest, SkuSummary,
-    StoreError, Timestamp,
+    Entry, InventoryError, ListRequest, ReservationRequest, StoreError, StoreWrite, Timestamp,
 };
-use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError};
+use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError, Write};
 
 impl From<KeyValueError> for StoreError {
     fn from(error: KeyValueError) -> Self {
@@ -32,6 +31,14 @@ impl From<StockError> for InventoryError {
     }
 }
 
+/// A write of the component's batch in the provider's terms.
+pub fn write(write: StoreWrite) -> Write {
+    match write {
+        StoreWrite::Set(Entry { key, value }) => Write::Set(key, value),
+        StoreWrite::Delete(key) => Write::Delete(key),
+    }
+}
+
 /// A scanned key and value as the WIT `entry`.
 pub fn entry((key, value): KeyValuePair) -> Entry {
     Entry { key, value }
@@ -53,32 +60,6 @@ pub fn new_reservation(request: ReservationRequest, created_at: Timestamp) -> Ne
         holder,
         expires_at,
         created_at,
-    }
-}
-
-/// The figures a SKU summary shares with the overall summary, so both are
-/// shown by the same code.
-pub fn sku_summary_figures(summary: &SkuSummary) -> BackorderSummary {
-    let SkuSummary {
-        sku: _,
-        open_backorders,
-        units_remaining,
-        units_allocated,
-        by_status,
-        by_priority,
-        overdue,
-        oldest_open_created_at,
-        earliest_expected_date: _,
-        earliest_promised_date: _,
-    } = summary.clone();
-    BackorderSummary {
-        open_backorders,
-        units_remaining,
-        units_allocated,
-        by_status,
-        by_priority,
-        overdue,
-        oldest_open_created_at,
     }
 }
 

@@ -55,7 +55,9 @@ pub fn describe_domain(error: &BackorderError) -> String {
         BackorderError::InvalidState(state) => {
             format!(
                 "invalid state: {} is {}: {}",
-                state.id, state.status, state.message
+                state.id,
+                crate::names::record_status(state.status).1,
+                state.message
             )
         }
         BackorderError::PriorityConflict(blocking) => {

@@ -53,7 +53,6 @@ pub use backorders::{
 };
 pub use bindings::*;
 pub use cache::{CacheOutcome, CompileCache};
-pub use convert::sku_summary_figures;
 pub use error::{describe_domain, CallError, HostError};
 pub use limits::{Limit, Limits};
 pub use provider::{OutboxEvent, StockLevel};

@@ -5,7 +5,7 @@
 
 use crate::bindings::{
     AllocationPolicy, AllocationStatus, BackorderStatus, EventKind, HistoryAction, Priority,
-    ProblemKind, Shortfall, SourceKind,
+    ProblemKind, RecordStatus, Shortfall, SourceKind,
 };
 
 /// A generated enum with a fixed snake_case name per case.
@@ -256,5 +256,14 @@ mod tests {
         assert_eq!(Priority::from_wire_name("urgent"), None);
         assert_eq!(BackorderStatus::from_wire_name("partially-fulfilled"), None);
         assert_eq!(SourceKind::from_wire_name("Inventory"), None);
+    }
+}
+
+/// What kind of record a `state-error` is about (`backorder`,
+/// `allocation`), and its status's name.
+pub fn record_status(status: RecordStatus) -> (&'static str, &'static str) {
+    match status {
+        RecordStatus::Backorder(status) => ("backorder", status.wire_name()),
+        RecordStatus::Allocation(status) => ("allocation", status.wire_name()),
     }
 }

@@ -14,7 +14,18 @@ use super::database;
 pub const APPLICATION_ID: i32 = 0x424B_4F52;
 
 /// `PRAGMA user_version`: the schema this host reads and writes.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// How each older schema moves to the next, in order: `MIGRATIONS[i]`
+/// takes schema `i + 1` to `i + 2`. Each runs in the transaction that
+/// upgrades the file, so an upgrade is all or nothing.
+const MIGRATIONS: [&str; 1] = [
+    // 1 -> 2 (WIT 0.2.0): every value the component stores now starts with
+    // its format version byte; what the 0.1.0 component wrote is version 1
+    // byte for byte (see wit/store.wit, "Values").
+    // `||` yields TEXT in SQLite; the value column holds BLOBs.
+    "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
+];
 
 /// Locations are part of the stock key, so "no location" (the platform's
 /// default one) is stored as the empty string rather than NULL.
@@ -62,16 +73,21 @@ const CREATE_TABLES: &str = "
 /// Checks that the database is ours, and lays out the schema in an empty
 /// one. Reads only when the schema is already there, so opening a database
 /// for a preview leaves its file byte-for-byte unchanged.
+///
+/// A database of an older schema is upgraded in place, once, by the first
+/// host that opens it; one of a newer schema is refused untouched.
 pub fn ensure(connection: &Connection, path: Option<&Path>) -> Result<(), HostError> {
     match identify(connection, path)? {
         Identity::Ours => Ok(()),
-        Identity::Empty => create(connection, path),
+        Identity::Empty | Identity::Older(_) => create(connection, path),
     }
 }
 
 enum Identity {
     Ours,
     Empty,
+    /// A backorders database at this older schema version.
+    Older(i32),
 }
 
 fn identify(connection: &Connection, path: Option<&Path>) -> Result<Identity, HostError> {
@@ -89,6 +105,8 @@ fn identify(connection: &Connection, path: Option<&Path>) -> Result<Identity, Ho
     if application_id == APPLICATION_ID {
         return if user_version == SCHEMA_VERSION {
             Ok(Identity::Ours)
+        } else if (1..SCHEMA_VERSION).contains(&user_version) {
+            Ok(Identity::Older(user_version))
         } else {
             Err(HostError::UnsupportedSchema {
                 path: shown_path(),
@@ -110,6 +128,22 @@ fn identify(connection: &Connection, path: Option<&Path>) -> Result<Identity, Ho
     }
 }
 
+/// Runs the migrations from `version` to `SCHEMA_VERSION`, inside the
+/// caller's transaction.
+fn migrate(connection: &Connection, version: i32) -> Result<(), HostError> {
+    let first = usize::try_from(version - 1).expect("older versions start at 1");
+    for migration in &MIGRATIONS[first..] {
+        connection
+            .execute_batch(migration)
+            .map_err(database("migrate schema"))?;
+    }
+    connection
+        .pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(database("migrate schema"))
+}
+
+/// Lays out the schema in an empty database, or upgrades an older one,
+/// under the write lock.
 fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError> {
     // WAL lets readers run beside the one writer. The mode is stored in the
     // file, and cannot change inside a transaction.
@@ -123,6 +157,7 @@ fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError>
     // the write lock; identify again under the lock.
     let result = match identify(connection, path) {
         Ok(Identity::Ours) => Ok(()),
+        Ok(Identity::Older(version)) => migrate(connection, version),
         Ok(Identity::Empty) => connection
             .execute_batch(&format!(
                 "{CREATE_TABLES}

@@ -1,9 +1,55 @@
 //! The harness every integration test uses: the real component, loaded by
-//! the real host, on a real SQLite file in a fresh temporary directory.
+//! the real host, on a real SQLite file in a fresh temporary directory, or
+//! on the in-memory provider. Each test file that does not need a file of
+//! its own is built twice (see `tests/Cargo.toml`): as itself, on SQLite,
+//! and as `<name>_in_memory`, on the memory provider.
 #![allow(dead_code)]
 
+use backorders_cli::database::ProviderKind;
+use backorders_cli::scenario::RunOptions;
+use backorders_host::provider::memory::MemoryProvider;
 use backorders_host::*;
 use std::path::PathBuf;
+
+/// The provider this test binary runs on, from its name.
+pub const PROVIDER: ProviderKind = if ends_with(env!("CARGO_CRATE_NAME"), "_in_memory") {
+    ProviderKind::Memory
+} else {
+    ProviderKind::Sqlite
+};
+
+const fn ends_with(text: &str, suffix: &str) -> bool {
+    let (text, suffix) = (text.as_bytes(), suffix.as_bytes());
+    if suffix.len() > text.len() {
+        return false;
+    }
+    let start = text.len() - suffix.len();
+    let mut at = 0;
+    while at < suffix.len() {
+        if text[start + at] != suffix[at] {
+            return false;
+        }
+        at += 1;
+    }
+    true
+}
+
+/// Scenario runs on this binary's provider.
+pub fn run_options() -> RunOptions {
+    RunOptions {
+        provider: PROVIDER,
+        ..RunOptions::default()
+    }
+}
+
+/// Everything a database holds, to compare before and after a call that
+/// must change nothing: the SQLite file and its WAL byte for byte, or the
+/// memory provider's whole state.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Snapshot {
+    File(Vec<u8>, Option<Vec<u8>>),
+    Memory(String),
+}
 
 pub const DAY: i64 = 86_400_000;
 /// 2026-11-26T00:00:00Z
@@ -11,7 +57,9 @@ pub const T0: i64 = 1_795_651_200_000;
 
 pub struct Harness {
     pub engine: Backorders,
+    /// The SQLite file; on the memory provider, a path nothing uses.
     pub db_path: PathBuf,
+    memory: Option<MemoryProvider>,
     _dir: tempfile::TempDir,
 }
 
@@ -19,16 +67,24 @@ impl Harness {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("backorders.db");
-        let engine = backorders_sqlite::open(db_path.clone(), Options {
-            
-            component: None,
-            now: Some(T0),
-        });
-        Harness {
-            engine,
+        let memory = (PROVIDER == ProviderKind::Memory).then(MemoryProvider::new);
+        let mut harness = Harness {
+            engine: Backorders::new(MemoryProvider::new(), options()),
             db_path,
+            memory,
             _dir: dir,
-        }
+        };
+        harness.reopen();
+        harness
+    }
+
+    /// A new handle on the same database, as a restarted process would
+    /// have.
+    pub fn reopen(&mut self) {
+        self.engine = match &self.memory {
+            Some(memory) => Backorders::new(memory.clone(), options()),
+            None => backorders_sqlite::open(self.db_path.clone(), options()),
+        };
     }
 
     pub fn at(&mut self, now: Timestamp) {
@@ -108,14 +164,26 @@ impl Harness {
         self.backorder(id).status
     }
 
-    pub fn db_bytes(&self) -> Vec<u8> {
-        std::fs::read(&self.db_path).expect("read db")
+    /// Every byte the database keeps: the main file and, if present, the
+    /// WAL; or the memory provider's state.
+    pub fn db_files(&self) -> Snapshot {
+        match &self.memory {
+            Some(memory) => Snapshot::Memory(memory.fingerprint()),
+            None => {
+                let wal = self.db_path.with_extension("db-wal");
+                Snapshot::File(
+                    std::fs::read(&self.db_path).expect("read db"),
+                    std::fs::read(wal).ok(),
+                )
+            }
+        }
     }
+}
 
-    /// Every byte the database keeps: the main file and, if present, the WAL.
-    pub fn db_files(&self) -> (Vec<u8>, Option<Vec<u8>>) {
-        let wal = self.db_path.with_extension("db-wal");
-        (self.db_bytes(), std::fs::read(wal).ok())
+fn options() -> Options {
+    Options {
+        component: None,
+        now: Some(T0),
     }
 }
 

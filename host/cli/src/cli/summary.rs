@@ -2,7 +2,7 @@
 
 use backorders_host::dates::format_time;
 use backorders_cli::json;
-use backorders_host::{sku_summary_figures, BackorderSummary, CallError, PriorityCounts, StatusCounts};
+use backorders_host::{BackorderSummary, CallError, PriorityCounts, StatusCounts};
 
 use super::render::time_or_none;
 use super::table::Table;
@@ -74,7 +74,7 @@ pub fn print_sku(session: &mut Session, sku: &str) -> Result<(), CallError> {
         || {
             figures_table(
                 vec![("sku", summary.sku.clone())],
-                &sku_summary_figures(&summary),
+                &summary.summary,
                 vec![
                     (
                         "earliest expected",

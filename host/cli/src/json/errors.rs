@@ -4,6 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::object;
 use backorders_host::BackorderError;
+use backorders_host::names::record_status;
 use backorders_host::{CallError, HostError};
 
 /// `{"error": {"kind": …, "message": …, <the case's fields>}}`.
@@ -36,7 +37,8 @@ fn domain_error_fields(error: &BackorderError) -> Map<String, Value> {
             json!({"kind": "conflict", "current_version": version})
         }
         BackorderError::InvalidState(state) => {
-            json!({"kind": "invalid_state", "id": state.id, "status": state.status})
+            let (record, status) = record_status(state.status);
+            json!({"kind": "invalid_state", "id": state.id, "record": record, "status": status})
         }
         BackorderError::PriorityConflict(blocking) => {
             json!({"kind": "priority_conflict", "blocking_backorder_id": blocking})

@@ -4,7 +4,6 @@ use serde_json::{json, Map, Value};
 
 use super::{object, optional_time};
 use backorders_host::{BackorderSummary, PriorityCounts, SkuSummary, StatusCounts};
-use backorders_host::sku_summary_figures;
 
 fn status_counts(counts: &StatusCounts) -> Value {
     json!({
@@ -44,7 +43,7 @@ fn summary_fields(summary: &BackorderSummary) -> Map<String, Value> {
 pub fn sku_summary(summary: &SkuSummary) -> Value {
     let mut fields = Map::new();
     fields.insert("sku".into(), summary.sku.clone().into());
-    fields.extend(summary_fields(&sku_summary_figures(summary)));
+    fields.extend(summary_fields(&summary.summary));
     fields.insert(
         "earliest_expected_date".into(),
         optional_time(summary.earliest_expected_date),

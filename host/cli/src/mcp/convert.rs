@@ -363,7 +363,7 @@ impl Operation for SkuSummary {
         let line = format!(
             "{}: {}",
             summary.sku,
-            summary_line(&backorders_host::sku_summary_figures(&summary))
+            summary_line(&summary.summary)
         );
         Ok(Reply::read(json::sku_summary(&summary), line))
     }

@@ -4,10 +4,10 @@
 //! component turns it into a storage error and the call rolls back.
 
 use crate::bindings::commerce::backorders::store::Host;
-use crate::bindings::{Entry, StoreError};
+use crate::bindings::{Entry, StoreError, StoreWrite};
 use crate::context::CallContext;
 use crate::convert;
-use crate::provider::{KeyValueError};
+use crate::provider::{KeyValueError, Write};
 
 fn within(what: &'static str, actual: usize, limit: usize) -> Result<(), KeyValueError> {
     if actual <= limit {
@@ -48,25 +48,6 @@ impl Host for CallContext {
         Ok(result.map_err(Into::into))
     }
 
-    fn set(&mut self, key: Vec<u8>, value: Vec<u8>) -> wasmtime::Result<Result<(), StoreError>> {
-        self.crossings += 1;
-        self.store_operations += 1;
-        let result = self
-            .check_key(&key)
-            .and_then(|()| within("value length", value.len(), self.limits.value_bytes))
-            .and_then(|()| self.backend.set(&key, &value));
-        Ok(result.map_err(Into::into))
-    }
-
-    fn delete(&mut self, key: Vec<u8>) -> wasmtime::Result<Result<(), StoreError>> {
-        self.crossings += 1;
-        self.store_operations += 1;
-        let result = self
-            .check_key(&key)
-            .and_then(|()| self.backend.delete(&key));
-        Ok(result.map_err(Into::into))
-    }
-
     fn scan(
         &mut self,
         start: Vec<u8>,
@@ -82,5 +63,23 @@ impl Host for CallContext {
         Ok(result
             .map(|entries| entries.into_iter().map(convert::entry).collect())
             .map_err(Into::into))
+    }
+
+    fn write_batch(&mut self, writes: Vec<StoreWrite>) -> wasmtime::Result<Result<(), StoreError>> {
+        self.crossings += 1;
+        self.store_operations += writes.len() as u64;
+        let checked = within("write-batch length", writes.len(), self.limits.list_entries).and_then(|()| {
+            writes.iter().try_for_each(|write| match write {
+                StoreWrite::Set(entry) => self
+                    .check_key(&entry.key)
+                    .and_then(|()| within("value length", entry.value.len(), self.limits.value_bytes)),
+                StoreWrite::Delete(key) => self.check_key(key),
+            })
+        });
+        let result = checked.and_then(|()| {
+            let writes: Vec<Write> = writes.into_iter().map(convert::write).collect();
+            self.backend.write_batch(&writes)
+        });
+        Ok(result.map_err(Into::into))
     }
 }

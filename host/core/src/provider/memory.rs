@@ -1,9 +1,10 @@
 //! The in-memory provider: an ordered map, stock and reservations, and an
 //! outbox, all in one value behind a mutex. A call takes the whole value
 //! for its transaction (so calls are serializable: one runs at a time) and
-//! keeps a copy of it to put back on rollback. Nothing outlives the
-//! provider; for tests, previews and embedders that keep their state
-//! elsewhere.
+//! logs the old value of everything it changes, which rollback puts back:
+//! a call costs what it touches, not the size of the store. Nothing
+//! outlives the provider; for tests, previews and embedders that keep
+//! their state elsewhere.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -84,6 +85,25 @@ impl MemoryProvider {
         }
     }
 
+    /// Everything it holds, as text that two equal states render the same:
+    /// for tests that a call changed nothing. Waits for a transaction in
+    /// progress to end.
+    pub fn fingerprint(&self) -> String {
+        let mut slot = self.shared.lock();
+        loop {
+            match slot.as_ref() {
+                Some(data) => return format!("{data:?}"),
+                None => {
+                    slot = self
+                        .shared
+                        .returned
+                        .wait(slot)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                }
+            }
+        }
+    }
+
     /// A connection of its own type, for direct use in tests.
     pub fn connection(&self) -> MemoryConnection {
         MemoryConnection {
@@ -103,10 +123,99 @@ impl Provider for MemoryProvider {
     }
 }
 
-/// The data a transaction works on, and the copy rollback restores.
+/// The old value of one thing a transaction changed.
+enum Undo {
+    Kv(Vec<u8>, Option<Vec<u8>>),
+    Stock(Place, Option<(u64, u64)>),
+    Reservation(u64, Option<Reservation>),
+    LastReservation(u64),
+    EventCount(usize),
+}
+
+/// The data a transaction works on, and how to undo what it changed.
 struct Held {
     data: Data,
-    before: Data,
+    undo: Vec<Undo>,
+}
+
+impl Held {
+    fn rolled_back(mut self) -> Data {
+        let data = &mut self.data;
+        for undo in self.undo.into_iter().rev() {
+            match undo {
+                Undo::Kv(key, Some(value)) => drop(data.kv.insert(key, value)),
+                Undo::Kv(key, None) => drop(data.kv.remove(&key)),
+                Undo::Stock(place, Some(counts)) => drop(data.stock.insert(place, counts)),
+                Undo::Stock(place, None) => drop(data.stock.remove(&place)),
+                Undo::Reservation(id, Some(reservation)) => {
+                    drop(data.reservations.insert(id, reservation))
+                }
+                Undo::Reservation(id, None) => drop(data.reservations.remove(&id)),
+                Undo::LastReservation(last) => data.last_reservation = last,
+                Undo::EventCount(count) => data.events.truncate(count),
+            }
+        }
+        self.data
+    }
+
+    fn set_kv(&mut self, key: &[u8], value: Option<Vec<u8>>) {
+        let old = match value {
+            Some(value) => self.data.kv.insert(key.to_vec(), value),
+            None => self.data.kv.remove(key),
+        };
+        self.undo.push(Undo::Kv(key.to_vec(), old));
+    }
+
+    /// The counts at `place` (created at zero), their old value logged.
+    fn stock_mut(&mut self, place: &Place) -> &mut (u64, u64) {
+        let old = self.data.stock.get(place).copied();
+        self.undo.push(Undo::Stock(place.clone(), old));
+        self.data.stock.entry(place.clone()).or_default()
+    }
+
+    fn available(&self, place: &Place) -> u64 {
+        self.data
+            .stock
+            .get(place)
+            .map_or(0, |(on_hand, reserved)| on_hand - reserved)
+    }
+
+    fn reservation(&self, id: &str) -> Result<(u64, Reservation), StockError> {
+        let unknown = || StockError::UnknownReservation { id: id.to_owned() };
+        let number = reservation_number(id).ok_or_else(unknown)?;
+        let reservation = self.data.reservations.get(&number).ok_or_else(unknown)?;
+        Ok((number, reservation.clone()))
+    }
+
+    /// Stores `reservation` under `number` (none: removes it), logged.
+    fn put_reservation(&mut self, number: u64, reservation: Option<Reservation>) {
+        let old = match reservation {
+            Some(reservation) => self.data.reservations.insert(number, reservation),
+            None => self.data.reservations.remove(&number),
+        };
+        self.undo.push(Undo::Reservation(number, old));
+    }
+
+    /// Takes `quantity` out of reservation `id`; with `shipped`, out of on
+    /// hand too.
+    fn take(&mut self, id: &str, quantity: Option<u64>, shipped: bool) -> Result<(), StockError> {
+        let (number, mut reservation) = self.reservation(id)?;
+        let held = reservation.quantity;
+        let quantity = quantity.unwrap_or(held);
+        if quantity > held {
+            return Err(StockError::ExceedsReservation { held });
+        }
+        reservation.quantity -= quantity;
+        let place = reservation.place.clone();
+        let left = (reservation.quantity > 0).then_some(reservation);
+        self.put_reservation(number, left);
+        let (on_hand, reserved) = self.stock_mut(&place);
+        *reserved -= quantity;
+        if shipped {
+            *on_hand -= quantity;
+        }
+        Ok(())
+    }
 }
 
 /// One call's view of a [`MemoryProvider`].
@@ -123,30 +232,30 @@ fn outside_transaction() -> HostError {
 }
 
 impl MemoryConnection {
-    fn data(&mut self) -> Result<&mut Data, HostError> {
-        self.held
-            .as_mut()
-            .map(|held| &mut held.data)
-            .ok_or_else(outside_transaction)
+    fn held(&mut self) -> Result<&mut Held, HostError> {
+        self.held.as_mut().ok_or_else(outside_transaction)
     }
 
-    fn kv(&mut self) -> Result<&mut BTreeMap<Vec<u8>, Vec<u8>>, KeyValueError> {
-        self.data()
-            .map(|data| &mut data.kv)
+    fn data(&mut self) -> Result<&mut Data, HostError> {
+        self.held().map(|held| &mut held.data)
+    }
+
+    fn kv(&mut self) -> Result<&mut Held, KeyValueError> {
+        self.held()
             .map_err(|error| KeyValueError::Unavailable { reason: error.to_string() })
     }
 
-    fn stock_data(&mut self) -> Result<&mut Data, StockError> {
-        self.data()
+    fn stock_data(&mut self) -> Result<&mut Held, StockError> {
+        self.held()
             .map_err(|error| StockError::Unavailable { reason: error.to_string() })
     }
 
     /// Ends the transaction, leaving `data` as the shared value.
     fn end(&mut self, commit: bool) {
         if let Some(held) = self.held.take() {
-            let data = if commit { held.data } else { held.before };
+            let data = if commit { held.data } else { held.rolled_back() };
             *self.shared.lock() = Some(data);
-            self.shared.returned.notify_one();
+            self.shared.returned.notify_all();
         }
     }
 }
@@ -174,7 +283,7 @@ impl Transactional for MemoryConnection {
             }
         };
         drop(slot);
-        self.held = Some(Held { before: data.clone(), data });
+        self.held = Some(Held { data, undo: Vec::new() });
         Ok(())
     }
 
@@ -192,16 +301,16 @@ impl Transactional for MemoryConnection {
 
 impl KeyValue for MemoryConnection {
     fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, KeyValueError> {
-        Ok(self.kv()?.get(key).cloned())
+        Ok(self.kv()?.data.kv.get(key).cloned())
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> Result<(), KeyValueError> {
-        self.kv()?.insert(key.to_vec(), value.to_vec());
+        self.kv()?.set_kv(key, Some(value.to_vec()));
         Ok(())
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError> {
-        self.kv()?.remove(key);
+        self.kv()?.set_kv(key, None);
         Ok(())
     }
 
@@ -211,7 +320,7 @@ impl KeyValue for MemoryConnection {
         end: &[u8],
         limit: u32,
     ) -> Result<Vec<KeyValuePair>, KeyValueError> {
-        let kv = self.kv()?;
+        let kv = &self.kv()?.data.kv;
         if start >= end {
             return Ok(Vec::new());
         }
@@ -232,66 +341,29 @@ fn reservation_number(id: &str) -> Option<u64> {
     (reservation_id(number) == id).then_some(number)
 }
 
-impl Data {
-    fn available(&self, place: &Place) -> u64 {
-        self.stock
-            .get(place)
-            .map_or(0, |(on_hand, reserved)| on_hand - reserved)
-    }
-
-    fn held(&mut self, id: &str) -> Result<(u64, &mut Reservation), StockError> {
-        let unknown = || StockError::UnknownReservation { id: id.to_owned() };
-        let number = reservation_number(id).ok_or_else(unknown)?;
-        let reservation = self.reservations.get_mut(&number).ok_or_else(unknown)?;
-        Ok((number, reservation))
-    }
-
-    /// Takes `quantity` out of reservation `id`; with `shipped`, out of on
-    /// hand too.
-    fn take(&mut self, id: &str, quantity: Option<u64>, shipped: bool) -> Result<(), StockError> {
-        let (number, reservation) = self.held(id)?;
-        let held = reservation.quantity;
-        let quantity = quantity.unwrap_or(held);
-        if quantity > held {
-            return Err(StockError::ExceedsReservation { held });
-        }
-        reservation.quantity -= quantity;
-        let place = reservation.place.clone();
-        if reservation.quantity == 0 {
-            self.reservations.remove(&number);
-        }
-        let (on_hand, reserved) = self.stock.entry(place).or_default();
-        *reserved -= quantity;
-        if shipped {
-            *on_hand -= quantity;
-        }
-        Ok(())
-    }
-}
-
 impl Inventory for MemoryConnection {
     fn available(&mut self, sku: &str, location: Option<&str>) -> Result<u64, StockError> {
         Ok(self.stock_data()?.available(&place(sku, location)))
     }
 
     fn reserve(&mut self, request: &NewReservation) -> Result<String, StockError> {
-        let data = self.stock_data()?;
+        let held = self.stock_data()?;
         let place = place(&request.sku, request.location.as_deref());
-        let available = data.available(&place);
+        let available = held.available(&place);
         if request.quantity > available {
             return Err(StockError::InsufficientStock { available });
         }
-        data.stock.entry(place.clone()).or_default().1 += request.quantity;
-        data.last_reservation += 1;
-        data.reservations.insert(
-            data.last_reservation,
-            Reservation {
-                place,
-                quantity: request.quantity,
-                expires_at: request.expires_at,
-            },
-        );
-        Ok(reservation_id(data.last_reservation))
+        held.stock_mut(&place).1 += request.quantity;
+        held.undo.push(Undo::LastReservation(held.data.last_reservation));
+        held.data.last_reservation += 1;
+        let number = held.data.last_reservation;
+        let reservation = Reservation {
+            place,
+            quantity: request.quantity,
+            expires_at: request.expires_at,
+        };
+        held.put_reservation(number, Some(reservation));
+        Ok(reservation_id(number))
     }
 
     fn release(&mut self, id: &str, quantity: Option<u64>) -> Result<(), StockError> {
@@ -299,7 +371,10 @@ impl Inventory for MemoryConnection {
     }
 
     fn extend(&mut self, id: &str, expires_at: Option<Timestamp>) -> Result<(), StockError> {
-        self.stock_data()?.held(id)?.1.expires_at = expires_at;
+        let held = self.stock_data()?;
+        let (number, mut reservation) = held.reservation(id)?;
+        reservation.expires_at = expires_at;
+        held.put_reservation(number, Some(reservation));
         Ok(())
     }
 
@@ -308,19 +383,19 @@ impl Inventory for MemoryConnection {
     }
 
     fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), StockError> {
-        let data = self.stock_data()?;
+        let held = self.stock_data()?;
         let place = place(sku, location);
-        let available = data.available(&place);
+        let available = held.available(&place);
         if quantity > available {
             return Err(StockError::InsufficientStock { available });
         }
-        data.stock.entry(place).or_default().0 -= quantity;
+        held.stock_mut(&place).0 -= quantity;
         Ok(())
     }
 
     fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError> {
         let mut totals: BTreeMap<&Place, u64> = BTreeMap::new();
-        for reservation in self.stock_data()?.reservations.values() {
+        for reservation in self.stock_data()?.data.reservations.values() {
             *totals.entry(&reservation.place).or_default() += reservation.quantity;
         }
         Ok(totals
@@ -348,7 +423,7 @@ impl StockAdmin for MemoryConnection {
 
     fn write_on_hand(&mut self, level: &StockLevel) -> Result<(), HostError> {
         let place = place(&level.sku, level.location.as_deref());
-        self.data()?.stock.entry(place).or_default().0 = level.on_hand;
+        self.held()?.stock_mut(&place).0 = level.on_hand;
         Ok(())
     }
 
@@ -406,7 +481,9 @@ impl StockAdmin for MemoryConnection {
 
 impl EventSink for MemoryConnection {
     fn append(&mut self, event: &Event, recorded_at: Timestamp) -> Result<(), HostError> {
-        let events = &mut self.data()?.events;
+        let held = self.held()?;
+        held.undo.push(Undo::EventCount(held.data.events.len()));
+        let events = &mut held.data.events;
         let seq = events.last().map_or(1, |last| last.seq + 1);
         events.push(OutboxEvent {
             seq,
