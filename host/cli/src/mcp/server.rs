@@ -106,15 +106,22 @@ fn route(operation: &'static dyn Operation) -> ToolRoute<BackordersServer> {
             .destructive(destructive)
             .idempotent(idempotent),
     };
-    let tool = Tool::new(spec.name, spec.description, Arc::new(input_schema(spec.params)))
-        .annotate(annotations);
-    ToolRoute::new_dyn(tool, move |context: ToolCallContext<'_, BackordersServer>| {
-        Box::pin(async move {
-            // A call without `arguments` is a call with none of them.
-            let arguments = context.arguments.unwrap_or_default();
-            Ok(context.service.run(operation, arguments).await.into())
-        })
-    })
+    let tool = Tool::new(
+        spec.name,
+        spec.description,
+        Arc::new(input_schema(spec.params)),
+    )
+    .annotate(annotations);
+    ToolRoute::new_dyn(
+        tool,
+        move |context: ToolCallContext<'_, BackordersServer>| {
+            Box::pin(async move {
+                // A call without `arguments` is a call with none of them.
+                let arguments = context.arguments.unwrap_or_default();
+                Ok(context.service.run(operation, arguments).await.into())
+            })
+        },
+    )
 }
 
 #[tool_handler(router = self.tool_router)]

@@ -3,8 +3,8 @@
 
 use backorders_host::names::WireName;
 use backorders_host::{
-    AllocationChange, AllocationExtension, AllocationRequest, AllocationResult,
-    FulfillmentRequest, FulfillmentResult,
+    AllocationChange, AllocationExtension, AllocationRequest, AllocationResult, FulfillmentRequest,
+    FulfillmentResult,
 };
 use serde_json::Value;
 

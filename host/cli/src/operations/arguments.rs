@@ -99,7 +99,10 @@ impl Arguments {
 
 /// serde's own words for an unknown field.
 fn unknown_field(name: &str, params: &[Param]) -> String {
-    let names: Vec<String> = params.iter().map(|param| format!("`{}`", param.name)).collect();
+    let names: Vec<String> = params
+        .iter()
+        .map(|param| format!("`{}`", param.name))
+        .collect();
     match names.as_slice() {
         [] => format!("unknown field `{name}`, there are no fields"),
         [one] => format!("unknown field `{name}`, expected {one}"),
@@ -145,10 +148,30 @@ mod tests {
     use serde_json::json;
 
     const SAMPLE: &[Param] = &[
-        Param { name: "sku", kind: Kind::Text, doc: "s", required: true },
-        Param { name: "quantity", kind: Kind::Quantity { min: 1, max: None }, doc: "q", required: true },
-        Param { name: "priority", kind: choice::<Priority>(), doc: "p", required: false },
-        Param { name: "source", kind: choice::<SourceKind>(), doc: "s", required: false },
+        Param {
+            name: "sku",
+            kind: Kind::Text,
+            doc: "s",
+            required: true,
+        },
+        Param {
+            name: "quantity",
+            kind: Kind::Quantity { min: 1, max: None },
+            doc: "q",
+            required: true,
+        },
+        Param {
+            name: "priority",
+            kind: choice::<Priority>(),
+            doc: "p",
+            required: false,
+        },
+        Param {
+            name: "source",
+            kind: choice::<SourceKind>(),
+            doc: "s",
+            required: false,
+        },
     ];
 
     fn error_of(arguments: Value) -> ArgumentError {
@@ -162,8 +185,14 @@ mod tests {
     fn an_unknown_enum_value_is_refused_naming_the_field() {
         let error = error_of(json!({"sku": "S", "quantity": 1, "priority": "urgent"}));
         assert_eq!(error.field, "priority");
-        assert!(error.message.contains("unknown priority `urgent`"), "{error}");
-        assert!(error.message.contains("low, normal, high, critical"), "{error}");
+        assert!(
+            error.message.contains("unknown priority `urgent`"),
+            "{error}"
+        );
+        assert!(
+            error.message.contains("low, normal, high, critical"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -184,7 +213,12 @@ mod tests {
         );
         let error = error_of(json!({"sku": "S", "quantity": 1, "customer": "C-1"}));
         assert_eq!(error.field, "customer");
-        assert!(error.message.starts_with("unknown field `customer`, expected one of `sku`"), "{error}");
+        assert!(
+            error
+                .message
+                .starts_with("unknown field `customer`, expected one of `sku`"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -195,13 +229,18 @@ mod tests {
 
     #[test]
     fn checked_arguments_read_typed() {
-        let Value::Object(values) = json!({"sku": "S", "quantity": 3, "priority": "high", "source": null}) else {
+        let Value::Object(values) =
+            json!({"sku": "S", "quantity": 3, "priority": "high", "source": null})
+        else {
             unreachable!()
         };
         let arguments = Arguments::check(SAMPLE, values).unwrap();
         assert_eq!(arguments.required::<String>("sku"), "S");
         assert_eq!(arguments.required::<u64>("quantity"), 3);
-        assert_eq!(arguments.choice::<Priority>("priority"), Some(Priority::High));
+        assert_eq!(
+            arguments.choice::<Priority>("priority"),
+            Some(Priority::High)
+        );
         assert_eq!(arguments.choice::<SourceKind>("source"), None);
     }
 }

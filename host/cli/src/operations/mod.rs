@@ -13,13 +13,20 @@ mod reports;
 mod runs;
 mod schema;
 
-pub use allocation::{ALLOCATE_BACKORDER, CONFIRM_ALLOCATION, EXTEND_ALLOCATION, FULFILL_BACKORDER, RELEASE_ALLOCATION};
+pub use allocation::{
+    ALLOCATE_BACKORDER, CONFIRM_ALLOCATION, EXTEND_ALLOCATION, FULFILL_BACKORDER,
+    RELEASE_ALLOCATION,
+};
 pub use arguments::{ArgumentError, Arguments};
-pub use backorder::{CANCEL_BACKORDER, CREATE_BACKORDER, GET_BACKORDER, LIST_BACKORDERS, UPDATE_BACKORDER};
+pub use backorder::{
+    CANCEL_BACKORDER, CREATE_BACKORDER, GET_BACKORDER, LIST_BACKORDERS, UPDATE_BACKORDER,
+};
 pub use reports::{
     CHECK_INTEGRITY, GET_BACKORDER_SUMMARY, GET_SKU_BACKORDER_SUMMARY, STOCK_ADD, STOCK_SET,
 };
-pub use runs::{ALLOCATE_AVAILABLE, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, LIST_EXPECTED_SUPPLY, RECEIVE};
+pub use runs::{
+    ALLOCATE_AVAILABLE, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, LIST_EXPECTED_SUPPLY, RECEIVE,
+};
 pub use schema::input_schema;
 
 use backorders_host::names::WireName;
@@ -54,7 +61,9 @@ pub static ALL: &[&dyn Operation] = &[
 
 /// The operation called `name`.
 pub fn find(name: &str) -> Option<&'static dyn Operation> {
-    ALL.iter().copied().find(|operation| operation.spec().name == name)
+    ALL.iter()
+        .copied()
+        .find(|operation| operation.spec().name == name)
 }
 
 /// What an operation does to the database.
@@ -85,9 +94,15 @@ pub enum Kind {
     /// A date or time, parsed when the request is built.
     Date,
     /// A whole number (u64) within `min..=max`.
-    Quantity { min: u64, max: Option<u64> },
+    Quantity {
+        min: u64,
+        max: Option<u64>,
+    },
     /// A page size (u32) within `min..=max`.
-    Count { min: u32, max: u32 },
+    Count {
+        min: u32,
+        max: u32,
+    },
     /// A bool defaulting to false; null is refused.
     Flag,
     /// A bool that may be absent or null (the operation picks the default).
@@ -172,7 +187,12 @@ pub trait Operation: Sync {
     fn spec(&self) -> &Spec;
     /// Builds the request from `arguments` (checked against `spec().params`),
     /// runs it and shapes the reply. Reads ignore `mode`.
-    fn run(&self, backorders: &Backorders, arguments: &Arguments, mode: Mode) -> Result<Reply, CallError>;
+    fn run(
+        &self,
+        backorders: &Backorders,
+        arguments: &Arguments,
+        mode: Mode,
+    ) -> Result<Reply, CallError>;
 
     /// Checks `values` against the parameters.
     fn arguments(&self, values: Map<String, Value>) -> Result<Arguments, ArgumentError> {
@@ -188,7 +208,12 @@ where
         &self.spec
     }
 
-    fn run(&self, backorders: &Backorders, arguments: &Arguments, mode: Mode) -> std::result::Result<Reply, CallError> {
+    fn run(
+        &self,
+        backorders: &Backorders,
+        arguments: &Arguments,
+        mode: Mode,
+    ) -> std::result::Result<Reply, CallError> {
         let request = (self.build)(arguments)?;
         let outcome = (self.call)(backorders, &request, mode)?;
         Ok(Reply {

@@ -2,7 +2,9 @@
 //! stock.
 
 use backorders_host::names::WireName;
-use backorders_host::{sku_summary_figures, BackorderSummary, IntegrityReport, SkuSummary, StockLevel};
+use backorders_host::{
+    sku_summary_figures, BackorderSummary, IntegrityReport, SkuSummary, StockLevel,
+};
 use serde_json::{json, Map, Value};
 
 use super::params::{text, SKU};
@@ -59,9 +61,9 @@ fn problems(integrity: &Integrity) -> Vec<Value> {
             json!({"kind": problem.kind.wire_name(), "subject": problem.subject, "detail": problem.detail})
         })
         .collect();
-    problems.extend(stock.iter().map(|(subject, detail)| {
-        json!({"kind": "stock_mismatch", "subject": subject, "detail": detail})
-    }));
+    problems.extend(stock.iter().map(
+        |(subject, detail)| json!({"kind": "stock_mismatch", "subject": subject, "detail": detail}),
+    ));
     problems
 }
 
@@ -111,7 +113,10 @@ pub struct StockChange {
 
 const STOCK_PARAMS: &[Param] = &[
     SKU,
-    text("location", "The location, 1-64 characters; omitted: the default location."),
+    text(
+        "location",
+        "The location, 1-64 characters; omitted: the default location.",
+    ),
     Param {
         name: "quantity",
         kind: super::Kind::Quantity { min: 0, max: None },

@@ -4,14 +4,14 @@
 use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
 use backorders_host::{
-    AllocationRun, AllocationRunRequest, ExpectedSupply, ExpiryRequest, ExpiryResult,
-    PromisePlan, SourceKind, SupplyExpectation,
+    AllocationRun, AllocationRunRequest, ExpectedSupply, ExpiryRequest, ExpiryResult, PromisePlan,
+    SourceKind, SupplyExpectation,
 };
 use serde_json::Value;
 
 use super::params::{
-    choice_param, date, required, source, text, time, LOCATION, POLICY, REQUEST_ID,
-    RUN_EXPIRES_AT, SKU, SOURCE, UNITS,
+    choice_param, date, required, source, text, time, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT,
+    SKU, SOURCE, UNITS,
 };
 use super::{read, Arguments, Effect, Kind, Op, Param, Spec};
 use crate::json;

@@ -15,7 +15,10 @@ pub fn input_schema(params: &[Param]) -> Map<String, Value> {
         .map(|param| param.name)
         .collect();
     let mut schema = Map::new();
-    schema.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+    schema.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
     if !required.is_empty() {
         schema.insert("required".into(), json!(required));
     }

@@ -17,7 +17,10 @@ pub(crate) fn find(name: &str) -> Option<&'static dyn Operation> {
 }
 
 pub(crate) fn names() -> Vec<&'static str> {
-    operations::ALL.iter().map(|operation| operation.spec().name).collect()
+    operations::ALL
+        .iter()
+        .map(|operation| operation.spec().name)
+        .collect()
 }
 
 /// Reads `arguments` for the operation `operation`.
@@ -46,7 +49,9 @@ mod tests {
     }
 
     fn error_of(name: &str, arguments: Value) -> ArgumentError {
-        prepare(find(name).unwrap(), object(arguments)).err().unwrap()
+        prepare(find(name).unwrap(), object(arguments))
+            .err()
+            .unwrap()
     }
 
     #[test]
