@@ -6,7 +6,7 @@ use backorders_cli::operations::{
 };
 use backorders_host::{AllocationResult, CallError};
 
-use super::args::{Apply, ExpectedVersion, RequestId, Source};
+use super::args::{Guarded, Source};
 use super::{operation, render, Session};
 
 /// Named as the table's parameters, which they are serialized into.
@@ -33,13 +33,7 @@ pub struct AllocateArgs {
     override_priority: bool,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Guarded,
 }
 
 #[derive(Debug, clap::Args, serde::Serialize)]
@@ -48,13 +42,7 @@ pub struct IdArgs {
     allocation_id: String,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Guarded,
 }
 
 #[derive(Debug, clap::Args, serde::Serialize)]
@@ -66,13 +54,7 @@ pub struct ExtendArgs {
     expires_at: String,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Guarded,
 }
 
 /// The backorder's card with the allocation the write touched.
@@ -87,17 +69,35 @@ fn show(result: &AllocationResult) -> String {
 }
 
 pub fn allocate(session: &mut Session, args: AllocateArgs) -> Result<(), CallError> {
-    operation::run(session, &ALLOCATE_BACKORDER, &args, args.apply.mode(), show)
+    operation::run(
+        session,
+        &ALLOCATE_BACKORDER,
+        &args,
+        args.guards.mode(),
+        show,
+    )
 }
 
 pub fn confirm(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
-    operation::run(session, &CONFIRM_ALLOCATION, &args, args.apply.mode(), show)
+    operation::run(
+        session,
+        &CONFIRM_ALLOCATION,
+        &args,
+        args.guards.mode(),
+        show,
+    )
 }
 
 pub fn release(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
-    operation::run(session, &RELEASE_ALLOCATION, &args, args.apply.mode(), show)
+    operation::run(
+        session,
+        &RELEASE_ALLOCATION,
+        &args,
+        args.guards.mode(),
+        show,
+    )
 }
 
 pub fn extend(session: &mut Session, args: ExtendArgs) -> Result<(), CallError> {
-    operation::run(session, &EXTEND_ALLOCATION, &args, args.apply.mode(), show)
+    operation::run(session, &EXTEND_ALLOCATION, &args, args.guards.mode(), show)
 }

@@ -58,3 +58,24 @@ pub struct Source {
     #[arg(long, value_name = "R")]
     pub source_ref: Option<String>,
 }
+
+/// `--request-id`, `--expected-version` and `--apply`: the guards of a
+/// write to an existing backorder.
+#[derive(Debug, clap::Args, serde::Serialize)]
+pub struct Guarded {
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub request_id: RequestId,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub version: ExpectedVersion,
+    #[command(flatten)]
+    #[serde(skip)]
+    pub apply: Apply,
+}
+
+impl Guarded {
+    pub fn mode(&self) -> Mode {
+        self.apply.mode()
+    }
+}

@@ -3,7 +3,7 @@
 use backorders_cli::operations::CANCEL_BACKORDER;
 use backorders_host::CallError;
 
-use super::args::{Apply, ExpectedVersion, RequestId};
+use super::args::Guarded;
 use super::{operation, render, Session};
 
 /// Named as the table's parameters, which it is serialized into.
@@ -18,13 +18,7 @@ pub struct Args {
     reason: Option<String>,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Guarded,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
@@ -32,7 +26,7 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         session,
         &CANCEL_BACKORDER,
         &args,
-        args.apply.mode(),
+        args.guards.mode(),
         |result| {
             let card = render::card(&result.backorder);
             render::with_section(card, "released", &result.released, render::allocation)

@@ -3,7 +3,7 @@
 use backorders_cli::operations::FULFILL_BACKORDER;
 use backorders_host::CallError;
 
-use super::args::{Apply, ExpectedVersion, RequestId, Source};
+use super::args::{Guarded, Source};
 use super::{operation, render, Session};
 
 /// Named as the table's parameters, which it is serialized into.
@@ -27,13 +27,7 @@ pub struct Args {
     override_priority: bool,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Guarded,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
@@ -41,7 +35,7 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         session,
         &FULFILL_BACKORDER,
         &args,
-        args.apply.mode(),
+        args.guards.mode(),
         |result| {
             let fulfillment = std::slice::from_ref(&result.fulfillment);
             let card = render::card(&result.backorder);

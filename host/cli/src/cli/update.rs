@@ -3,7 +3,7 @@
 use backorders_cli::operations::UPDATE_BACKORDER;
 use backorders_host::{CallError, Priority};
 
-use super::args::{wire, Apply, ExpectedVersion, RequestId};
+use super::args::{wire, Guarded};
 use super::{operation, render, Session};
 
 /// Named as the table's parameters, which it is serialized into.
@@ -32,13 +32,7 @@ pub struct Args {
     clear_notes: bool,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Guarded,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
@@ -46,7 +40,7 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         session,
         &UPDATE_BACKORDER,
         &args,
-        args.apply.mode(),
+        args.guards.mode(),
         render::card,
     )
 }
