@@ -5,4 +5,5 @@
 pub mod database;
 pub mod json;
 pub mod mcp;
+pub mod operations;
 pub mod scenario;

@@ -1,13 +1,16 @@
 //! `backorders allocate`, `confirm`, `release`, `extend`: the commands that
 //! change one allocation and show the backorder with it.
 
-use backorders_cli::json;
-use backorders_host::{dates, AllocationChange, AllocationExtension, AllocationRequest, AllocationResult, CallError, Outcome};
+use backorders_cli::operations::{
+    ALLOCATE_BACKORDER, CONFIRM_ALLOCATION, EXTEND_ALLOCATION, RELEASE_ALLOCATION,
+};
+use backorders_host::{AllocationResult, CallError};
 
-use super::args::{self, Apply, ExpectedVersion, RequestId, Source};
-use super::{render, Session};
+use super::args::{Guarded, Source};
+use super::{operation, render, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which they are serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct AllocateArgs {
     /// The backorder id (BO-YYYY-NNNN)
     backorder_id: String,
@@ -15,6 +18,7 @@ pub struct AllocateArgs {
     #[arg(long, value_name = "N")]
     quantity: u64,
     #[command(flatten)]
+    #[serde(flatten)]
     source: Source,
     /// [default: the backorder's location]
     #[arg(long, value_name = "L")]
@@ -28,36 +32,20 @@ pub struct AllocateArgs {
     #[arg(long)]
     override_priority: bool,
     #[command(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    apply: Apply,
+    #[serde(flatten)]
+    guards: Guarded,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct IdArgs {
     /// The allocation id (AL-NNNNNN)
     allocation_id: String,
     #[command(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    apply: Apply,
+    #[serde(flatten)]
+    guards: Guarded,
 }
 
-impl IdArgs {
-    fn request(&self) -> AllocationChange {
-        AllocationChange {
-            allocation_id: self.allocation_id.clone(),
-            request_id: self.request_id.request_id.clone(),
-            expected_version: self.version.expected_version,
-        }
-    }
-}
-
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ExtendArgs {
     /// The allocation id (AL-NNNNNN)
     allocation_id: String,
@@ -65,75 +53,51 @@ pub struct ExtendArgs {
     #[arg(long, value_name = "D")]
     expires_at: String,
     #[command(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    apply: Apply,
+    #[serde(flatten)]
+    guards: Guarded,
 }
 
-fn show(session: &Session, outcome: Outcome<AllocationResult>) {
-    let AllocationResult {
-        backorder,
+/// The backorder's card with the allocation the write touched.
+fn show(result: &AllocationResult) -> String {
+    let allocation = std::slice::from_ref(&result.allocation);
+    render::with_section(
+        render::card(&result.backorder),
+        "allocation",
         allocation,
-    } = outcome.value;
-    let section = render::Section {
-        key: "allocation",
-        json: json::allocation(&allocation),
-        items: &[allocation],
-        line: render::allocation,
-    };
-    session
-        .out
-        .write_backorder(outcome.applied, &backorder, section);
+        render::allocation,
+    )
 }
 
 pub fn allocate(session: &mut Session, args: AllocateArgs) -> Result<(), CallError> {
-    let request = AllocationRequest {
-        expires_at: args::time("expires_at", args.expires_at.as_deref())?,
-        backorder_id: args.backorder_id,
-        quantity: args.quantity,
-        source: args.source.source,
-        source_ref: args.source.source_ref,
-        location: args.location,
-        lot: args.lot,
-        override_priority: args.override_priority,
-        request_id: args.request_id.request_id,
-        expected_version: args.version.expected_version,
-    };
-    let outcome = session
-        .backorders
-        .allocate_backorder(&request, args.apply.mode())?;
-    show(session, outcome);
-    Ok(())
+    operation::run(
+        session,
+        &ALLOCATE_BACKORDER,
+        &args,
+        args.guards.mode(),
+        show,
+    )
 }
 
 pub fn confirm(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
-    let outcome = session
-        .backorders
-        .confirm_allocation(&args.request(), args.apply.mode())?;
-    show(session, outcome);
-    Ok(())
+    operation::run(
+        session,
+        &CONFIRM_ALLOCATION,
+        &args,
+        args.guards.mode(),
+        show,
+    )
 }
 
 pub fn release(session: &mut Session, args: IdArgs) -> Result<(), CallError> {
-    let outcome = session
-        .backorders
-        .release_allocation(&args.request(), args.apply.mode())?;
-    show(session, outcome);
-    Ok(())
+    operation::run(
+        session,
+        &RELEASE_ALLOCATION,
+        &args,
+        args.guards.mode(),
+        show,
+    )
 }
 
 pub fn extend(session: &mut Session, args: ExtendArgs) -> Result<(), CallError> {
-    let request = AllocationExtension {
-        expires_at: dates::parse_time("expires_at", &args.expires_at)?,
-        allocation_id: args.allocation_id,
-        request_id: args.request_id.request_id,
-        expected_version: args.version.expected_version,
-    };
-    let outcome = session
-        .backorders
-        .extend_allocation(&request, args.apply.mode())?;
-    show(session, outcome);
-    Ok(())
+    operation::run(session, &EXTEND_ALLOCATION, &args, args.guards.mode(), show)
 }

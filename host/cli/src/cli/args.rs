@@ -1,7 +1,7 @@
 //! Argument pieces shared by several commands.
 
 use backorders_host::names::WireName;
-use backorders_host::{dates, CallError, Mode, SourceKind, Timestamp};
+use backorders_host::{Mode, SourceKind};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 /// Parses a WIT enum by its snake_case name; clap lists the names in the
@@ -30,7 +30,7 @@ impl Apply {
 }
 
 /// `--request-id`, on every command that writes through the component.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct RequestId {
     /// Make the write idempotent: repeating it with the same id returns the
     /// first result and changes nothing (ids are kept 7 days)
@@ -39,7 +39,7 @@ pub struct RequestId {
 }
 
 /// `--expected-version`, on the commands that change an existing backorder.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ExpectedVersion {
     /// Refuse with a conflict unless the backorder is at this version
     #[arg(long, value_name = "V")]
@@ -47,10 +47,11 @@ pub struct ExpectedVersion {
 }
 
 /// `--source` and `--source-ref`, for allocating and fulfilling.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct Source {
     /// Where the units come from
     #[arg(long, value_name = "SOURCE", default_value = "inventory", value_parser = wire::<SourceKind>())]
+    #[serde(serialize_with = "super::operation::wire")]
     pub source: SourceKind,
     /// The purchase order, transfer or production run (PO-1042); required
     /// for sources other than inventory
@@ -58,9 +59,23 @@ pub struct Source {
     pub source_ref: Option<String>,
 }
 
-/// A date or time argument, parsed for the request field `field`.
-pub fn time(field: &'static str, input: Option<&str>) -> Result<Option<Timestamp>, CallError> {
-    Ok(input
-        .map(|input| dates::parse_time(field, input))
-        .transpose()?)
+/// `--request-id`, `--expected-version` and `--apply`: the guards of a
+/// write to an existing backorder.
+#[derive(Debug, clap::Args, serde::Serialize)]
+pub struct Guarded {
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub request_id: RequestId,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub version: ExpectedVersion,
+    #[command(flatten)]
+    #[serde(skip)]
+    pub apply: Apply,
+}
+
+impl Guarded {
+    pub fn mode(&self) -> Mode {
+        self.apply.mode()
+    }
 }

@@ -1,13 +1,13 @@
 //! `backorders cancel`
 
-use backorders_cli::json;
-use backorders_host::{CallError, CancelRequest, CancelResult};
-use serde_json::Value;
+use backorders_cli::operations::CANCEL_BACKORDER;
+use backorders_host::CallError;
 
-use super::args::{Apply, ExpectedVersion, RequestId};
-use super::{render, Session};
+use super::args::Guarded;
+use super::{operation, render, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct Args {
     /// The backorder id (BO-YYYY-NNNN)
     backorder_id: String,
@@ -17,36 +17,19 @@ pub struct Args {
     #[arg(long, value_name = "T")]
     reason: Option<String>,
     #[command(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    apply: Apply,
+    #[serde(flatten)]
+    guards: Guarded,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
-    let request = CancelRequest {
-        backorder_id: args.backorder_id,
-        quantity: args.quantity,
-        reason: args.reason,
-        request_id: args.request_id.request_id,
-        expected_version: args.version.expected_version,
-    };
-    let outcome = session
-        .backorders
-        .cancel_backorder(&request, args.apply.mode())?;
-    let CancelResult {
-        backorder,
-        released,
-    } = outcome.value;
-    let section = render::Section {
-        key: "released",
-        json: Value::Array(released.iter().map(json::allocation).collect()),
-        items: &released,
-        line: render::allocation,
-    };
-    session
-        .out
-        .write_backorder(outcome.applied, &backorder, section);
-    Ok(())
+    operation::run(
+        session,
+        &CANCEL_BACKORDER,
+        &args,
+        args.guards.mode(),
+        |result| {
+            let card = render::card(&result.backorder);
+            render::with_section(card, "released", &result.released, render::allocation)
+        },
+    )
 }

@@ -1,11 +1,13 @@
 //! `backorders create`
 
-use backorders_host::{CallError, NewBackorder, Priority};
+use backorders_cli::operations::CREATE_BACKORDER;
+use backorders_host::{CallError, Priority};
 
-use super::args::{self, wire, Apply, RequestId};
-use super::Session;
+use super::args::{wire, Apply, RequestId};
+use super::{operation, render, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct Args {
     /// The platform's order id
     #[arg(long = "order", value_name = "O")]
@@ -23,6 +25,7 @@ pub struct Args {
     quantity: u64,
     /// [default: normal]
     #[arg(long, value_name = "P", value_parser = wire::<Priority>())]
+    #[serde(serialize_with = "operation::optional_wire")]
     priority: Option<Priority>,
     /// When supply is expected: a date or an RFC 3339 time
     #[arg(long, value_name = "D")]
@@ -36,28 +39,19 @@ pub struct Args {
     #[arg(long, value_name = "T")]
     notes: Option<String>,
     #[command(flatten)]
+    #[serde(flatten)]
     request_id: RequestId,
     #[command(flatten)]
+    #[serde(skip)]
     apply: Apply,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
-    let request = NewBackorder {
-        expected_date: args::time("expected_date", args.expected_date.as_deref())?,
-        promised_date: args::time("promised_date", args.promised_date.as_deref())?,
-        order_id: args.order_id,
-        order_line_id: args.order_line_id,
-        customer_id: args.customer_id,
-        sku: args.sku,
-        quantity: args.quantity,
-        priority: args.priority,
-        location: args.location,
-        notes: args.notes,
-        request_id: args.request_id.request_id,
-    };
-    let outcome = session
-        .backorders
-        .create_backorder(&request, args.apply.mode())?;
-    session.out.write_card(outcome.applied, &outcome.value);
-    Ok(())
+    operation::run(
+        session,
+        &CREATE_BACKORDER,
+        &args,
+        args.apply.mode(),
+        render::card,
+    )
 }

@@ -1,12 +1,13 @@
 //! `backorders fulfill`
 
-use backorders_cli::json;
-use backorders_host::{CallError, FulfillmentRequest, FulfillmentResult};
+use backorders_cli::operations::FULFILL_BACKORDER;
+use backorders_host::CallError;
 
-use super::args::{Apply, ExpectedVersion, RequestId, Source};
-use super::{render, Session};
+use super::args::{Guarded, Source};
+use super::{operation, render, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct Args {
     /// The backorder id (BO-YYYY-NNNN)
     backorder_id: String,
@@ -14,6 +15,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     quantity: u64,
     #[command(flatten)]
+    #[serde(flatten)]
     source: Source,
     /// Who shipped
     #[arg(long = "by", value_name = "WHO")]
@@ -24,40 +26,20 @@ pub struct Args {
     #[arg(long)]
     override_priority: bool,
     #[command(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    apply: Apply,
+    #[serde(flatten)]
+    guards: Guarded,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
-    let request = FulfillmentRequest {
-        backorder_id: args.backorder_id,
-        quantity: args.quantity,
-        source: args.source.source,
-        source_ref: args.source.source_ref,
-        fulfilled_by: args.fulfilled_by,
-        notes: args.notes,
-        override_priority: args.override_priority,
-        request_id: args.request_id.request_id,
-        expected_version: args.version.expected_version,
-    };
-    let outcome = session
-        .backorders
-        .fulfill_backorder(&request, args.apply.mode())?;
-    let FulfillmentResult {
-        backorder,
-        fulfillment,
-    } = outcome.value;
-    let section = render::Section {
-        key: "fulfillment",
-        json: json::fulfillment(&fulfillment),
-        items: &[fulfillment],
-        line: render::fulfillment,
-    };
-    session
-        .out
-        .write_backorder(outcome.applied, &backorder, section);
-    Ok(())
+    operation::run(
+        session,
+        &FULFILL_BACKORDER,
+        &args,
+        args.guards.mode(),
+        |result| {
+            let fulfillment = std::slice::from_ref(&result.fulfillment);
+            let card = render::card(&result.backorder);
+            render::with_section(card, "fulfillment", fulfillment, render::fulfillment)
+        },
+    )
 }

@@ -1,22 +1,25 @@
 //! `backorders list`
 
+use backorders_cli::operations::LIST_BACKORDERS;
 use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
-use backorders_cli::json;
-use backorders_host::{BackorderStatus, CallError, ListRequest, Priority};
+use backorders_host::{BackorderPage, BackorderStatus, CallError, ListRequest, Mode, Priority};
 
-use super::args::{self, wire};
+use super::args::wire;
 use super::render::time_or_none;
 use super::table::Table;
-use super::Session;
+use super::{operation, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct Args {
     #[arg(long, value_name = "S")]
     sku: Option<String>,
     #[arg(long, value_name = "X", value_parser = wire::<BackorderStatus>())]
+    #[serde(serialize_with = "operation::optional_wire")]
     status: Option<BackorderStatus>,
     #[arg(long, value_name = "P", value_parser = wire::<Priority>())]
+    #[serde(serialize_with = "operation::optional_wire")]
     priority: Option<Priority>,
     #[arg(long = "customer", value_name = "C")]
     customer_id: Option<String>,
@@ -24,9 +27,11 @@ pub struct Args {
     order_id: Option<String>,
     /// Only open backorders (not fulfilled or cancelled)
     #[arg(long)]
+    #[serde(rename = "open_only")]
     open: bool,
     /// Only open backorders past their promised (or expected) date
     #[arg(long)]
+    #[serde(rename = "overdue_only")]
     overdue: bool,
     /// Only backorders expected before this date or time
     #[arg(long, value_name = "D")]
@@ -40,61 +45,52 @@ pub struct Args {
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
-    let request = ListRequest {
-        expected_before: args::time("expected_before", args.expected_before.as_deref())?,
-        sku: args.sku,
-        status: args.status,
-        priority: args.priority,
-        customer_id: args.customer_id,
-        order_id: args.order_id,
-        open_only: args.open,
-        overdue_only: args.overdue,
-        limit: args.limit,
-        cursor: args.cursor,
-    };
-    print(session, request)
+    operation::run(session, &LIST_BACKORDERS, &args, Mode::Preview, page_text)
 }
 
 /// Runs the query and prints one page.
 pub fn print(session: &mut Session, request: ListRequest) -> Result<(), CallError> {
-    let page = session.backorders.list_backorders(&request)?;
-    session.out.read(
-        || json::page(&page),
-        || {
-            let mut table = Table::new(&[
-                "BACKORDER",
-                "SKU",
-                "PRIORITY",
-                "STATUS",
-                "ORDERED",
-                "ALLOCATED",
-                "FULFILLED",
-                "REMAINING",
-                "PROMISED",
-                "CUSTOMER",
-                "CREATED",
-            ]);
-            for backorder in &page.backorders {
-                table.row(vec![
-                    backorder.backorder_id.clone(),
-                    backorder.sku.clone(),
-                    backorder.priority.wire_name().to_owned(),
-                    backorder.status.wire_name().to_owned(),
-                    backorder.quantity_ordered.to_string(),
-                    backorder.quantity_allocated.to_string(),
-                    backorder.quantity_fulfilled.to_string(),
-                    backorder.quantity_remaining.to_string(),
-                    time_or_none(backorder.promised_date),
-                    backorder.customer_id.clone(),
-                    format_time(backorder.created_at),
-                ]);
-            }
-            let mut text = table.render();
-            if let Some(cursor) = &page.next_cursor {
-                text += &format!("more: add --cursor {cursor}\n");
-            }
-            text
-        },
-    );
-    Ok(())
+    operation::call(
+        session,
+        &LIST_BACKORDERS,
+        &request,
+        Mode::Preview,
+        page_text,
+    )
+}
+
+fn page_text(page: &BackorderPage) -> String {
+    let mut table = Table::new(&[
+        "BACKORDER",
+        "SKU",
+        "PRIORITY",
+        "STATUS",
+        "ORDERED",
+        "ALLOCATED",
+        "FULFILLED",
+        "REMAINING",
+        "PROMISED",
+        "CUSTOMER",
+        "CREATED",
+    ]);
+    for backorder in &page.backorders {
+        table.row(vec![
+            backorder.backorder_id.clone(),
+            backorder.sku.clone(),
+            backorder.priority.wire_name().to_owned(),
+            backorder.status.wire_name().to_owned(),
+            backorder.quantity_ordered.to_string(),
+            backorder.quantity_allocated.to_string(),
+            backorder.quantity_fulfilled.to_string(),
+            backorder.quantity_remaining.to_string(),
+            time_or_none(backorder.promised_date),
+            backorder.customer_id.clone(),
+            format_time(backorder.created_at),
+        ]);
+    }
+    let mut text = table.render();
+    if let Some(cursor) = &page.next_cursor {
+        text += &format!("more: add --cursor {cursor}\n");
+    }
+    text
 }

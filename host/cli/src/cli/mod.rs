@@ -11,6 +11,7 @@ mod events;
 mod fulfill;
 mod list;
 mod mcp;
+mod operation;
 mod output;
 mod render;
 mod run;

@@ -4,10 +4,8 @@
 use std::process::ExitCode;
 
 use backorders_cli::json;
-use backorders_host::{Backorder, BackorderError, CallError};
+use backorders_host::{BackorderError, CallError};
 use serde_json::{json, Map, Value};
-
-use super::render::{self, Section};
 
 pub const PREVIEW_NOTE: &str = "preview: nothing was changed; add --apply to apply it";
 
@@ -20,8 +18,13 @@ impl Output {
     /// The result of a write: its fields plus `applied`, or a human text,
     /// and the preview note when nothing was committed.
     pub fn write(&self, applied: bool, fields: Map<String, Value>, human: impl FnOnce() -> String) {
+        self.write_value(applied, json::write_result(fields, applied), human);
+    }
+
+    /// The result of a write, its JSON already with `applied`.
+    pub fn write_value(&self, applied: bool, value: Value, human: impl FnOnce() -> String) {
         if self.json {
-            println!("{}", json::write_result(fields, applied));
+            println!("{value}");
             if !applied {
                 eprintln!("{PREVIEW_NOTE}");
             }
@@ -31,33 +34,6 @@ impl Output {
                 println!("{PREVIEW_NOTE}");
             }
         }
-    }
-
-    /// A write's backorder.
-    pub fn write_card(&self, applied: bool, backorder: &Backorder) {
-        self.write(applied, json::backorder(backorder), || {
-            render::card(backorder)
-        });
-    }
-
-    /// A write's backorder with what else it touched (`allocation`,
-    /// `fulfillment`, `released`).
-    pub fn write_backorder<T>(
-        &self,
-        applied: bool,
-        backorder: &Backorder,
-        section: Section<'_, T>,
-    ) {
-        let mut fields = json::backorder(backorder);
-        fields.insert(section.key.into(), section.json);
-        self.write(applied, fields, || {
-            render::with_section(
-                render::card(backorder),
-                section.key,
-                section.items,
-                section.line,
-            )
-        });
     }
 
     /// The result of a read.

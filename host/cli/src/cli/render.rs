@@ -120,15 +120,6 @@ pub fn history_entry(entry: &HistoryEntry) -> String {
     )
 }
 
-/// What a write touched besides the backorder: its JSON under `key`, and
-/// its items listed under the card.
-pub struct Section<'a, T> {
-    pub key: &'static str,
-    pub json: serde_json::Value,
-    pub items: &'a [T],
-    pub line: fn(&T) -> String,
-}
-
 /// A card followed by a titled list, e.g. the allocation a write touched.
 pub fn with_section<T>(
     card: String,

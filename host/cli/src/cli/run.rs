@@ -1,17 +1,18 @@
 //! `backorders receive`, `allocate-available` and `expire`: allocation runs
 //! over a SKU's stock, and the expiry of reserved allocations.
 
+use backorders_cli::operations::{ALLOCATE_AVAILABLE, EXPIRE_ALLOCATIONS, RECEIVE};
 use backorders_host::names::WireName;
-use backorders_cli::json;
-use backorders_host::{AllocationPolicy, AllocationRun, AllocationRunRequest, CallError, ExpiryRequest, ExpiryResult};
+use backorders_host::{AllocationPolicy, AllocationRun, CallError, ExpiryResult};
 
-use super::args::{self, wire, Apply, RequestId, Source};
+use super::args::{wire, Apply, RequestId, Source};
 use super::render::{self, location, or_none, time_or_none};
 use super::table::Table;
-use super::Session;
+use super::{operation, Session};
 
-/// What every allocation run takes.
-#[derive(Debug, clap::Args)]
+/// What every allocation run takes; named as the table's parameters,
+/// which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct RunArgs {
     #[arg(long, value_name = "S")]
     sku: String,
@@ -20,61 +21,54 @@ pub struct RunArgs {
     location: Option<String>,
     /// How backorders are ordered [default: strict_priority]
     #[arg(long, value_name = "POLICY", value_parser = wire::<AllocationPolicy>())]
+    #[serde(serialize_with = "operation::optional_wire")]
     policy: Option<AllocationPolicy>,
     #[command(flatten)]
+    #[serde(flatten)]
     source: Source,
     /// Expiry of the new allocations: a date or an RFC 3339 time
     #[arg(long, value_name = "D")]
     expires_at: Option<String>,
     #[command(flatten)]
+    #[serde(flatten)]
     request_id: RequestId,
     #[command(flatten)]
+    #[serde(skip)]
     apply: Apply,
 }
 
-impl RunArgs {
-    fn request(self, received: Option<u64>) -> Result<(AllocationRunRequest, Apply), CallError> {
-        let request = AllocationRunRequest {
-            expires_at: args::time("expires_at", self.expires_at.as_deref())?,
-            sku: self.sku,
-            location: self.location,
-            policy: self.policy,
-            source: self.source.source,
-            source_ref: self.source.source_ref,
-            received,
-            request_id: self.request_id.request_id,
-        };
-        Ok((request, self.apply))
-    }
-}
-
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct AvailableArgs {
     #[command(flatten)]
+    #[serde(flatten)]
     run: RunArgs,
     /// Units that just arrived on --source-ref (consumes its expected supply)
     #[arg(long, value_name = "N")]
     received: Option<u64>,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ReceiveArgs {
     /// Units received: added to stock, then allocated in the same transaction
     #[arg(long, value_name = "N")]
     quantity: u64,
     #[command(flatten)]
+    #[serde(flatten)]
     run: RunArgs,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ExpireArgs {
     /// Do not offer the units of expired allocations again (by default they
     /// go to the waiting backorders by strict priority)
     #[arg(long)]
+    #[serde(rename = "reallocate", serialize_with = "operation::negated")]
     no_reallocate: bool,
     #[command(flatten)]
+    #[serde(flatten)]
     request_id: RequestId,
     #[command(flatten)]
+    #[serde(skip)]
     apply: Apply,
 }
 
@@ -114,7 +108,12 @@ pub fn run_text(run: &AllocationRun) -> String {
             line.needed.to_string(),
             line.allocated.to_string(),
             or_none(line.allocation_id.as_deref()).to_owned(),
-            if line.from_claim { "its claim" } else { "priority" }.to_owned(),
+            if line.from_claim {
+                "its claim"
+            } else {
+                "priority"
+            }
+            .to_owned(),
             or_none(line.shortfall.map(WireName::wire_name)).to_owned(),
         ]);
     }
@@ -136,42 +135,25 @@ fn expiry_text(result: &ExpiryResult) -> String {
 }
 
 pub fn allocate_available(session: &mut Session, args: AvailableArgs) -> Result<(), CallError> {
-    let (request, apply) = args.run.request(args.received)?;
-    let outcome = session
-        .backorders
-        .allocate_available(&request, apply.mode())?;
-    show_run(session, outcome.applied, &outcome.value);
-    Ok(())
+    operation::run(
+        session,
+        &ALLOCATE_AVAILABLE,
+        &args,
+        args.run.apply.mode(),
+        run_text,
+    )
 }
 
 pub fn receive(session: &mut Session, args: ReceiveArgs) -> Result<(), CallError> {
-    let (request, apply) = args.run.request(Some(args.quantity))?;
-    let outcome = session
-        .backorders
-        .receive(args.quantity, &request, apply.mode())?;
-    show_run(session, outcome.applied, &outcome.value);
-    Ok(())
-}
-
-fn show_run(session: &Session, applied: bool, run: &AllocationRun) {
-    session
-        .out
-        .write(applied, json::allocation_run(run), || run_text(run));
+    operation::run(session, &RECEIVE, &args, args.run.apply.mode(), run_text)
 }
 
 pub fn expire(session: &mut Session, args: ExpireArgs) -> Result<(), CallError> {
-    let outcome = session.backorders.expire_allocations(
-        &ExpiryRequest {
-            reallocate: !args.no_reallocate,
-            request_id: args.request_id.request_id,
-        },
+    operation::run(
+        session,
+        &EXPIRE_ALLOCATIONS,
+        &args,
         args.apply.mode(),
-    )?;
-    let result = outcome.value;
-    session
-        .out
-        .write(outcome.applied, json::expiry_result(&result), || {
-            expiry_text(&result)
-        });
-    Ok(())
+        expiry_text,
+    )
 }

@@ -1,12 +1,14 @@
 //! `backorders summary` and `backorders sku-summary`
 
+use backorders_cli::operations::{GET_BACKORDER_SUMMARY, GET_SKU_BACKORDER_SUMMARY};
 use backorders_host::dates::format_time;
-use backorders_cli::json;
-use backorders_host::{BackorderSummary, CallError, PriorityCounts, StatusCounts};
+use backorders_host::{
+    BackorderSummary, CallError, Mode, PriorityCounts, StatusCounts,
+};
 
 use super::render::time_or_none;
 use super::table::Table;
-use super::Session;
+use super::{operation, Session};
 
 #[derive(Debug, clap::Args)]
 pub struct SkuArgs {
@@ -55,12 +57,13 @@ fn figures_table(
 }
 
 pub fn overall(session: &mut Session) -> Result<(), CallError> {
-    let summary = session.backorders.backorder_summary()?;
-    session.out.read(
-        || json::summary(&summary),
-        || figures_table(vec![], &summary, vec![]),
-    );
-    Ok(())
+    operation::call(
+        session,
+        &GET_BACKORDER_SUMMARY,
+        &(),
+        Mode::Preview,
+        |summary| figures_table(vec![], summary, vec![]),
+    )
 }
 
 pub fn sku(session: &mut Session, args: SkuArgs) -> Result<(), CallError> {
@@ -68,10 +71,12 @@ pub fn sku(session: &mut Session, args: SkuArgs) -> Result<(), CallError> {
 }
 
 pub fn print_sku(session: &mut Session, sku: &str) -> Result<(), CallError> {
-    let summary = session.backorders.sku_summary(sku)?;
-    session.out.read(
-        || json::sku_summary(&summary),
-        || {
+    operation::call(
+        session,
+        &GET_SKU_BACKORDER_SUMMARY,
+        &sku.to_owned(),
+        Mode::Preview,
+        |summary| {
             figures_table(
                 vec![("sku", summary.sku.clone())],
                 &summary.summary,
@@ -87,6 +92,5 @@ pub fn print_sku(session: &mut Session, sku: &str) -> Result<(), CallError> {
                 ],
             )
         },
-    );
-    Ok(())
+    )
 }

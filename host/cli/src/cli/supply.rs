@@ -1,17 +1,17 @@
 //! `backorders expect-supply` and `backorders supply`: supply on documents
 //! not yet received, and the expected dates it sets.
 
+use backorders_cli::operations::{EXPECT_SUPPLY, LIST_EXPECTED_SUPPLY};
 use backorders_host::names::WireName;
-use backorders_cli::json;
-use backorders_host::{dates, CallError, ExpectedSupply, SourceKind, SupplyExpectation};
-use serde_json::Value;
+use backorders_host::{dates, CallError, ExpectedSupply, Mode, SourceKind};
 
 use super::args::{wire, Apply, RequestId};
 use super::render::{location, time_or_none};
 use super::table::Table;
-use super::Session;
+use super::{operation, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ExpectArgs {
     #[arg(long, value_name = "S")]
     sku: String,
@@ -23,6 +23,7 @@ pub struct ExpectArgs {
     expected_at: String,
     /// purchase_order, transfer or production
     #[arg(long, value_name = "SOURCE", value_parser = wire::<SourceKind>())]
+    #[serde(serialize_with = "operation::wire")]
     source: SourceKind,
     /// The document (PO-1042)
     #[arg(long, value_name = "R")]
@@ -30,12 +31,14 @@ pub struct ExpectArgs {
     #[arg(long, value_name = "L")]
     location: Option<String>,
     #[command(flatten)]
+    #[serde(flatten)]
     request_id: RequestId,
     #[command(flatten)]
+    #[serde(skip)]
     apply: Apply,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct ListArgs {
     #[arg(long, value_name = "S")]
     sku: Option<String>,
@@ -64,52 +67,35 @@ fn supply_table(supplies: &[ExpectedSupply]) -> String {
 }
 
 pub fn expect(session: &mut Session, args: ExpectArgs) -> Result<(), CallError> {
-    let request = SupplyExpectation {
-        expected_at: dates::parse_time("expected_at", &args.expected_at)?,
-        sku: args.sku,
-        quantity: args.quantity,
-        source: args.source,
-        source_ref: args.source_ref,
-        location: args.location,
-        request_id: args.request_id.request_id,
-    };
-    let outcome = session
-        .backorders
-        .expect_supply(&request, args.apply.mode())?;
-    let plan = outcome.value;
-    session
-        .out
-        .write(outcome.applied, json::promise_plan(&plan), || {
-            let mut table = Table::new(&[
-                "BACKORDER",
-                "PRIORITY",
-                "QUANTITY",
-                "EXPECTED",
-                "PROMISED",
-                "AT RISK",
+    operation::run(session, &EXPECT_SUPPLY, &args, args.apply.mode(), |plan| {
+        let mut table = Table::new(&[
+            "BACKORDER",
+            "PRIORITY",
+            "QUANTITY",
+            "EXPECTED",
+            "PROMISED",
+            "AT RISK",
+        ]);
+        for line in &plan.lines {
+            table.row(vec![
+                line.backorder_id.clone(),
+                line.priority.wire_name().to_owned(),
+                line.quantity.to_string(),
+                dates::format_time(line.expected_date),
+                time_or_none(line.promised_date),
+                if line.at_risk { "yes" } else { "no" }.to_owned(),
             ]);
-            for line in &plan.lines {
-                table.row(vec![
-                    line.backorder_id.clone(),
-                    line.priority.wire_name().to_owned(),
-                    line.quantity.to_string(),
-                    dates::format_time(line.expected_date),
-                    time_or_none(line.promised_date),
-                    if line.at_risk { "yes" } else { "no" }.to_owned(),
-                ]);
-            }
-            supply_table(std::slice::from_ref(&plan.supply)) + &table.render()
-        });
-    Ok(())
+        }
+        supply_table(std::slice::from_ref(&plan.supply)) + &table.render()
+    })
 }
 
 pub fn list(session: &mut Session, args: ListArgs) -> Result<(), CallError> {
-    let supplies = session
-        .backorders
-        .list_expected_supply(args.sku.as_deref())?;
-    session.out.read(
-        || Value::Array(supplies.iter().map(json::expected_supply).collect()),
-        || supply_table(&supplies),
-    );
-    Ok(())
+    operation::run(
+        session,
+        &LIST_EXPECTED_SUPPLY,
+        &args,
+        Mode::Preview,
+        |supplies| supply_table(supplies),
+    )
 }

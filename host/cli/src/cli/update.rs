@@ -1,15 +1,18 @@
 //! `backorders update`
 
-use backorders_host::{BackorderUpdate, CallError, DateChange, HostError, Priority, TextChange};
+use backorders_cli::operations::UPDATE_BACKORDER;
+use backorders_host::{CallError, Priority};
 
-use super::args::{self, wire, Apply, ExpectedVersion, RequestId};
-use super::Session;
+use super::args::{wire, Guarded};
+use super::{operation, render, Session};
 
-#[derive(Debug, clap::Args)]
+/// Named as the table's parameters, which it is serialized into.
+#[derive(Debug, clap::Args, serde::Serialize)]
 pub struct Args {
     /// The backorder id (BO-YYYY-NNNN)
     backorder_id: String,
     #[arg(long, value_name = "P", value_parser = wire::<Priority>())]
+    #[serde(serialize_with = "operation::optional_wire")]
     priority: Option<Priority>,
     #[arg(long, value_name = "D", conflicts_with = "clear_expected_date")]
     expected_date: Option<String>,
@@ -28,71 +31,16 @@ pub struct Args {
     #[arg(long)]
     clear_notes: bool,
     #[command(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    version: ExpectedVersion,
-    #[command(flatten)]
-    apply: Apply,
-}
-
-/// Clap already refuses both flags together; this keeps the rule without
-/// relying on it.
-fn both_given(field: &'static str) -> CallError {
-    HostError::InvalidInput {
-        field,
-        message: "give a new value or clear it, not both".into(),
-    }
-    .into()
-}
-
-fn date_change(
-    field: &'static str,
-    set: Option<String>,
-    clear: bool,
-) -> Result<Option<DateChange>, CallError> {
-    match (args::time(field, set.as_deref())?, clear) {
-        (Some(_), true) => Err(both_given(field)),
-        (Some(date), false) => Ok(Some(DateChange::Set(date))),
-        (None, true) => Ok(Some(DateChange::Clear)),
-        (None, false) => Ok(None),
-    }
-}
-
-fn text_change(
-    field: &'static str,
-    set: Option<String>,
-    clear: bool,
-) -> Result<Option<TextChange>, CallError> {
-    match (set, clear) {
-        (Some(_), true) => Err(both_given(field)),
-        (Some(text), false) => Ok(Some(TextChange::Set(text))),
-        (None, true) => Ok(Some(TextChange::Clear)),
-        (None, false) => Ok(None),
-    }
+    #[serde(flatten)]
+    guards: Guarded,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
-    let request = BackorderUpdate {
-        backorder_id: args.backorder_id,
-        priority: args.priority,
-        expected_date: date_change(
-            "expected_date",
-            args.expected_date,
-            args.clear_expected_date,
-        )?,
-        promised_date: date_change(
-            "promised_date",
-            args.promised_date,
-            args.clear_promised_date,
-        )?,
-        location: text_change("location", args.location, args.clear_location)?,
-        notes: text_change("notes", args.notes, args.clear_notes)?,
-        request_id: args.request_id.request_id,
-        expected_version: args.version.expected_version,
-    };
-    let outcome = session
-        .backorders
-        .update_backorder(&request, args.apply.mode())?;
-    session.out.write_card(outcome.applied, &outcome.value);
-    Ok(())
+    operation::run(
+        session,
+        &UPDATE_BACKORDER,
+        &args,
+        args.guards.mode(),
+        render::card,
+    )
 }

@@ -14,15 +14,12 @@
 //! # Ok::<(), backorders_cli::mcp::ServeError>(())
 //! ```
 
-// The scenario runner (`crate::scenario`) runs steps through the same
-// parameters and operations, so scenarios speak the tools' vocabulary.
-pub(crate) mod arguments;
-pub(crate) mod convert;
-pub(crate) mod params;
-pub(crate) mod reply;
+// The tools are the entries of `crate::operations`, as are the scenario
+// runner's steps, so scenarios speak the tools' vocabulary.
+mod reply;
 mod server;
 
-pub use arguments::ArgumentError;
+pub use crate::operations::ArgumentError;
 pub use reply::PREVIEW_HINT;
 pub use server::BackordersServer;
 

@@ -4,49 +4,26 @@
 //! and the CLI's `error: …` line.
 
 use rmcp::model::{CallToolResult, ContentBlock};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::arguments::ArgumentError;
-use backorders_host::BackorderError;
-use backorders_host::CallError;
 use crate::json;
+use crate::operations::{ArgumentError, Reply};
+use backorders_host::{BackorderError, CallError};
 
 /// What a preview says on top of its result, and how to apply instead.
 pub const PREVIEW_HINT: &str = "preview: nothing was changed (the call ran and was rolled back); this server was started without --apply: restart it as `backorders mcp --apply` to apply writes";
 
-/// A successful call, ready to send.
-#[derive(Debug)]
-pub struct Reply {
-    pub value: Value,
-    pub summary: String,
-}
-
-impl Reply {
-    /// The result of a read.
-    pub fn read(value: Value, summary: String) -> Self {
-        Self { value, summary }
-    }
-
-    /// The result of a write: its fields plus `applied`; a preview's
-    /// summary ends with the hint.
-    pub fn write(fields: Map<String, Value>, applied: bool, summary: String) -> Self {
-        let summary = if applied {
-            summary
-        } else {
-            format!("{summary} — {PREVIEW_HINT}")
-        };
-        Self {
-            value: json::write_result(fields, applied),
-            summary,
-        }
-    }
-
-    pub fn into_result(self) -> CallToolResult {
-        CallToolResult::success(vec![
-            ContentBlock::text(self.value.to_string()),
-            ContentBlock::text(self.summary),
-        ])
-    }
+/// A successful call: its JSON, then its summary line; a preview's
+/// summary ends with the hint.
+pub fn success(reply: Reply) -> CallToolResult {
+    let summary = match reply.applied {
+        Some(false) => format!("{} — {PREVIEW_HINT}", reply.summary),
+        Some(true) | None => reply.summary,
+    };
+    CallToolResult::success(vec![
+        ContentBlock::text(reply.value.to_string()),
+        ContentBlock::text(summary),
+    ])
 }
 
 /// A call the library refused or could not run: the CLI's message, on

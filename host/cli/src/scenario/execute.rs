@@ -82,7 +82,10 @@ fn run_step(backorders: &mut Backorders, step: &Step, saved: &mut Saved) -> Step
         .resolve(&Value::Object(step.args.clone()))
         .map_err(|error| format!("args.{error}"))
         .and_then(|arguments| match arguments {
-            Value::Object(arguments) => operations::prepare(step.op, arguments)
+            Value::Object(arguments) => operations::prepare(
+                operations::find(step.op).expect("the step's operation was checked"),
+                arguments,
+            )
                 .map_err(|error| format!("args.{}: {}", error.field, error.message)),
             other => unreachable!("the arguments object resolved to {other}"),
         });

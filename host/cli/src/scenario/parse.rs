@@ -8,7 +8,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::operations::{self, Access};
+use super::operations;
+use crate::operations::Effect;
 use super::references::{self, is_name};
 use backorders_host::Timestamp;
 use backorders_host::{dates, Mode};
@@ -279,7 +280,7 @@ fn check_step(
     step: FileStep,
     saved: &mut BTreeSet<String>,
 ) -> Result<Step, ScenarioError> {
-    let Some((op, access)) = operations::find(&step.op) else {
+    let Some(operation) = operations::find(&step.op) else {
         return Err(context.error(
             "op",
             format!(
@@ -289,7 +290,8 @@ fn check_step(
             ),
         ));
     };
-    if step.preview && access == Access::Read {
+    let op = operation.spec().name;
+    if step.preview && operation.spec().effect == Effect::Read {
         return Err(context.error(
             "preview",
             format!("{op} only reads; there is nothing to preview"),
@@ -363,7 +365,8 @@ fn check_arguments(
     op: &str,
     arguments: &Map<String, Value>,
 ) -> Result<(), ScenarioError> {
-    match operations::prepare(op, arguments.clone()) {
+    let operation = operations::find(op).expect("the step's operation was found");
+    match operations::prepare(operation, arguments.clone()) {
         Ok(_) => Ok(()),
         Err(error) => {
             let holds_reference = arguments.get(&error.field).is_some_and(|value| {
