@@ -22,6 +22,37 @@
 //!   error type inside [`HostError::Storage`]; the WIT-facing failures of
 //!   the key-value store and inventory have their own types
 //!   ([`KeyValueError`], [`StockError`]), which the component sees.
+//!
+//! A provider of your own, sharing one handle between threads:
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! use backorders_host::provider::{memory::MemoryProvider, Connection, Provider};
+//! use backorders_host::{Backorders, HostError, Mode, Options};
+//!
+//! /// Yours hands out connections to your database (a type implementing
+//! /// KeyValue, Inventory, EventSink, StockAdmin and Transactional); this
+//! /// one wraps the memory provider and counts the calls it served.
+//! struct Counting { inner: MemoryProvider, calls: AtomicU64 }
+//!
+//! impl Provider for Counting {
+//!     fn connect(&self, will_commit: bool) -> Result<Box<dyn Connection>, HostError> {
+//!         self.calls.fetch_add(1, Ordering::Relaxed);
+//!         self.inner.connect(will_commit)
+//!     }
+//!     fn describe(&self) -> String { format!("counting {}", self.inner.describe()) }
+//! }
+//!
+//! let provider = Counting { inner: MemoryProvider::new(), calls: AtomicU64::new(0) };
+//! let engine = std::sync::Arc::new(Backorders::new(provider, Options::default()));
+//! let worker = std::thread::spawn({
+//!     let engine = engine.clone();
+//!     move || engine.stock_add("WIDGET", None, 5, Mode::Apply).map(|level| level.value.on_hand)
+//! });
+//! assert_eq!(worker.join().unwrap()?, 5);
+//! assert_eq!(engine.sku_summary("WIDGET")?.summary.open_backorders, 0);
+//! # Ok::<(), backorders_host::CallError>(())
+//! ```
 
 mod clock;
 pub mod memory;
