@@ -92,16 +92,22 @@ enum Identity {
 
 fn identify(connection: &Connection, path: Option<&Path>) -> Result<Identity, HostError> {
     let shown_path = || path.unwrap_or(Path::new(":memory:")).to_path_buf();
-    // The first read of the header: a file that is not SQLite fails here.
-    let application_id: i32 = connection
-        .pragma_query_value(None, "application_id", |row| row.get(0))
+    // One statement, so one snapshot: read as separate statements, another
+    // connection creating the schema in between would show an unmarked file
+    // that already has tables, which looks foreign. It is also the first
+    // read of the header: a file that is not SQLite fails here.
+    let (application_id, user_version, objects): (i32, i32, i64) = connection
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_schema)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
         .map_err(|source| HostError::OpenDatabase {
             path: shown_path(),
             reason: source.to_string(),
         })?;
-    let user_version: i32 = connection
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(database("read schema version"))?;
     if application_id == APPLICATION_ID {
         return if user_version == SCHEMA_VERSION {
             Ok(Identity::Ours)
@@ -115,9 +121,6 @@ fn identify(connection: &Connection, path: Option<&Path>) -> Result<Identity, Ho
             })
         };
     }
-    let objects: i64 = connection
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
-        .map_err(database("inspect schema"))?;
     if application_id == 0 && objects == 0 {
         Ok(Identity::Empty)
     } else {
