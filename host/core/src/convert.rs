@@ -3,7 +3,8 @@
 //! a new case on either side breaks the build here.
 
 use crate::bindings::{
-    Entry, InventoryError, ListRequest, ReservationRequest, StoreError, StoreWrite, Timestamp,
+    AllocationRequest, Entry, FulfillmentRequest, InventoryError, ListRequest, NewBackorder,
+    ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
 };
 use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError, Write};
 
@@ -60,6 +61,61 @@ pub fn new_reservation(request: ReservationRequest, created_at: Timestamp) -> Ne
         holder,
         expires_at,
         created_at,
+    }
+}
+
+impl NewBackorder {
+    /// `quantity` units of `sku` owed on `order_id` to `customer_id`, every
+    /// optional field empty; set others with `..NewBackorder::new(…)`.
+    pub fn new(order_id: &str, customer_id: &str, sku: &str, quantity: u64) -> Self {
+        Self {
+            order_id: order_id.into(),
+            order_line_id: None,
+            customer_id: customer_id.into(),
+            sku: sku.into(),
+            quantity,
+            priority: None,
+            expected_date: None,
+            promised_date: None,
+            location: None,
+            notes: None,
+            request_id: None,
+        }
+    }
+}
+
+impl AllocationRequest {
+    /// Reserve `quantity` units of stock on hand for `backorder_id`.
+    pub fn from_stock(backorder_id: &str, quantity: u64) -> Self {
+        Self {
+            backorder_id: backorder_id.into(),
+            quantity,
+            source: SourceKind::Inventory,
+            source_ref: None,
+            location: None,
+            lot: None,
+            expires_at: None,
+            override_priority: false,
+            request_id: None,
+            expected_version: None,
+        }
+    }
+}
+
+impl FulfillmentRequest {
+    /// Ship `quantity` units of `backorder_id` from stock on hand.
+    pub fn from_stock(backorder_id: &str, quantity: u64) -> Self {
+        Self {
+            backorder_id: backorder_id.into(),
+            quantity,
+            source: SourceKind::Inventory,
+            source_ref: None,
+            fulfilled_by: None,
+            notes: None,
+            override_priority: false,
+            request_id: None,
+            expected_version: None,
+        }
     }
 }
 

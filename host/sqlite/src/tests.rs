@@ -202,32 +202,9 @@ fn stocked_file(on_hand: u64) -> (tempfile::TempDir, Backorders) {
 #[test]
 fn stock_cannot_be_set_below_what_is_reserved() {
     let (_dir, backorders) = stocked_file(100);
-    let create = backorders_host::NewBackorder {
-        order_id: "O-1".into(),
-        order_line_id: None,
-        customer_id: "C-1".into(),
-        sku: SKU.into(),
-        quantity: 30,
-        priority: None,
-        expected_date: None,
-        promised_date: None,
-        location: None,
-        notes: None,
-        request_id: None,
-    };
+    let create = backorders_host::NewBackorder::new("O-1", "C-1", SKU, 30);
     let created = backorders.create_backorder(&create, Mode::Apply).unwrap().value;
-    let allocate = backorders_host::AllocationRequest {
-        backorder_id: created.backorder_id,
-        quantity: 30,
-        source: backorders_host::SourceKind::Inventory,
-        source_ref: None,
-        location: None,
-        lot: None,
-        expires_at: None,
-        override_priority: false,
-        request_id: None,
-        expected_version: None,
-    };
+    let allocate = backorders_host::AllocationRequest::from_stock(&created.backorder_id, 30);
     backorders.allocate_backorder(&allocate, Mode::Apply).unwrap();
     match backorders.stock_set(SKU, None, 29, Mode::Apply) {
         Err(backorders_host::CallError::Host(HostError::StockBelowReserved {

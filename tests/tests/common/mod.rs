@@ -205,63 +205,19 @@ pub fn read<T>(result: Result<T, CallError>) -> Result<T, BackorderError> {
 }
 
 pub fn new_backorder() -> NewBackorder {
-    NewBackorder {
-        order_id: "O-1".into(),
-        order_line_id: None,
-        customer_id: "C-1".into(),
-        sku: "WIDGET-001".into(),
-        quantity: 10,
-        priority: None,
-        expected_date: None,
-        promised_date: None,
-        location: None,
-        notes: None,
-        request_id: None,
-    }
+    NewBackorder::new("O-1", "C-1", "WIDGET-001", 10)
 }
 
 pub fn allocation(id: &str, quantity: u64) -> AllocationRequest {
-    AllocationRequest {
-        backorder_id: id.into(),
-        quantity,
-        source: SourceKind::Inventory,
-        source_ref: None,
-        location: None,
-        lot: None,
-        expires_at: None,
-        override_priority: false,
-        request_id: None,
-        expected_version: None,
-    }
+    AllocationRequest::from_stock(id, quantity)
 }
 
 pub fn fulfillment(id: &str, quantity: u64) -> FulfillmentRequest {
-    FulfillmentRequest {
-        backorder_id: id.into(),
-        quantity,
-        source: SourceKind::Inventory,
-        source_ref: None,
-        fulfilled_by: None,
-        notes: None,
-        override_priority: false,
-        request_id: None,
-        expected_version: None,
-    }
+    FulfillmentRequest::from_stock(id, quantity)
 }
 
 pub fn list() -> ListRequest {
-    ListRequest {
-        sku: None,
-        status: None,
-        priority: None,
-        customer_id: None,
-        order_id: None,
-        open_only: false,
-        overdue_only: false,
-        expected_before: None,
-        limit: None,
-        cursor: None,
-    }
+    ListRequest::all()
 }
 
 pub fn update(id: &str) -> BackorderUpdate {
