@@ -3,25 +3,10 @@
 //! database is left byte-for-byte as it was.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const NOW: &str = "2026-11-02T09:00:00Z";
-
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_backorders"))
-        .env_remove("BACKORDERS_DB")
-        .arg("--db")
-        .arg(db)
-        .args(["--now", NOW])
-        .args(args)
-        .output()
-        .expect("the backorders binary runs")
-}
-
-fn ok(db: &Path, args: &[&str]) {
-    let output = run(db, args);
-    assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-}
+mod common;
+use common::{backorders as run, ok};
 
 /// The database as bytes: the main file and the WAL, if any.
 fn snapshot(db: &Path) -> (Vec<u8>, Option<Vec<u8>>) {

@@ -2,23 +2,9 @@
 //! kind of damage to the file is found and reported with exit code 1.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_backorders"))
-        .env_remove("BACKORDERS_DB")
-        .arg("--db")
-        .arg(db)
-        .args(["--now", "2026-11-02T09:00:00Z"])
-        .args(args)
-        .output()
-        .expect("the backorders binary runs")
-}
-
-fn ok(db: &Path, args: &[&str]) {
-    let output = run(db, args);
-    assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-}
+mod common;
+use common::{backorders as run, ok};
 
 fn busy_database(db: &Path) {
     for sku in ["A", "A", "B"] {

@@ -1,40 +1,13 @@
 //! The `backorders` binary end to end: the real component on a temporary
 //! SQLite file, with the clock pinned.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-const NOW: &str = "2026-11-02T09:00:00Z";
-
-struct Db {
-    // Kept so the directory lives as long as the test.
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-fn fresh_db() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("backorders.db");
-    Db { _dir: dir, path }
-}
-
-fn binary() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_backorders"));
-    command.env_remove("BACKORDERS_DB");
-    command
-}
-
-fn backorders(db: &Path, args: &[&str]) -> Output {
-    binary()
-        .arg("--db")
-        .arg(db)
-        .args(["--now", NOW])
-        .args(args)
-        .output()
-        .expect("the backorders binary runs")
-}
+mod common;
+use common::{backorders, binary, fresh_db, NOW};
 
 /// `create` for order O-1 of customer C-1, SKU `sku`, plus `extra`.
 fn create_for(db: &Path, sku: &str, quantity: &str, extra: &[&str]) -> Output {

@@ -2,7 +2,7 @@
 //! binary behind the official Python SDK's client.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use backorders_host::limits::DEFAULT_MEMORY_BYTES;
@@ -38,6 +38,9 @@ const TOOLS: [&str; 18] = [
     "update_backorder",
 ];
 
+mod common;
+use common::fresh_db;
+
 const READ_ONLY: [&str; 6] = [
     "check_integrity",
     "get_backorder",
@@ -46,18 +49,6 @@ const READ_ONLY: [&str; 6] = [
     "list_backorders",
     "list_expected_supply",
 ];
-
-struct Db {
-    // Kept so the directory lives as long as the test.
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-fn fresh_db() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("backorders.db");
-    Db { _dir: dir, path }
-}
 
 /// An rmcp client connected, through an in-memory pipe, to a server over
 /// `db` with the clock at `now`.

@@ -61,6 +61,18 @@ impl Shared {
         // the lock is held only to take or put back the whole value.
         self.data.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    /// The lock, once no transaction holds the data (it is `Some`).
+    fn available(&self) -> MutexGuard<'_, Option<Data>> {
+        let mut slot = self.lock();
+        while slot.is_none() {
+            slot = self
+                .returned
+                .wait(slot)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        slot
+    }
 }
 
 /// An empty in-memory database; clones share it.
@@ -89,19 +101,7 @@ impl MemoryProvider {
     /// for tests that a call changed nothing. Waits for a transaction in
     /// progress to end.
     pub fn fingerprint(&self) -> String {
-        let mut slot = self.shared.lock();
-        loop {
-            match slot.as_ref() {
-                Some(data) => return format!("{data:?}"),
-                None => {
-                    slot = self
-                        .shared
-                        .returned
-                        .wait(slot)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                }
-            }
-        }
+        format!("{:?}", self.shared.available().as_ref())
     }
 
     /// A connection of its own type, for direct use in tests.
@@ -269,20 +269,11 @@ impl Drop for MemoryConnection {
 impl Transactional for MemoryConnection {
     fn begin(&mut self, _access: Access) -> Result<(), HostError> {
         self.end(false);
-        let mut slot = self.shared.lock();
-        let data = loop {
-            match slot.take() {
-                Some(data) => break data,
-                None => {
-                    slot = self
-                        .shared
-                        .returned
-                        .wait(slot)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                }
-            }
-        };
-        drop(slot);
+        let data = self
+            .shared
+            .available()
+            .take()
+            .expect("available() returns the data in place");
         self.held = Some(Held { data, undo: Vec::new() });
         Ok(())
     }
