@@ -59,6 +59,24 @@ pub struct Source {
     pub source_ref: Option<String>,
 }
 
+/// `--request-id` and `--apply`: the guards of a write that makes
+/// something new (a backorder, a run, expected supply).
+#[derive(Debug, clap::Args, serde::Serialize)]
+pub struct Retryable {
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub request_id: RequestId,
+    #[command(flatten)]
+    #[serde(skip)]
+    pub apply: Apply,
+}
+
+impl Retryable {
+    pub fn mode(&self) -> Mode {
+        self.apply.mode()
+    }
+}
+
 /// `--request-id`, `--expected-version` and `--apply`: the guards of a
 /// write to an existing backorder.
 #[derive(Debug, clap::Args, serde::Serialize)]

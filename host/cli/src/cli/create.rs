@@ -3,7 +3,7 @@
 use backorders_cli::operations::CREATE_BACKORDER;
 use backorders_host::{CallError, Priority};
 
-use super::args::{wire, Apply, RequestId};
+use super::args::{wire, Retryable};
 use super::{operation, render, Session};
 
 /// Named as the table's parameters, which it is serialized into.
@@ -40,10 +40,7 @@ pub struct Args {
     notes: Option<String>,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Retryable,
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
@@ -51,7 +48,7 @@ pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
         session,
         &CREATE_BACKORDER,
         &args,
-        args.apply.mode(),
+        args.guards.mode(),
         render::card,
     )
 }

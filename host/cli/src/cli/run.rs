@@ -5,7 +5,7 @@ use backorders_cli::operations::{ALLOCATE_AVAILABLE, EXPIRE_ALLOCATIONS, RECEIVE
 use backorders_host::names::WireName;
 use backorders_host::{AllocationPolicy, AllocationRun, CallError, ExpiryResult};
 
-use super::args::{wire, Apply, RequestId, Source};
+use super::args::{wire, Retryable, Source};
 use super::render::{self, location, or_none, time_or_none};
 use super::table::Table;
 use super::{operation, Session};
@@ -31,10 +31,7 @@ pub struct RunArgs {
     expires_at: Option<String>,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Retryable,
 }
 
 #[derive(Debug, clap::Args, serde::Serialize)]
@@ -66,10 +63,7 @@ pub struct ExpireArgs {
     no_reallocate: bool,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Retryable,
 }
 
 /// A run as a heading and one row per backorder it considered.
@@ -139,13 +133,13 @@ pub fn allocate_available(session: &mut Session, args: AvailableArgs) -> Result<
         session,
         &ALLOCATE_AVAILABLE,
         &args,
-        args.run.apply.mode(),
+        args.run.guards.mode(),
         run_text,
     )
 }
 
 pub fn receive(session: &mut Session, args: ReceiveArgs) -> Result<(), CallError> {
-    operation::run(session, &RECEIVE, &args, args.run.apply.mode(), run_text)
+    operation::run(session, &RECEIVE, &args, args.run.guards.mode(), run_text)
 }
 
 pub fn expire(session: &mut Session, args: ExpireArgs) -> Result<(), CallError> {
@@ -153,7 +147,7 @@ pub fn expire(session: &mut Session, args: ExpireArgs) -> Result<(), CallError> 
         session,
         &EXPIRE_ALLOCATIONS,
         &args,
-        args.apply.mode(),
+        args.guards.mode(),
         expiry_text,
     )
 }

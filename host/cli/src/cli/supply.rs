@@ -5,7 +5,7 @@ use backorders_cli::operations::{EXPECT_SUPPLY, LIST_EXPECTED_SUPPLY};
 use backorders_host::names::WireName;
 use backorders_host::{dates, CallError, ExpectedSupply, Mode, SourceKind};
 
-use super::args::{wire, Apply, RequestId};
+use super::args::{wire, Retryable};
 use super::render::{location, time_or_none};
 use super::table::Table;
 use super::{operation, Session};
@@ -32,10 +32,7 @@ pub struct ExpectArgs {
     location: Option<String>,
     #[command(flatten)]
     #[serde(flatten)]
-    request_id: RequestId,
-    #[command(flatten)]
-    #[serde(skip)]
-    apply: Apply,
+    guards: Retryable,
 }
 
 #[derive(Debug, clap::Args, serde::Serialize)]
@@ -67,7 +64,7 @@ fn supply_table(supplies: &[ExpectedSupply]) -> String {
 }
 
 pub fn expect(session: &mut Session, args: ExpectArgs) -> Result<(), CallError> {
-    operation::run(session, &EXPECT_SUPPLY, &args, args.apply.mode(), |plan| {
+    operation::run(session, &EXPECT_SUPPLY, &args, args.guards.mode(), |plan| {
         let mut table = Table::new(&[
             "BACKORDER",
             "PRIORITY",
