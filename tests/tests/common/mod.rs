@@ -68,23 +68,18 @@ impl Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("backorders.db");
         let memory = (PROVIDER == ProviderKind::Memory).then(MemoryProvider::new);
-        let mut harness = Harness {
-            engine: Backorders::new(MemoryProvider::new(), options()),
+        Harness {
+            engine: handle(&memory, &db_path),
             db_path,
             memory,
             _dir: dir,
-        };
-        harness.reopen();
-        harness
+        }
     }
 
     /// A new handle on the same database, as a restarted process would
     /// have.
     pub fn reopen(&mut self) {
-        self.engine = match &self.memory {
-            Some(memory) => Backorders::new(memory.clone(), options()),
-            None => backorders_sqlite::open(self.db_path.clone(), options()),
-        };
+        self.engine = handle(&self.memory, &self.db_path);
     }
 
     pub fn at(&mut self, now: Timestamp) {
@@ -177,6 +172,14 @@ impl Harness {
                 )
             }
         }
+    }
+}
+
+/// A handle on the memory provider when there is one, else on the file.
+fn handle(memory: &Option<MemoryProvider>, db_path: &std::path::Path) -> Backorders {
+    match memory {
+        Some(memory) => Backorders::new(memory.clone(), options()),
+        None => backorders_sqlite::open(db_path, options()),
     }
 }
 

@@ -32,6 +32,16 @@ fn location_of(place: &Place) -> Option<String> {
     (!place.1.is_empty()).then(|| place.1.clone())
 }
 
+/// The stock level at `place` with these counts (on hand, reserved).
+fn level(place: &Place, (on_hand, reserved): (u64, u64)) -> StockLevel {
+    StockLevel {
+        sku: place.0.clone(),
+        location: location_of(place),
+        on_hand,
+        reserved,
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Reservation {
     place: Place,
@@ -398,18 +408,13 @@ impl Inventory for MemoryConnection {
 
 impl StockAdmin for MemoryConnection {
     fn stock_level(&mut self, sku: &str, location: Option<&str>) -> Result<StockLevel, HostError> {
-        let (on_hand, reserved) = self
+        let counts = self
             .data()?
             .stock
             .get(&place(sku, location))
             .copied()
             .unwrap_or_default();
-        Ok(StockLevel {
-            sku: sku.to_owned(),
-            location: location.map(str::to_owned),
-            on_hand,
-            reserved,
-        })
+        Ok(level(&place(sku, location), counts))
     }
 
     fn write_on_hand(&mut self, level: &StockLevel) -> Result<(), HostError> {
@@ -425,12 +430,7 @@ impl StockAdmin for MemoryConnection {
             .iter()
             .filter(|(place, _)| sku.is_none_or(|sku| place.0 == sku))
             .take(limit as usize)
-            .map(|(place, (on_hand, reserved))| StockLevel {
-                sku: place.0.clone(),
-                location: location_of(place),
-                on_hand: *on_hand,
-                reserved: *reserved,
-            })
+            .map(|(place, counts)| level(place, *counts))
             .collect())
     }
 
@@ -443,13 +443,8 @@ impl StockAdmin for MemoryConnection {
         let mut audit: Vec<StockAudit> = data
             .stock
             .iter()
-            .map(|(place, (on_hand, reserved))| StockAudit {
-                level: StockLevel {
-                    sku: place.0.clone(),
-                    location: location_of(place),
-                    on_hand: *on_hand,
-                    reserved: *reserved,
-                },
+            .map(|(place, counts)| StockAudit {
+                level: level(place, *counts),
                 held_by_reservations: held.get(place).copied().unwrap_or_default(),
             })
             .collect();
@@ -457,12 +452,7 @@ impl StockAdmin for MemoryConnection {
             held.iter()
                 .filter(|(place, _)| !data.stock.contains_key(**place))
                 .map(|(place, quantity)| StockAudit {
-                    level: StockLevel {
-                        sku: place.0.clone(),
-                        location: location_of(place),
-                        on_hand: 0,
-                        reserved: 0,
-                    },
+                    level: level(place, (0, 0)),
                     held_by_reservations: *quantity,
                 }),
         );
