@@ -13,8 +13,7 @@ use super::{check_source_ref, describe_source, check_version, ensure_open, guard
 /// Allocates units to one backorder: reserves stock on hand, or records a
 /// claim on a purchase order, transfer or production run.
 pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> DomainResult<AllocationResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "allocate-backorder", request.request_id.clone(), fingerprint, |p| allocate(p, request))
+    idempotency::once(ports, "allocate-backorder", request, allocate)
 }
 
 fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<AllocationResult> {

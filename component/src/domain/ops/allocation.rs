@@ -14,8 +14,7 @@ use super::{check_version, idempotency, release_units};
 /// Marks a reserved allocation picked; when confirmed allocations cover
 /// everything still owed, the backorder becomes `ready_to_ship`.
 pub fn confirm_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "confirm-allocation", request.request_id.clone(), fingerprint, |p| confirm(p, request))
+    idempotency::once(ports, "confirm-allocation", request, confirm)
 }
 
 fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
@@ -45,8 +44,7 @@ fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
 
 /// Gives a live allocation's unshipped units back to available stock.
 pub fn release_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "release-allocation", request.request_id.clone(), fingerprint, |p| release(p, request))
+    idempotency::once(ports, "release-allocation", request, release)
 }
 
 fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
@@ -69,8 +67,7 @@ fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
 
 /// Sets a new expiry, in the future, on a reserved allocation.
 pub fn extend_allocation(ports: &mut Ports, request: AllocationExtension) -> DomainResult<AllocationResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "extend-allocation", request.request_id.clone(), fingerprint, |p| extend(p, request))
+    idempotency::once(ports, "extend-allocation", request, extend)
 }
 
 fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<AllocationResult> {

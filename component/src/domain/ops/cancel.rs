@@ -10,8 +10,7 @@ use super::{check_version, ensure_open, record_releases, release_excess};
 /// Cancels all remaining units, or `quantity` of them, and releases the held
 /// units the new remaining no longer needs (newest allocation first).
 pub fn cancel_backorder(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "cancel-backorder", request.request_id.clone(), fingerprint, |p| cancel(p, request))
+    idempotency::once(ports, "cancel-backorder", request, cancel)
 }
 
 fn cancel(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResult> {

@@ -30,8 +30,7 @@ pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResul
     reads.extend(request.request_id.as_deref().map(keys::request));
     ports.store.prefetch(&reads)?;
 
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "create-backorder", request.request_id.clone(), fingerprint, |p| create(p, request, year))
+    idempotency::once(ports, "create-backorder", request, |p, r| create(p, r, year))
 }
 
 fn validate_request(request: &NewBackorder) -> DomainResult<()> {

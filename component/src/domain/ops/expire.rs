@@ -18,8 +18,7 @@ use std::collections::BTreeSet;
 /// offered again, by strict priority, to the backorders of each SKU and
 /// location that got units back.
 pub fn expire_allocations(ports: &mut Ports, request: ExpiryRequest) -> DomainResult<ExpiryResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "expire-allocations", request.request_id.clone(), fingerprint, |p| expire(p, request.reallocate))
+    idempotency::once(ports, "expire-allocations", request, |p, r| expire(p, r.reallocate))
 }
 
 fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {

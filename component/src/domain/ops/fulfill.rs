@@ -15,8 +15,7 @@ use super::{check_source_ref, describe_source, check_version, ensure_open, guard
 /// inventory, unreserved stock is issued; from other sources the rest ships
 /// straight from that source (drop-ship, cross-dock) and touches no stock.
 pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<FulfillmentResult> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "fulfill-backorder", request.request_id.clone(), fingerprint, |p| fulfill(p, request))
+    idempotency::once(ports, "fulfill-backorder", request, fulfill)
 }
 
 fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<FulfillmentResult> {

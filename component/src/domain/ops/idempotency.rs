@@ -7,7 +7,7 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::keys;
 use super::super::limits::{REQUEST_ID_PRUNE_PER_CALL, REQUEST_ID_RETENTION_MS};
-use super::super::model::Timestamp;
+use super::super::model::{self, Timestamp};
 use super::super::ports::Ports;
 use super::super::stored::{self, Versioned, MARKER};
 use super::super::{repo, validate};
@@ -26,26 +26,43 @@ struct Remembered {
 
 impl Versioned for Remembered {}
 
-/// The request as the id must match it.
-pub fn fingerprint<R: Serialize>(request: &R) -> Vec<u8> {
-    stored::encode_body(request)
+/// A write request that may carry a request id; its serialized form is the
+/// fingerprint a repeat of the id must match.
+pub trait Request: Serialize {
+    fn request_id(&self) -> Option<&String>;
 }
 
-/// Runs `write` once per request id. `request` is the request's
-/// fingerprint, computed only when it carries an id.
-pub fn once<T: Serialize + DeserializeOwned>(
+/// Every write request names its id in a field `request_id`.
+macro_rules! requests {
+    ($($request:ident),+ $(,)?) => {
+        $(impl Request for model::$request {
+            fn request_id(&self) -> Option<&String> {
+                self.request_id.as_ref()
+            }
+        })+
+    };
+}
+
+requests!(
+    NewBackorder, BackorderUpdate, AllocationRequest, FulfillmentRequest, CancelRequest, RunRequest, SupplyExpectation,
+    AllocationChange, AllocationExtension, ExpiryRequest,
+);
+
+/// Runs `write` on `request` once per request id: a request without one
+/// just runs.
+pub fn once<R: Request, T: Serialize + DeserializeOwned>(
     ports: &mut Ports,
     operation: &str,
-    request_id: Option<String>,
-    request: Option<Vec<u8>>,
-    write: impl FnOnce(&mut Ports) -> DomainResult<T>,
+    request: R,
+    write: impl FnOnce(&mut Ports, R) -> DomainResult<T>,
 ) -> DomainResult<T> {
-    let (Some(id), Some(request)) = (request_id, request) else { return write(ports) };
+    let Some(id) = request.request_id().cloned() else { return write(ports, request) };
+    let fingerprint = stored::encode_body(&request);
     validate::reference("request_id", &id)?;
     let key = keys::request(&id);
     if let Some(seen) = repo::get::<Remembered>(&mut ports.store, "remembered request", &key)? {
         if seen.at + REQUEST_ID_RETENTION_MS > ports.now {
-            if seen.operation != operation || seen.request != request {
+            if seen.operation != operation || seen.request != fingerprint {
                 return Err(DomainError::invalid(
                     "request_id",
                     format!("was already used for another request ({})", seen.operation),
@@ -56,10 +73,10 @@ pub fn once<T: Serialize + DeserializeOwned>(
         forget(ports, &id, seen.at)?;
     }
     forget_expired(ports)?;
-    let result = write(ports)?;
+    let result = write(ports, request)?;
     let remembered = Remembered {
         operation: operation.to_string(),
-        request,
+        request: fingerprint,
         result: stored::encode_body(&result),
         at: ports.now,
     };

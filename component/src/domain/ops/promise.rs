@@ -19,8 +19,7 @@ use super::check_source_ref;
 /// reach keep their dates. The walk stops when the expected units are used
 /// up, so its cost grows with the backorders covered.
 pub fn expect_supply(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<PromisePlan> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "expect-supply", request.request_id.clone(), fingerprint, |p| expect(p, request))
+    idempotency::once(ports, "expect-supply", request, expect)
 }
 
 fn expect(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<PromisePlan> {

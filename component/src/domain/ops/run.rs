@@ -29,8 +29,7 @@ use super::check_source_ref;
 /// location), not with the open backorders of the SKU. Fair share must
 /// also read the whole tier it shares.
 pub fn allocate_available(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "allocate-available", request.request_id.clone(), fingerprint, |p| run(p, request))
+    idempotency::once(ports, "allocate-available", request, run)
 }
 
 fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {

@@ -11,8 +11,7 @@ use super::{check_version, ensure_open};
 /// request whose values equal the current ones changes nothing: no new
 /// version, no history line.
 pub fn update_backorder(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder> {
-    let fingerprint = request.request_id.is_some().then(|| idempotency::fingerprint(&request));
-    idempotency::once(ports, "update-backorder", request.request_id.clone(), fingerprint, |p| update(p, request))
+    idempotency::once(ports, "update-backorder", request, update)
 }
 
 fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder> {
