@@ -12,6 +12,7 @@ use super::ports::{InventoryFailure, Ports, StoreFailure};
 use super::record::BackorderRecord;
 use super::time;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
 
 impl From<StoreFailure> for DomainError {
     fn from(failure: StoreFailure) -> Self {
@@ -59,6 +60,33 @@ pub fn scan_all(store: &mut Buffer, range: (Vec<u8>, Vec<u8>), max: u32) -> Doma
         }
     }
     Ok(out)
+}
+
+/// Visits the entries from `start` to `end` in key order, reading `chunk`
+/// at a time, until `visit` breaks (its value is returned) or the range
+/// ends (`None`). Only the entries visited are read, so a walk that stops
+/// early costs what it visited, not the range.
+pub fn walk<B>(
+    ports: &mut Ports,
+    mut start: Vec<u8>,
+    end: &[u8],
+    chunk: u32,
+    mut visit: impl FnMut(&mut Ports, Vec<u8>, Vec<u8>) -> DomainResult<ControlFlow<B>>,
+) -> DomainResult<Option<B>> {
+    loop {
+        let entries = ports.store.scan(&start, end, chunk)?;
+        let exhausted = (entries.len() as u32) < chunk;
+        for (key, value) in entries {
+            start = key.clone();
+            start.push(0);
+            if let ControlFlow::Break(out) = visit(ports, key, value)? {
+                return Ok(Some(out));
+            }
+        }
+        if exhausted {
+            return Ok(None);
+        }
+    }
 }
 
 /// Takes the next number of a sequence counter.

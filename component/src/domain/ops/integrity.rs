@@ -13,6 +13,7 @@ use super::super::record::BackorderRecord;
 use super::super::repo;
 use super::super::time;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 pub fn check_integrity(ports: &mut Ports) -> DomainResult<IntegrityReport> {
     let mut check = Check::default();
@@ -44,22 +45,13 @@ impl Check {
     fn each(
         &mut self,
         ports: &mut Ports,
-        range: (Vec<u8>, Vec<u8>),
+        (start, end): (Vec<u8>, Vec<u8>),
         mut visit: impl FnMut(&mut Self, &mut Ports, Vec<u8>, Vec<u8>) -> DomainResult<()>,
     ) -> DomainResult<()> {
-        let (mut start, end) = range;
-        loop {
-            let chunk = ports.store.scan(&start, &end, SCAN_CHUNK)?;
-            let done = (chunk.len() as u32) < SCAN_CHUNK;
-            for (key, value) in chunk {
-                start = key.clone();
-                start.push(0);
-                visit(self, ports, key, value)?;
-            }
-            if done {
-                return Ok(());
-            }
-        }
+        repo::walk(ports, start, &end, SCAN_CHUNK, |ports, key, value| {
+            visit(self, ports, key, value).map(ControlFlow::<()>::Continue)
+        })?;
+        Ok(())
     }
 
     fn backorders(&mut self, ports: &mut Ports) -> DomainResult<()> {

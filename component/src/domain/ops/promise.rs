@@ -10,6 +10,7 @@ use super::super::ports::Ports;
 use super::super::repo::{self, Change, NeedValue};
 use super::super::{time, validate};
 use super::check_source_ref;
+use std::ops::ControlFlow;
 
 /// Records (or replaces) supply expected on a document, then plans the SKU:
 /// expected supplies, earliest first, cover the backorders lacking
@@ -71,58 +72,51 @@ fn plan_dates(ports: &mut Ports, sku: &str) -> DomainResult<Vec<PromiseLine>> {
     let mut left_in_current = supplies.peek().map_or(0, |s| s.quantity);
     let mut lines = Vec::new();
 
-    let (mut start, end) = keys::index_range("need", &[sku.as_bytes()]);
-    loop {
-        let chunk = ports.store.scan(&start, &end, WALK_CHUNK)?;
-        let exhausted = (chunk.len() as u32) < WALK_CHUNK;
-        for (key, value) in chunk {
-            start = key.clone();
-            start.push(0);
-            let mut need = NeedValue::decode(&value)?.need;
-            // Take units from the supplies in date order until this one is covered.
-            let mut completing = None;
-            while need > 0 {
-                let Some(current) = supplies.peek() else { return Ok(lines) };
-                let take = need.min(left_in_current);
-                need -= take;
-                left_in_current -= take;
-                completing = Some((current.expected_at, current.source_ref.clone()));
-                if left_in_current == 0 {
-                    supplies.next();
-                    left_in_current = supplies.peek().map_or(0, |s| s.quantity);
-                }
+    let (start, end) = keys::index_range("need", &[sku.as_bytes()]);
+    repo::walk(ports, start, &end, WALK_CHUNK, |ports, key, value| {
+        let mut need = NeedValue::decode(&value)?.need;
+        // Take units from the supplies in date order until this one is covered.
+        let mut completing = None;
+        while need > 0 {
+            let Some(current) = supplies.peek() else { return Ok(ControlFlow::Break(())) };
+            let take = need.min(left_in_current);
+            need -= take;
+            left_in_current -= take;
+            completing = Some((current.expected_at, current.source_ref.clone()));
+            if left_in_current == 0 {
+                supplies.next();
+                left_in_current = supplies.peek().map_or(0, |s| s.quantity);
             }
-            let Some((date, reference)) = completing else { continue };
-            let id = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
-            let old = repo::load_backorder(&mut ports.store, id)?;
-            let mut r = old.clone();
-            if r.expected_date != Some(date) {
-                r.expected_date = Some(date);
-                r.version += 1;
-                r.updated_at = ports.now;
-                let mut detail = format!(
-                    "expected_date {} -> {} from expected supply {reference}",
-                    time::rfc3339_opt(old.expected_date),
-                    time::rfc3339(date)
-                );
-                if r.at_risk() {
-                    detail.push_str(&format!("; at risk: promised {}", time::rfc3339_opt(r.promised_date)));
-                }
-                repo::record_change(ports, &mut r, Change::new(HistoryAction::Updated, EventKind::BackorderUpdated, detail))?;
-                repo::save_backorder(ports, Some(&old), &r)?;
+        }
+        let Some((date, reference)) = completing else { return Ok(ControlFlow::Continue(())) };
+        let id = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
+        let old = repo::load_backorder(&mut ports.store, id)?;
+        let mut r = old.clone();
+        if r.expected_date != Some(date) {
+            r.expected_date = Some(date);
+            r.version += 1;
+            r.updated_at = ports.now;
+            let mut detail = format!(
+                "expected_date {} -> {} from expected supply {reference}",
+                time::rfc3339_opt(old.expected_date),
+                time::rfc3339(date)
+            );
+            if r.at_risk() {
+                detail.push_str(&format!("; at risk: promised {}", time::rfc3339_opt(r.promised_date)));
             }
-            lines.push(PromiseLine {
-                backorder_id: id.to_string(),
-                priority: r.priority,
-                quantity: r.need(),
-                source_ref: reference,
-                expected_date: date,
-                promised_date: r.promised_date,
-                at_risk: r.at_risk(),
-            });
+            repo::record_change(ports, &mut r, Change::new(HistoryAction::Updated, EventKind::BackorderUpdated, detail))?;
+            repo::save_backorder(ports, Some(&old), &r)?;
         }
-        if exhausted {
-            return Ok(lines);
-        }
-    }
+        lines.push(PromiseLine {
+            backorder_id: id.to_string(),
+            priority: r.priority,
+            quantity: r.need(),
+            source_ref: reference,
+            expected_date: date,
+            promised_date: r.promised_date,
+            at_risk: r.at_risk(),
+        });
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(lines)
 }

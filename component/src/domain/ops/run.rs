@@ -18,6 +18,7 @@ use super::super::stored::MARKER;
 use super::super::validate;
 use super::allocate::{add_allocation, NewAllocation};
 use super::check_source_ref;
+use std::ops::ControlFlow;
 
 /// Allocates the units of `request.sku` available now at `request.location`.
 ///
@@ -149,30 +150,20 @@ impl Run {
     /// Strict priority or FIFO: walk the index in order, serve each in
     /// full while units last, explain the first one left short, and stop.
     fn walk(&mut self, ports: &mut Ports, index: &str) -> DomainResult<()> {
-        let (mut start, end) = keys::index_range(index, &[self.out.sku.as_bytes()]);
-        loop {
-            let chunk = ports.store.scan(&start, &end, WALK_CHUNK)?;
-            let exhausted = (chunk.len() as u32) < WALK_CHUNK;
-            for (key, value) in chunk {
-                start = key.clone();
-                start.push(0);
-                let candidate = Candidate::parse(key, &value)?;
-                let r = repo::load_backorder(&mut ports.store, candidate.id)?;
-                if !self.location_matches(&candidate.need.location) {
-                    self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
-                    continue;
-                }
-                let give = candidate.need.need.min(self.left);
-                let short = (give < candidate.need.need).then_some(Shortfall::SupplyExhausted);
-                self.serve(ports, &r, give, short)?;
-                if self.left == 0 {
-                    return Ok(());
-                }
+        let (start, end) = keys::index_range(index, &[self.out.sku.as_bytes()]);
+        repo::walk(ports, start, &end, WALK_CHUNK, |ports, key, value| {
+            let candidate = Candidate::parse(key, &value)?;
+            let r = repo::load_backorder(&mut ports.store, candidate.id)?;
+            if !self.location_matches(&candidate.need.location) {
+                self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
+                return Ok(ControlFlow::Continue(()));
             }
-            if exhausted {
-                return Ok(());
-            }
-        }
+            let give = candidate.need.need.min(self.left);
+            let short = (give < candidate.need.need).then_some(Shortfall::SupplyExhausted);
+            self.serve(ports, &r, give, short)?;
+            Ok(if self.left == 0 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) })
+        })?;
+        Ok(())
     }
 
     /// Fair share: tiers of equal priority in order; a tier the units cover
@@ -207,31 +198,24 @@ impl Run {
 
     /// The next tier of equal priority at the run's location; other
     /// locations are explained and skipped. Returns where the next tier starts.
-    fn read_tier(&mut self, ports: &mut Ports, mut start: Vec<u8>, end: &[u8]) -> DomainResult<(Vec<Candidate>, Option<Vec<u8>>)> {
+    fn read_tier(&mut self, ports: &mut Ports, start: Vec<u8>, end: &[u8]) -> DomainResult<(Vec<Candidate>, Option<Vec<u8>>)> {
         let mut tier: Vec<Candidate> = Vec::new();
         let mut rank = None;
-        loop {
-            let chunk = ports.store.scan(&start, end, WALK_CHUNK)?;
-            let exhausted = (chunk.len() as u32) < WALK_CHUNK;
-            for (key, value) in chunk {
-                let candidate = Candidate::parse(key, &value)?;
-                if rank.is_some() && candidate.rank() != rank {
-                    return Ok((tier, Some(candidate.key)));
-                }
-                rank = candidate.rank();
-                start = candidate.key.clone();
-                start.push(0);
-                if self.location_matches(&candidate.need.location) {
-                    tier.push(candidate);
-                } else {
-                    let r = repo::load_backorder(&mut ports.store, candidate.id)?;
-                    self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
-                }
+        let next = repo::walk(ports, start, end, WALK_CHUNK, |ports, key, value| {
+            let candidate = Candidate::parse(key, &value)?;
+            if rank.is_some() && candidate.rank() != rank {
+                return Ok(ControlFlow::Break(candidate.key));
             }
-            if exhausted {
-                return Ok((tier, None));
+            rank = candidate.rank();
+            if self.location_matches(&candidate.need.location) {
+                tier.push(candidate);
+            } else {
+                let r = repo::load_backorder(&mut ports.store, candidate.id)?;
+                self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
             }
-        }
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok((tier, next))
     }
 
     /// Receives live claims on the run's source document, oldest first: each
