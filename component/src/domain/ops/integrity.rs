@@ -11,8 +11,9 @@ use super::super::model::{Allocation, AllocationStatus, IntegrityProblem, Integr
 use super::super::ports::Ports;
 use super::super::record::BackorderRecord;
 use super::super::repo;
+use super::super::stored::Versioned;
 use super::super::time;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 
 pub fn check_integrity(ports: &mut Ports) -> DomainResult<IntegrityReport> {
@@ -140,45 +141,58 @@ impl Check {
 
     /// Stored totals and due-day counts against the computed ones, both ways.
     fn totals(&mut self, ports: &mut Ports) -> DomainResult<()> {
-        let mut stored: BTreeMap<Vec<u8>, Totals> = BTreeMap::new();
         let mut entries = repo::scan_all(&mut ports.store, keys::prefix_range(&[b"G"]), u32::MAX)?;
         if let Some(overall) = ports.store.get(&keys::totals())? {
             entries.push((keys::totals(), overall));
         }
-        for (key, value) in entries {
-            match repo::decode::<Totals>("totals", &value) {
-                Ok(totals) => {
-                    stored.insert(key, totals);
-                }
-                Err(_) => self.problem(ProblemKind::Unreadable, describe_key(&key), "running totals"),
-            }
-        }
+        let stored: BTreeMap<Vec<u8>, Totals> = self.readable(entries, "running totals");
         let computed = std::mem::take(&mut self.totals);
-        for key in stored.keys().chain(computed.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
-            let (have, want) = (stored.get(&key).cloned().unwrap_or_default(), computed.get(&key).cloned().unwrap_or_default());
-            if have != want {
-                self.problem(ProblemKind::TotalsMismatch, describe_key(&key), format!("stored {have:?}, records give {want:?}"));
-            }
-        }
-        let mut stored_due: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        self.compare(ProblemKind::TotalsMismatch, &stored, &computed, |key| describe_key(key), |have, want| {
+            format!("stored {have:?}, records give {want:?}")
+        });
+        let mut entries = Vec::new();
         for range in [keys::due_buckets(), keys::prefix_range(&[b"GDS"])] {
-            for (key, value) in repo::scan_all(&mut ports.store, range, u32::MAX)? {
-                match repo::decode::<u64>("due-day counter", &value) {
-                    Ok(count) => {
-                        stored_due.insert(key, count);
-                    }
-                    Err(_) => self.problem(ProblemKind::Unreadable, describe_key(&key), "due-day counter"),
-                }
-            }
+            entries.extend(repo::scan_all(&mut ports.store, range, u32::MAX)?);
         }
-        let computed_due = std::mem::take(&mut self.due);
-        for key in stored_due.keys().chain(computed_due.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
-            let (have, want) = (stored_due.get(&key).copied().unwrap_or(0), computed_due.get(&key).copied().unwrap_or(0));
-            if have != want {
-                self.problem(ProblemKind::TotalsMismatch, describe_key(&key), format!("stored {have} due, records give {want}"));
-            }
-        }
+        let stored: BTreeMap<Vec<u8>, u64> = self.readable(entries, "due-day counter");
+        let computed = std::mem::take(&mut self.due);
+        self.compare(ProblemKind::TotalsMismatch, &stored, &computed, |key| describe_key(key), |have, want| {
+            format!("stored {have} due, records give {want}")
+        });
         Ok(())
+    }
+
+    /// The stored values that decode, by key; each one that does not is a problem.
+    fn readable<T: Versioned>(&mut self, entries: Vec<(Vec<u8>, Vec<u8>)>, what: &str) -> BTreeMap<Vec<u8>, T> {
+        let mut out = BTreeMap::new();
+        for (key, value) in entries {
+            match repo::decode::<T>(what, &value) {
+                Ok(decoded) => {
+                    out.insert(key, decoded);
+                }
+                Err(_) => self.problem(ProblemKind::Unreadable, describe_key(&key), what),
+            }
+        }
+        out
+    }
+
+    /// Each key, of either side, whose stored figure is not the one the
+    /// records give (a figure missing on one side counts as zero).
+    fn compare<K: Ord, T: Default + PartialEq>(
+        &mut self,
+        kind: ProblemKind,
+        stored: &BTreeMap<K, T>,
+        computed: &BTreeMap<K, T>,
+        subject: impl Fn(&K) -> String,
+        detail: impl Fn(&T, &T) -> String,
+    ) {
+        let zero = T::default();
+        for key in stored.keys().chain(computed.keys()).collect::<BTreeSet<_>>() {
+            let (have, want) = (stored.get(key).unwrap_or(&zero), computed.get(key).unwrap_or(&zero));
+            if have != want {
+                self.problem(kind, subject(key), detail(have, want));
+            }
+        }
     }
 
     /// Each allocation: linked from its backorder, indexed as its state
@@ -218,17 +232,10 @@ impl Check {
         for units in inventory {
             *held_by_inventory.entry((units.sku, units.location)).or_default() += units.quantity;
         }
-        for place in reserved.keys().chain(held_by_inventory.keys()).cloned().collect::<std::collections::BTreeSet<_>>() {
-            let (allocations, inventory) = (reserved.get(&place).copied().unwrap_or(0), held_by_inventory.get(&place).copied().unwrap_or(0));
-            if allocations != inventory {
-                let (sku, location) = place;
-                self.problem(
-                    ProblemKind::ReservationMismatch,
-                    format!("{sku} at {}", location.as_deref().unwrap_or("default")),
-                    format!("live allocations hold {allocations}, inventory reservations hold {inventory}"),
-                );
-            }
-        }
+        let subject = |(sku, location): &(String, Option<String>)| format!("{sku} at {}", location.as_deref().unwrap_or("default"));
+        self.compare(ProblemKind::ReservationMismatch, &held_by_inventory, &reserved, subject, |inventory, allocations| {
+            format!("live allocations hold {allocations}, inventory reservations hold {inventory}")
+        });
         Ok(())
     }
 
