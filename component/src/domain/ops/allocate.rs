@@ -8,7 +8,7 @@ use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
 use super::super::stored::MARKER;
 use super::super::{time, validate};
-use super::{check_source_ref, describe_source, check_version, ensure_open, guard_priority};
+use super::{check_source_ref, describe_source, load_open, guard_priority};
 
 /// Allocates units to one backorder: reserves stock on hand, or records a
 /// claim on a purchase order, transfer or production run.
@@ -24,9 +24,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
     validate::optional_reference("lot", request.lot.as_deref())?;
     validate::future("expires_at", request.expires_at, ports.now)?;
 
-    let old = repo::load_backorder(&mut ports.store, id)?;
-    check_version(&old, request.expected_version)?;
-    ensure_open(&old, "allocated")?;
+    let old = load_open(&mut ports.store, id, request.expected_version, "allocated")?;
     if request.quantity > old.need() {
         return Err(DomainError::invalid(
             "quantity",

@@ -5,7 +5,7 @@ use super::idempotency;
 use super::super::ports::Ports;
 use super::super::repo::{self, Change};
 use super::super::validate;
-use super::{check_version, ensure_open, record_releases, release_excess};
+use super::{load_open, record_releases, release_excess};
 
 /// Cancels all remaining units, or `quantity` of them, and releases the held
 /// units the new remaining no longer needs (newest allocation first).
@@ -20,9 +20,7 @@ fn cancel(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResul
     }
     validate::notes("reason", request.reason.as_deref())?;
 
-    let old = repo::load_backorder(&mut ports.store, id)?;
-    check_version(&old, request.expected_version)?;
-    ensure_open(&old, "cancelled")?;
+    let old = load_open(&mut ports.store, id, request.expected_version, "cancelled")?;
     let quantity = request.quantity.unwrap_or(old.remaining());
     if quantity > old.remaining() {
         return Err(DomainError::invalid(

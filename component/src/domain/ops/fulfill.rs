@@ -8,7 +8,7 @@ use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports};
 use super::super::repo::{self, Change};
 use super::super::validate;
-use super::{check_source_ref, describe_source, check_version, ensure_open, guard_priority, record_releases, release_excess};
+use super::{check_source_ref, describe_source, load_open, guard_priority, record_releases, release_excess};
 
 /// Ships units of a backorder. Its own live allocations of the requested
 /// source go first (confirmed before reserved, oldest first); then, from
@@ -25,9 +25,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     validate::optional_reference("fulfilled_by", request.fulfilled_by.as_deref())?;
     validate::notes("notes", request.notes.as_deref())?;
 
-    let old = repo::load_backorder(&mut ports.store, id)?;
-    check_version(&old, request.expected_version)?;
-    ensure_open(&old, "fulfilled")?;
+    let old = load_open(&mut ports.store, id, request.expected_version, "fulfilled")?;
     if request.quantity > old.remaining() {
         return Err(DomainError::invalid(
             "quantity",

@@ -38,14 +38,17 @@ use super::ports::Ports;
 use super::record::BackorderRecord;
 use super::repo::{self, Change};
 
-/// Refuses any change to a closed backorder.
-fn ensure_open(r: &BackorderRecord, what: &str) -> DomainResult<()> {
+/// The backorder a write changes (the write being `what` it is): at the
+/// expected version when one is given, and open, since no change reaches a
+/// closed backorder.
+fn load_open(store: &mut Buffer, id: BackorderId, expected_version: Option<u64>, what: &str) -> DomainResult<BackorderRecord> {
+    let r = repo::load_backorder(store, id)?;
+    check_version(&r, expected_version)?;
     let status = r.status();
-    if status.is_open() {
-        Ok(())
-    } else {
-        Err(DomainError::state(&r.id().to_string(), status, format!("a closed backorder cannot be {what}")))
+    if !status.is_open() {
+        return Err(DomainError::state(&r.id().to_string(), status, format!("a closed backorder cannot be {what}")));
     }
+    Ok(r)
 }
 
 /// Optimistic concurrency: refuses a write made against another version.

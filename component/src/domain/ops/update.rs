@@ -5,7 +5,7 @@ use super::idempotency;
 use super::super::ports::Ports;
 use super::super::repo::{self, Change};
 use super::super::{time, validate};
-use super::{check_version, ensure_open};
+use super::load_open;
 
 /// Changes priority, dates, location or notes of an open backorder. A
 /// request whose values equal the current ones changes nothing: no new
@@ -40,9 +40,7 @@ fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder
         validate::notes("notes", Some(notes))?;
     }
 
-    let old = repo::load_backorder(&mut ports.store, id)?;
-    check_version(&old, request.expected_version)?;
-    ensure_open(&old, "updated")?;
+    let old = load_open(&mut ports.store, id, request.expected_version, "updated")?;
     let mut r = old.clone();
     let mut changes = Vec::new();
     if let Some(priority) = request.priority {
