@@ -14,13 +14,11 @@ use super::{check_version, idempotency, release_units};
 /// Marks a reserved allocation picked; when confirmed allocations cover
 /// everything still owed, the backorder becomes `ready_to_ship`.
 pub fn confirm_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    idempotency::once(ports, "confirm-allocation", request, confirm)
+    idempotency::once(ports, "confirm-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, confirm))
 }
 
-fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
-    ensure_reserved(&before, "confirmed", ports.now)?;
-    let mut allocation = before.clone();
+fn confirm(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
+    ensure_reserved(allocation, "confirmed", ports.now)?;
     if allocation.reservation_id.is_none() {
         return Err(DomainError::state(
             &allocation.allocation_id,
@@ -32,24 +30,20 @@ fn confirm(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
             ),
         ));
     }
-    let mut r = old.clone();
     let held = allocation.held();
     allocation.status = AllocationStatus::Confirmed;
     allocation.updated_at = ports.now;
     r.quantity_confirmed += held;
     let detail = format!("confirmed {held} units of {} as picked", allocation.allocation_id);
-    let change = Change::new(HistoryAction::AllocationConfirmed, EventKind::AllocationConfirmed, detail).quantity(held);
-    finish(ports, (before, allocation), (old, r), change)
+    Ok(Change::new(HistoryAction::AllocationConfirmed, EventKind::AllocationConfirmed, detail).quantity(held))
 }
 
 /// Gives a live allocation's unshipped units back to available stock.
 pub fn release_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    idempotency::once(ports, "release-allocation", request, release)
+    idempotency::once(ports, "release-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, release))
 }
 
-fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
-    let mut allocation = before.clone();
+fn release(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
     if !allocation.status.is_live() {
         return Err(DomainError::state(
             &allocation.allocation_id,
@@ -57,12 +51,10 @@ fn release(ports: &mut Ports, request: AllocationChange) -> DomainResult<Allocat
             "only a reserved or confirmed allocation can be released",
         ));
     }
-    let mut r = old.clone();
     let held = allocation.held();
-    release_units(ports, &mut r, &mut allocation, held, AllocationStatus::Released)?;
+    release_units(ports, r, allocation, held, AllocationStatus::Released)?;
     let detail = format!("released {held} units of {}", allocation.allocation_id);
-    let change = Change::new(HistoryAction::AllocationReleased, EventKind::AllocationReleased, detail).quantity(held);
-    finish(ports, (before, allocation), (old, r), change)
+    Ok(Change::new(HistoryAction::AllocationReleased, EventKind::AllocationReleased, detail).quantity(held))
 }
 
 /// Sets a new expiry, in the future, on a reserved allocation.
@@ -74,23 +66,21 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
     let expires_at = request.expires_at;
     AllocationId::parse("allocation_id", &request.allocation_id)?;
     validate::future("expires_at", Some(expires_at), ports.now)?;
-    let (before, old) = load(ports, &request.allocation_id, request.expected_version)?;
-    ensure_reserved(&before, "extended", ports.now)?;
-    let mut allocation = before.clone();
-    if let Some(reservation) = &allocation.reservation_id {
-        ports.inventory.extend(reservation, Some(expires_at))?;
-    }
-    let detail = format!(
-        "expiry of {} moved from {} to {}",
-        allocation.allocation_id,
-        time::rfc3339_opt(allocation.expires_at),
-        time::rfc3339(expires_at)
-    );
-    allocation.expires_at = Some(expires_at);
-    allocation.updated_at = ports.now;
-    let r = old.clone();
-    let change = Change::new(HistoryAction::AllocationExtended, EventKind::AllocationExtended, detail);
-    finish(ports, (before, allocation), (old, r), change)
+    change(ports, &request.allocation_id, request.expected_version, |ports, allocation, _| {
+        ensure_reserved(allocation, "extended", ports.now)?;
+        if let Some(reservation) = &allocation.reservation_id {
+            ports.inventory.extend(reservation, Some(expires_at))?;
+        }
+        let detail = format!(
+            "expiry of {} moved from {} to {}",
+            allocation.allocation_id,
+            time::rfc3339_opt(allocation.expires_at),
+            time::rfc3339(expires_at)
+        );
+        allocation.expires_at = Some(expires_at);
+        allocation.updated_at = ports.now;
+        Ok(Change::new(HistoryAction::AllocationExtended, EventKind::AllocationExtended, detail))
+    })
 }
 
 /// An allocation and its backorder, at the expected version if one is given.
@@ -124,14 +114,19 @@ fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> Domai
     Ok(())
 }
 
-/// Saves an allocation change and its backorder (each as before and after),
-/// with the history line.
-fn finish(
+/// One change to an allocation: loads it and its backorder (at the
+/// expected version if one is given), lets `act` change both and tell the
+/// change, then saves both (the backorder at its next version) with the
+/// history line.
+fn change(
     ports: &mut Ports,
-    (before, allocation): (Allocation, Allocation),
-    (old, mut r): (BackorderRecord, BackorderRecord),
-    change: Change,
+    allocation_id: &str,
+    expected_version: Option<u64>,
+    act: impl FnOnce(&mut Ports, &mut Allocation, &mut BackorderRecord) -> DomainResult<Change>,
 ) -> DomainResult<AllocationResult> {
+    let (before, old) = load(ports, allocation_id, expected_version)?;
+    let (mut allocation, mut r) = (before.clone(), old.clone());
+    let change = act(ports, &mut allocation, &mut r)?;
     r.version += 1;
     r.updated_at = ports.now;
     repo::save_allocation(&mut ports.store, Some(&before), &allocation)?;
