@@ -78,9 +78,11 @@ impl Status {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
+    /// Stock on hand: the source of a request that names no other.
+    #[default]
     Inventory,
     PurchaseOrder,
     Transfer,
@@ -363,7 +365,7 @@ pub struct BackorderPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AllocationRequest {
     pub backorder_id: String,
     pub quantity: u64,
@@ -379,7 +381,7 @@ pub struct AllocationRequest {
     pub expected_version: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FulfillmentRequest {
     pub backorder_id: String,
     pub quantity: u64,
@@ -504,7 +506,7 @@ pub enum Shortfall {
     FairShare,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRequest {
     pub sku: String,
     /// none: the default location.

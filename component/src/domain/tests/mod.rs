@@ -79,32 +79,26 @@ pub(super) fn base() -> NewBackorder {
     NewBackorder { order_id: "O-1".into(), customer_id: "C-1".into(), sku: "WIDGET-001".into(), quantity: 10, ..Default::default() }
 }
 
+/// Reserve `quantity` units of stock on hand for `id`.
 pub(super) fn alloc(id: &str, quantity: u64) -> AllocationRequest {
-    AllocationRequest {
-        backorder_id: id.into(),
-        quantity,
-        source: SourceKind::Inventory,
-        source_ref: None,
-        location: None,
-        lot: None,
-        expires_at: None,
-        override_priority: false,
-        request_id: None,
-        expected_version: None,
-    }
+    AllocationRequest { backorder_id: id.into(), quantity, ..Default::default() }
 }
 
+/// Ship `quantity` units of `id` from stock on hand.
 pub(super) fn ship(id: &str, quantity: u64) -> FulfillmentRequest {
-    FulfillmentRequest {
-        backorder_id: id.into(),
+    FulfillmentRequest { backorder_id: id.into(), quantity, ..Default::default() }
+}
+
+/// `quantity` units of `sku` expected at `expected_at` on purchase order `reference`.
+pub(super) fn expectation(sku: &str, quantity: u64, expected_at: Timestamp, reference: &str) -> SupplyExpectation {
+    SupplyExpectation {
+        sku: sku.into(),
         quantity,
-        source: SourceKind::Inventory,
-        source_ref: None,
-        fulfilled_by: None,
-        notes: None,
-        override_priority: false,
+        expected_at,
+        source: SourceKind::PurchaseOrder,
+        source_ref: reference.into(),
+        location: None,
         request_id: None,
-        expected_version: None,
     }
 }
 

@@ -125,15 +125,7 @@ fn the_integrity_check_finds_each_kind_of_damage() {
 fn every_value_the_component_writes_starts_with_its_format_version() {
     let mut w = busy_world();
     // Expected supply, a remembered request and a request-time entry too.
-    let supply = SupplyExpectation {
-        sku: "A".into(),
-        quantity: 5,
-        expected_at: T0 + 2 * DAY,
-        source: SourceKind::PurchaseOrder,
-        source_ref: "PO-2".into(),
-        location: None,
-        request_id: Some("req-supply".into()),
-    };
+    let supply = SupplyExpectation { request_id: Some("req-supply".into()), ..expectation("A", 5, T0 + 2 * DAY, "PO-2") };
     w.call(|p| ops::expect_supply(p, supply)).unwrap();
     let kinds: std::collections::BTreeSet<u8> = w.store.entries.keys().map(|k| k[0]).collect();
     assert_eq!(kinds, b"ABEFGHIQR".iter().copied().collect(), "every kind of key was written");

@@ -5,16 +5,7 @@ use crate::domain::keys;
 use crate::domain::ports::{Store, StoreFailure, Write};
 
 fn run(sku: &str, policy: AllocationPolicy) -> RunRequest {
-    RunRequest {
-        sku: sku.into(),
-        location: None,
-        policy: Some(policy),
-        source: SourceKind::Inventory,
-        source_ref: None,
-        expires_at: None,
-        received: None,
-        request_id: None,
-    }
+    RunRequest { sku: sku.into(), policy: Some(policy), ..Default::default() }
 }
 
 impl World {
@@ -208,15 +199,7 @@ fn expected_supply_sets_dates_in_priority_order_and_flags_missed_promises() {
     let critical = w.create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), promised_date: Some(T0 + 3 * DAY), ..base() }).backorder_id;
     let normal = w.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 20 * DAY), ..base() }).backorder_id;
     let low = w.create("SKU", 10, Priority::Low).backorder_id;
-    let expect = |quantity, days: i64, reference: &str| SupplyExpectation {
-        sku: "SKU".into(),
-        quantity,
-        expected_at: T0 + days * DAY,
-        source: SourceKind::PurchaseOrder,
-        source_ref: reference.into(),
-        location: None,
-        request_id: None,
-    };
+    let expect = |quantity, days: i64, reference: &str| expectation("SKU", quantity, T0 + days * DAY, reference);
     let plan = w.call(|p| ops::expect_supply(p, expect(15, 5, "PO-1"))).unwrap();
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.expected_date, l.at_risk)).collect();
     assert_eq!(lines, [(critical.clone(), T0 + 5 * DAY, true)], "the second needs 10 and only 5 are left");
