@@ -8,7 +8,7 @@ use super::super::record::BackorderRecord;
 use super::super::repo::{self, Change};
 use super::super::stored::MARKER;
 use super::super::{time, validate};
-use super::{check_source_ref, describe_source, load_open, guard_priority};
+use super::{check_units_from_source, describe_source, load_open, guard_priority};
 
 /// Allocates units to one backorder: reserves stock on hand, or records a
 /// claim on a purchase order, transfer or production run.
@@ -17,9 +17,7 @@ pub fn allocate_backorder(ports: &mut Ports, request: AllocationRequest) -> Doma
 }
 
 fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<AllocationResult> {
-    let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
-    validate::quantity("quantity", request.quantity)?;
-    check_source_ref(request.source, request.source_ref.as_deref())?;
+    let id = check_units_from_source(&request.backorder_id, request.quantity, request.source, request.source_ref.as_deref())?;
     validate::optional_reference("location", request.location.as_deref())?;
     validate::optional_reference("lot", request.lot.as_deref())?;
     validate::future("expires_at", request.expires_at, ports.now)?;

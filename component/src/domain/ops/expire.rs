@@ -3,7 +3,7 @@ use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::limits::MAX_EXPIRE;
 use super::super::model::{
-    AllocationPolicy, AllocationStatus, EventKind, ExpiryRequest, ExpiryResult, HistoryAction, RunRequest, SourceKind,
+    AllocationPolicy, AllocationStatus, EventKind, ExpiryRequest, ExpiryResult, HistoryAction, RunRequest,
 };
 use super::super::ports::Ports;
 use super::super::repo::{self, Change};
@@ -63,16 +63,8 @@ fn expire(ports: &mut Ports, reallocate: bool) -> DomainResult<ExpiryResult> {
     let mut runs = Vec::new();
     if reallocate {
         for (sku, location) in freed {
-            let request = RunRequest {
-                sku,
-                location,
-                policy: Some(AllocationPolicy::StrictPriority),
-                source: SourceKind::Inventory,
-                source_ref: None,
-                expires_at: None,
-                received: None,
-                request_id: None,
-            };
+            // Units given back are on hand: the re-offer is a run of stock.
+            let request = RunRequest { sku, location, policy: Some(AllocationPolicy::StrictPriority), ..Default::default() };
             runs.push(allocate_available(ports, request)?);
         }
     }

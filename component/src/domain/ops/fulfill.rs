@@ -1,5 +1,4 @@
 use super::super::error::{DomainError, DomainResult};
-use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::model::{
     AllocationStatus, ClosedBy, EventKind, Fulfillment, FulfillmentRequest, FulfillmentResult, HistoryAction, SourceKind,
@@ -8,7 +7,7 @@ use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports};
 use super::super::repo::{self, Change};
 use super::super::validate;
-use super::{check_source_ref, describe_source, load_open, guard_priority, record_releases, release_excess};
+use super::{check_units_from_source, describe_source, load_open, guard_priority, record_releases, release_excess};
 
 /// Ships units of a backorder. Its own live allocations of the requested
 /// source go first (confirmed before reserved, oldest first); then, from
@@ -19,9 +18,7 @@ pub fn fulfill_backorder(ports: &mut Ports, request: FulfillmentRequest) -> Doma
 }
 
 fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<FulfillmentResult> {
-    let id = BackorderId::parse("backorder_id", &request.backorder_id)?;
-    validate::quantity("quantity", request.quantity)?;
-    check_source_ref(request.source, request.source_ref.as_deref())?;
+    let id = check_units_from_source(&request.backorder_id, request.quantity, request.source, request.source_ref.as_deref())?;
     validate::optional_reference("fulfilled_by", request.fulfilled_by.as_deref())?;
     validate::notes("notes", request.notes.as_deref())?;
 

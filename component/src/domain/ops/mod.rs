@@ -71,6 +71,15 @@ fn check_source_ref(source: SourceKind, source_ref: Option<&str>) -> DomainResul
     Ok(())
 }
 
+/// What a request that moves units of a backorder from a source
+/// (allocate, fulfil) carries: the backorder, the units, the source.
+fn check_units_from_source(backorder_id: &str, quantity: u64, source: SourceKind, source_ref: Option<&str>) -> DomainResult<BackorderId> {
+    let id = BackorderId::parse("backorder_id", backorder_id)?;
+    super::validate::quantity("quantity", quantity)?;
+    check_source_ref(source, source_ref)?;
+    Ok(id)
+}
+
 /// The most urgent other backorder of the same SKU that lacks allocation,
 /// if it is strictly more urgent than `r`: taking unreserved stock for `r`
 /// would then go ahead of it.
