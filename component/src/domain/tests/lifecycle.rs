@@ -30,9 +30,7 @@ fn the_seed_example_ends_partially_fulfilled() {
 
 #[test]
 fn every_status_is_reachable() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 100);
-    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(100, 10);
     let a = w.allocate(&bo, 10).unwrap();
     assert_eq!(a.backorder.status, Status::Allocated);
     let c = w.call(|p| ops::confirm_allocation(p, change(&a.allocation.allocation_id))).unwrap();
@@ -49,17 +47,15 @@ fn every_status_is_reachable() {
     assert!(w.inventory.reservations.is_empty());
 
     let other = w.create("SKU", 10, Priority::Normal).backorder_id;
-    let cancelled = w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: other.clone(), ..Default::default() })).unwrap();
+    let cancelled = w.cancel(&other, None).unwrap();
     assert_eq!(cancelled.backorder.status, Status::Cancelled);
 }
 
 #[test]
 fn cancelling_the_rest_after_shipping_keeps_the_shipped_units() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 60);
-    let bo = w.create("SKU", 100, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(60, 100);
     w.fulfill(&bo, 60).unwrap();
-    let c = w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), ..Default::default() })).unwrap();
+    let c = w.cancel(&bo, None).unwrap();
     assert_eq!(c.backorder.status, Status::Cancelled);
     assert_eq!(c.backorder.quantity_fulfilled, 60);
     assert_eq!(c.backorder.quantity_cancelled, 40);
@@ -70,11 +66,11 @@ fn cancelling_the_rest_after_shipping_keeps_the_shipped_units() {
 fn closed_backorders_refuse_every_change() {
     let mut w = World::new();
     let bo = w.create("SKU", 5, Priority::Normal).backorder_id;
-    w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), ..Default::default() })).unwrap();
+    w.cancel(&bo, None).unwrap();
     let state = |e: DomainError| matches!(e, DomainError::InvalidState { status: RecordStatus::Backorder(Status::Cancelled), .. });
     assert!(state(w.allocate(&bo, 1).unwrap_err()));
     assert!(state(w.fulfill(&bo, 1).unwrap_err()));
-    assert!(state(w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), ..Default::default() })).unwrap_err()));
+    assert!(state(w.cancel(&bo, None).unwrap_err()));
     let update = BackorderUpdate { backorder_id: bo.clone(), priority: Some(Priority::High), ..Default::default() };
     assert!(state(w.call(|p| ops::update_backorder(p, update)).unwrap_err()));
 }
@@ -83,8 +79,7 @@ fn closed_backorders_refuse_every_change() {
 fn a_more_urgent_backorder_blocks_manual_inventory_allocation_unless_overridden() {
     let mut w = World::new();
     w.inventory.add("SKU", None, 100);
-    let low = w.create("SKU", 10, Priority::Low).backorder_id;
-    let critical = w.create("SKU", 10, Priority::Critical).backorder_id;
+    let [low, critical] = w.create_each("SKU", [(10, Priority::Low), (10, Priority::Critical)]);
     assert_eq!(w.allocate(&low, 5).unwrap_err(), DomainError::PriorityConflict(critical.clone()));
     assert_eq!(w.fulfill(&low, 5).unwrap_err(), DomainError::PriorityConflict(critical.clone()));
     // A claim on a purchase order takes nothing from stock: no conflict.
@@ -113,9 +108,7 @@ fn equal_priority_does_not_block() {
 
 #[test]
 fn allocation_is_bounded_by_need_and_stock() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 7);
-    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(7, 10);
     assert_eq!(invalid_field(w.allocate(&bo, 11).unwrap_err()), "quantity");
     assert_eq!(w.allocate(&bo, 8).unwrap_err(), DomainError::InsufficientStock(7));
     w.allocate(&bo, 7).unwrap();
@@ -124,9 +117,7 @@ fn allocation_is_bounded_by_need_and_stock() {
 
 #[test]
 fn fulfilment_consumes_confirmed_before_reserved_then_issues_stock() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 100);
-    let bo = w.create("SKU", 50, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(100, 50);
     let first = w.allocate(&bo, 10).unwrap().allocation.allocation_id;
     let second = w.allocate(&bo, 10).unwrap().allocation.allocation_id;
     w.call(|p| ops::confirm_allocation(p, change(&second))).unwrap();
@@ -163,9 +154,7 @@ fn fulfilment_from_a_claim_ships_without_touching_stock() {
 
 #[test]
 fn shipping_from_stock_releases_claims_no_longer_needed() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 10);
-    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(10, 10);
     let claim = AllocationRequest { source: SourceKind::Transfer, source_ref: Some("TR-9".into()), ..alloc(&bo, 10) };
     w.call(|p| ops::allocate_backorder(p, claim)).unwrap();
     let f = w.fulfill(&bo, 4).unwrap();
@@ -175,12 +164,10 @@ fn shipping_from_stock_releases_claims_no_longer_needed() {
 
 #[test]
 fn partial_cancel_releases_only_the_excess_newest_first() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 100);
-    let bo = w.create("SKU", 100, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(100, 100);
     let old = w.allocate(&bo, 60).unwrap().allocation.allocation_id;
     let new = w.allocate(&bo, 40).unwrap().allocation.allocation_id;
-    let c = w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: bo.clone(), quantity: Some(10), ..Default::default() })).unwrap();
+    let c = w.cancel(&bo, Some(10)).unwrap();
     assert_eq!(c.backorder.quantity_allocated, 90);
     assert_eq!(c.backorder.status, Status::Allocated);
     assert_eq!(c.released.len(), 1);
@@ -193,9 +180,7 @@ fn partial_cancel_releases_only_the_excess_newest_first() {
 
 #[test]
 fn expiry_rules_for_confirm_and_extend() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 10);
-    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(10, 10);
     let past = AllocationRequest { expires_at: Some(T0), ..alloc(&bo, 5) };
     assert_eq!(invalid_field(w.call(|p| ops::allocate_backorder(p, past)).unwrap_err()), "expires_at");
     let a = w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&bo, 5) })).unwrap();
@@ -211,9 +196,7 @@ fn expiry_rules_for_confirm_and_extend() {
 
 #[test]
 fn released_allocations_cannot_be_touched_again() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 10);
-    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(10, 10);
     let id = w.allocate(&bo, 5).unwrap().allocation.allocation_id;
     w.call(|p| ops::release_allocation(p, change(&id))).unwrap();
     for result in [
@@ -261,7 +244,7 @@ fn summaries_count_open_backorders_only() {
     let _a2 = w.create_with(NewBackorder { sku: "A".into(), quantity: 5, promised_date: Some(T0 - DAY), ..base() });
     let b1 = w.create_with(NewBackorder { sku: "B".into(), quantity: 7, expected_date: Some(T0 + 3 * DAY), ..base() });
     w.allocate(&a1, 10).unwrap();
-    w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: b1.backorder_id.clone(), ..Default::default() })).unwrap();
+    w.cancel(&b1.backorder_id, None).unwrap();
 
     let s = w.summary();
     assert_eq!(s.totals.open_backorders, 2);
@@ -376,9 +359,7 @@ fn bad_input_names_the_field_and_changes_nothing() {
 
 #[test]
 fn every_change_is_in_the_history_and_the_outbox() {
-    let mut w = World::new();
-    w.inventory.add("SKU", None, 10);
-    let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let (mut w, bo) = stocked(10, 10);
     let al = w.allocate(&bo, 10).unwrap().allocation.allocation_id;
     w.call(|p| ops::confirm_allocation(p, change(&al))).unwrap();
     w.fulfill(&bo, 10).unwrap();

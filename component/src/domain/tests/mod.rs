@@ -58,6 +58,16 @@ impl World {
         self.call(|p| ops::fulfill_backorder(p, ship(id, quantity)))
     }
 
+    /// Cancels `quantity` units of `id`, or with none all it still owes.
+    pub fn cancel(&mut self, id: &str, quantity: Option<u64>) -> Result<CancelResult, DomainError> {
+        self.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: id.into(), quantity, ..Default::default() }))
+    }
+
+    /// One backorder of `sku` per `(quantity, priority)`, in order; their ids.
+    pub fn create_each<const N: usize>(&mut self, sku: &str, orders: [(u64, Priority); N]) -> [String; N] {
+        orders.map(|(quantity, priority)| self.create(sku, quantity, priority).backorder_id)
+    }
+
     pub fn get(&mut self, id: &str) -> BackorderDetail {
         self.call(|p| ops::get_backorder(p, id)).expect("get")
     }
@@ -73,6 +83,15 @@ impl World {
     pub fn list(&mut self, request: ListRequest) -> BackorderPage {
         self.call(|p| ops::list_backorders(p, request)).expect("list")
     }
+}
+
+/// A world with `stock` units of "SKU" on hand and one normal-priority
+/// backorder for `quantity` of them, whose id comes with it.
+pub(super) fn stocked(stock: u64, quantity: u64) -> (World, String) {
+    let mut w = World::new();
+    w.inventory.add("SKU", None, stock);
+    let bo = w.create("SKU", quantity, Priority::Normal).backorder_id;
+    (w, bo)
 }
 
 pub(super) fn base() -> NewBackorder {

@@ -76,7 +76,7 @@ fn busy_world() -> World {
     w.fulfill(&a2, 3).unwrap();
     let claim = AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-1".into()), ..alloc(&b1, 4) };
     w.call(|p| ops::allocate_backorder(p, claim)).unwrap();
-    w.call(|p| ops::cancel_backorder(p, CancelRequest { backorder_id: a1, quantity: Some(2), ..Default::default() })).unwrap();
+    w.cancel(&a1, Some(2)).unwrap();
     w
 }
 

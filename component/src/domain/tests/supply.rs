@@ -25,10 +25,7 @@ fn served(run: &AllocationRun) -> Vec<(String, u64)> {
 #[test]
 fn critical_is_served_before_high_before_normal_before_low() {
     let mut w = World::new();
-    let low = w.create("SKU", 10, Priority::Low).backorder_id;
-    let normal = w.create("SKU", 10, Priority::Normal).backorder_id;
-    let high = w.create("SKU", 10, Priority::High).backorder_id;
-    let critical = w.create("SKU", 10, Priority::Critical).backorder_id;
+    let [low, normal, high, critical] = w.create_each("SKU", [(10, Priority::Low), (10, Priority::Normal), (10, Priority::High), (10, Priority::Critical)]);
     w.inventory.add("SKU", None, 35);
     let result = w.allocate_available(run("SKU", AllocationPolicy::StrictPriority));
     assert_eq!(served(&result), [(critical, 10), (high, 10), (normal, 10), (low.clone(), 5)]);
@@ -72,8 +69,7 @@ fn a_run_stops_at_the_first_backorder_it_cannot_serve() {
 #[test]
 fn fifo_serves_by_age_alone() {
     let mut w = World::new();
-    let old_low = w.create("SKU", 10, Priority::Low).backorder_id;
-    let critical = w.create("SKU", 10, Priority::Critical).backorder_id;
+    let [old_low, critical] = w.create_each("SKU", [(10, Priority::Low), (10, Priority::Critical)]);
     w.inventory.add("SKU", None, 10);
     let result = w.allocate_available(run("SKU", AllocationPolicy::Fifo));
     assert_eq!(served(&result), [(old_low, 10)]);
@@ -85,11 +81,7 @@ fn fifo_serves_by_age_alone() {
 #[test]
 fn fair_share_splits_a_short_tier_in_proportion_to_need() {
     let mut w = World::new();
-    let critical = w.create("SKU", 2, Priority::Critical).backorder_id;
-    let a = w.create("SKU", 6, Priority::High).backorder_id;
-    let b = w.create("SKU", 4, Priority::High).backorder_id;
-    let c = w.create("SKU", 5, Priority::High).backorder_id;
-    let normal = w.create("SKU", 5, Priority::Normal).backorder_id;
+    let [critical, a, b, c, normal] = w.create_each("SKU", [(2, Priority::Critical), (6, Priority::High), (4, Priority::High), (5, Priority::High), (5, Priority::Normal)]);
     w.inventory.add("SKU", None, 12);
     let result = w.allocate_available(run("SKU", AllocationPolicy::FairShare));
     assert_eq!(served(&result), [(critical, 2), (a, 5), (b, 2), (c, 3)]);
@@ -112,8 +104,7 @@ fn a_run_at_one_location_skips_backorders_of_another() {
 #[test]
 fn claims_on_the_arriving_document_are_received_first() {
     let mut w = World::new();
-    let critical = w.create("SKU", 10, Priority::Critical).backorder_id;
-    let claimant = w.create("SKU", 10, Priority::Low).backorder_id;
+    let [critical, claimant] = w.create_each("SKU", [(10, Priority::Critical), (10, Priority::Low)]);
     let po = |id: &str, q| AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-1042".into()), ..alloc(id, q) };
     let claim = w.call(|p| ops::allocate_backorder(p, po(&claimant, 10))).unwrap().allocation.allocation_id;
     w.inventory.add("SKU", None, 16);
@@ -158,8 +149,7 @@ fn a_partly_received_claim_keeps_the_rest_claimed() {
 #[test]
 fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
     let mut w = World::new();
-    let first = w.create("SKU", 10, Priority::High).backorder_id;
-    let second = w.create("SKU", 10, Priority::Normal).backorder_id;
+    let [first, second] = w.create_each("SKU", [(10, Priority::High), (10, Priority::Normal)]);
     w.inventory.add("SKU", None, 10);
     let held = w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&first, 10) })).unwrap();
     w.now = T0 + DAY - 1;
