@@ -1,7 +1,7 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::{AllocationId, BackorderId};
 use super::super::keys;
-use super::super::model::{Allocation, AllocationRequest, AllocationResult, AllocationStatus, EventKind, HistoryAction, SourceKind, Timestamp};
+use super::super::model::{Allocation, AllocationRequest, AllocationResult, AllocationStatus, EventKind, HistoryAction};
 use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
 use super::super::record::BackorderRecord;
@@ -36,32 +36,20 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
     }
     // Claims take nothing from stock on hand, so they cannot starve anyone.
     let overridden = if request.source.is_claim() { None } else { guard_priority(&mut ports.store, &old, request.override_priority)? };
-    let location = request.location.or_else(|| old.location.clone());
-    let spec = NewAllocation {
-        quantity: request.quantity,
-        source: request.source,
-        source_ref: request.source_ref,
-        location,
-        lot: request.lot,
-        expires_at: request.expires_at,
-        reserve: !request.source.is_claim(),
-        overridden,
-        by: None,
-    };
+    let reserve = !request.source.is_claim();
+    let location = request.location.clone().or_else(|| old.location.clone());
+    let spec = NewAllocation { what: AllocationRequest { location, ..request }, reserve, overridden, by: None };
     let mut counts = repo::Counts::default();
     let (r, allocation) = add_allocation(ports, &old, spec, &mut counts)?;
     counts.write(&mut ports.store)?;
     Ok(AllocationResult { backorder: r.to_backorder(), allocation })
 }
 
-/// What to allocate to a backorder.
+/// What to allocate to a backorder, and how.
 pub struct NewAllocation {
-    pub quantity: u64,
-    pub source: SourceKind,
-    pub source_ref: Option<String>,
-    pub location: Option<String>,
-    pub lot: Option<String>,
-    pub expires_at: Option<Timestamp>,
+    /// The units, source, location, lot and expiry to allocate, as a
+    /// request for them carries them; the rest of it is the caller's.
+    pub what: AllocationRequest,
     /// Reserve the units on hand through the inventory; false for a claim on
     /// supply not yet received. Units that arrived on a document are on
     /// hand: they are reserved whatever their source.
@@ -73,7 +61,7 @@ pub struct NewAllocation {
 }
 
 /// Creates an allocation, reserving the units through the inventory unless
-/// `spec.reserve` is off (a claim), and saves the backorder with its history line. The caller has
+/// `reserve` is off (a claim), and saves the backorder with its history line. The caller has
 /// checked that the backorder is open and lacks at least `quantity`. The
 /// change to the running totals goes into `counts`, for the caller to write.
 pub fn add_allocation(
@@ -82,17 +70,18 @@ pub fn add_allocation(
     spec: NewAllocation,
     counts: &mut repo::Counts,
 ) -> DomainResult<(BackorderRecord, Allocation)> {
+    let NewAllocation { what, reserve, overridden, by } = spec;
     let id = old.id();
     let allocation_id = AllocationId(repo::next_sequence(&mut ports.store, &keys::allocation_counter())?);
-    let reservation_id = if !spec.reserve {
+    let reservation_id = if !reserve {
         None
     } else {
         let reservation = ReservationRequest {
             sku: old.sku.clone(),
-            location: spec.location.clone(),
-            quantity: spec.quantity,
+            location: what.location.clone(),
+            quantity: what.quantity,
             holder: allocation_id.to_string(),
-            expires_at: spec.expires_at,
+            expires_at: what.expires_at,
         };
         match ports.inventory.reserve(&reservation) {
             Ok(reservation_id) => Some(reservation_id),
@@ -104,16 +93,16 @@ pub fn add_allocation(
         allocation_id: allocation_id.to_string(),
         backorder_id: id.to_string(),
         sku: old.sku.clone(),
-        source: spec.source,
-        source_ref: spec.source_ref,
-        quantity: spec.quantity,
+        source: what.source,
+        source_ref: what.source_ref,
+        quantity: what.quantity,
         quantity_consumed: 0,
         quantity_released: 0,
-        location: spec.location,
-        lot: spec.lot,
+        location: what.location,
+        lot: what.lot,
         status: AllocationStatus::Reserved,
         reservation_id,
-        expires_at: spec.expires_at,
+        expires_at: what.expires_at,
         created_at: ports.now,
         updated_at: ports.now,
     };
@@ -121,28 +110,28 @@ pub fn add_allocation(
     ports.store.set(&keys::backorder_allocation(id, allocation_id), &MARKER);
 
     let mut r = old.clone();
-    r.quantity_allocated += spec.quantity;
+    r.quantity_allocated += what.quantity;
     r.version += 1;
     r.updated_at = ports.now;
-    let verb = if spec.reserve { "reserved" } else { "claimed" };
+    let verb = if reserve { "reserved" } else { "claimed" };
     let mut detail = format!(
         "{verb} {} units from {} as {allocation_id}",
-        spec.quantity,
+        what.quantity,
         describe_source(allocation.source, allocation.source_ref.as_deref(), allocation.location.as_deref())
     );
     if let Some(expires_at) = allocation.expires_at {
         detail.push_str(&format!(", expiring {}", time::rfc3339(expires_at)));
     }
-    if let Some(by) = spec.by {
+    if let Some(by) = by {
         detail.push_str(&format!(", by a {by} allocation run"));
     }
-    if let Some(blocker) = spec.overridden {
+    if let Some(blocker) = overridden {
         detail.push_str(&format!("; went ahead of more urgent {blocker} by priority override"));
     }
     let change = Change::new(HistoryAction::Allocated, EventKind::AllocationCreated, detail)
-        .quantity(spec.quantity)
+        .quantity(what.quantity)
         .allocation(&allocation.allocation_id)
-        .overriding(spec.overridden.is_some());
+        .overriding(overridden.is_some());
     repo::record_change(ports, &mut r, change)?;
     repo::save_backorder_counted(ports, Some(old), &r, counts)?;
     Ok((r, allocation))

@@ -7,7 +7,7 @@ use super::super::ids::{AllocationId, BackorderId};
 use super::super::keys;
 use super::super::limits::WALK_CHUNK;
 use super::super::model::{
-    AllocationPolicy, AllocationRun, AllocationStatus, EventKind, ExpectedSupply, HistoryAction, RunLine, RunRequest,
+    AllocationPolicy, AllocationRequest, AllocationRun, AllocationStatus, EventKind, ExpectedSupply, HistoryAction, RunLine, RunRequest,
     Shortfall, SourceKind, Timestamp,
 };
 use super::idempotency;
@@ -128,13 +128,16 @@ impl Run {
             self.line(r, need, 0, None, shortfall);
             return Ok(());
         }
-        let spec = NewAllocation {
+        let what = AllocationRequest {
             quantity: give,
             source: self.out.source,
             source_ref: self.out.source_ref.clone(),
             location: self.out.location.clone(),
-            lot: None,
             expires_at: self.expires_at,
+            ..Default::default()
+        };
+        let spec = NewAllocation {
+            what,
             // The run hands out units on hand, whatever document they came on.
             reserve: true,
             overridden: None,

@@ -41,10 +41,10 @@ fn critical_is_served_before_high_before_normal_before_low() {
 #[test]
 fn promised_date_breaks_ties_within_a_priority_then_age() {
     let mut w = World::new();
-    let none = w.create_with(NewBackorder { sku: "SKU".into(), ..base() }).backorder_id;
-    let later = w.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 9 * DAY), ..base() }).backorder_id;
-    let sooner = w.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 2 * DAY), ..base() }).backorder_id;
-    let none_younger = w.create_with(NewBackorder { sku: "SKU".into(), ..base() }).backorder_id;
+    // Promised in none, 9 and 2 days, then none again (younger).
+    let [none, later, sooner, none_younger] = [None, Some(9), Some(2), None].map(|days: Option<i64>| {
+        w.create_with(NewBackorder { sku: "SKU".into(), promised_date: days.map(|d| T0 + d * DAY), ..base() }).backorder_id
+    });
     w.inventory.add("SKU", None, 40);
     let result = w.allocate_available(run("SKU", AllocationPolicy::StrictPriority));
     let order: Vec<_> = result.lines.iter().map(|l| l.backorder_id.clone()).collect();
