@@ -14,7 +14,7 @@ use super::{check_version, idempotency, release_units};
 /// Marks a reserved allocation picked; when confirmed allocations cover
 /// everything still owed, the backorder becomes `ready_to_ship`.
 pub fn confirm_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    idempotency::once(ports, "confirm-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, confirm))
+    idempotency::once(ports, "confirm-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, &confirm))
 }
 
 fn confirm(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
@@ -40,7 +40,7 @@ fn confirm(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderReco
 
 /// Gives a live allocation's unshipped units back to available stock.
 pub fn release_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
-    idempotency::once(ports, "release-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, release))
+    idempotency::once(ports, "release-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, &release))
 }
 
 fn release(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
@@ -66,7 +66,7 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
     let expires_at = request.expires_at;
     AllocationId::parse("allocation_id", &request.allocation_id)?;
     validate::future("expires_at", Some(expires_at), ports.now)?;
-    change(ports, &request.allocation_id, request.expected_version, |ports, allocation, _| {
+    change(ports, &request.allocation_id, request.expected_version, &|ports, allocation, _| {
         ensure_reserved(allocation, "extended", ports.now)?;
         if let Some(reservation) = &allocation.reservation_id {
             ports.inventory.extend(reservation, Some(expires_at))?;
@@ -117,12 +117,13 @@ fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> Domai
 /// One change to an allocation: loads it and its backorder (at the
 /// expected version if one is given), lets `act` change both and tell the
 /// change, then saves both (the backorder at its next version) with the
-/// history line.
+/// history line. `act` is a trait object so that this body is compiled
+/// once, not once per operation: the component's size counts.
 fn change(
     ports: &mut Ports,
     allocation_id: &str,
     expected_version: Option<u64>,
-    act: impl FnOnce(&mut Ports, &mut Allocation, &mut BackorderRecord) -> DomainResult<Change>,
+    act: &dyn Fn(&mut Ports, &mut Allocation, &mut BackorderRecord) -> DomainResult<Change>,
 ) -> DomainResult<AllocationResult> {
     let (before, old) = load(ports, allocation_id, expected_version)?;
     let (mut allocation, mut r) = (before.clone(), old.clone());
