@@ -14,6 +14,16 @@ struct Component;
 
 bindings::export!(Component with_types_in bindings);
 
+/// Builds the struct `$to` from `$from`: each field named before the `;`
+/// moves across as it is (same name and type on both sides); the fields
+/// after it are written out with their conversion. As with any struct
+/// expression, a field missing from both lists does not compile.
+macro_rules! convert {
+    ($from:ident => $module:ident::$to:ident { $($field:ident),* $(,)? $(; $($converted:tt)*)? }) => {
+        $module::$to { $($field: $from.$field,)* $($($converted)*)? }
+    };
+}
+
 // ---- ports over the imports ----
 
 struct WitStore;
@@ -96,10 +106,7 @@ impl ports::Inventory for WitInventory {
 
     fn reserved_totals(&mut self) -> Result<Vec<ports::ReservedUnits>, ports::InventoryFailure> {
         let totals = inventory::reserved_totals().map_err(inventory_failure)?;
-        Ok(totals
-            .into_iter()
-            .map(|t| ports::ReservedUnits { sku: t.sku, location: t.location, quantity: t.quantity })
-            .collect())
+        Ok(totals.into_iter().map(|t| convert!(t => ports::ReservedUnits { sku, location, quantity })).collect())
     }
 }
 
@@ -109,14 +116,12 @@ impl ports::Events for WitEvents {
     fn emit(&mut self, batch: Vec<m::Event>) {
         let batch: Vec<t::Event> = batch
             .into_iter()
-            .map(|event| t::Event {
-                kind: event_kind(event.kind),
-                at: event.at,
-                backorder_id: event.backorder_id,
-                sku: event.sku,
-                allocation_id: event.allocation_id,
-                quantity: event.quantity,
-                status: status(event.status),
+            .map(|event| {
+                convert!(event => t::Event {
+                    at, backorder_id, sku, allocation_id, quantity;
+                    kind: event_kind(event.kind),
+                    status: status(event.status),
+                })
             })
             .collect();
         events::emit(&batch);
@@ -131,19 +136,10 @@ fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl Fn
 
 impl Guest for Component {
     fn create_backorder(request: api::NewBackorder) -> Result<t::Backorder, t::BackorderError> {
-        let request = m::NewBackorder {
-            order_id: request.order_id,
-            order_line_id: request.order_line_id,
-            customer_id: request.customer_id,
-            sku: request.sku,
-            quantity: request.quantity,
+        let request = convert!(request => m::NewBackorder {
+            order_id, order_line_id, customer_id, sku, quantity, expected_date, promised_date, location, notes, request_id;
             priority: request.priority.map(priority_in),
-            expected_date: request.expected_date,
-            promised_date: request.promised_date,
-            location: request.location,
-            notes: request.notes,
-            request_id: request.request_id,
-        };
+        });
         run(|p| domain::create_backorder(p, request), backorder)
     }
 
@@ -160,18 +156,11 @@ impl Guest for Component {
     }
 
     fn list_backorders(request: api::ListRequest) -> Result<api::BackorderPage, t::BackorderError> {
-        let request = m::ListRequest {
-            sku: request.sku,
+        let request = convert!(request => m::ListRequest {
+            sku, customer_id, order_id, open_only, overdue_only, expected_before, limit, cursor;
             status: request.status.map(status_in),
             priority: request.priority.map(priority_in),
-            customer_id: request.customer_id,
-            order_id: request.order_id,
-            open_only: request.open_only,
-            overdue_only: request.overdue_only,
-            expected_before: request.expected_before,
-            limit: request.limit,
-            cursor: request.cursor,
-        };
+        });
         run(
             |p| domain::list_backorders(p, request),
             |page| api::BackorderPage {
@@ -190,32 +179,22 @@ impl Guest for Component {
             api::TextChange::Set(value) => m::Change::Set(value),
             api::TextChange::Clear => m::Change::Clear,
         };
-        let request = m::BackorderUpdate {
-            backorder_id: request.backorder_id,
+        let request = convert!(request => m::BackorderUpdate {
+            backorder_id, request_id, expected_version;
             priority: request.priority.map(priority_in),
             expected_date: request.expected_date.map(date),
             promised_date: request.promised_date.map(date),
             location: request.location.map(text),
             notes: request.notes.map(text),
-            request_id: request.request_id,
-            expected_version: request.expected_version,
-        };
+        });
         run(|p| domain::update_backorder(p, request), backorder)
     }
 
     fn allocate_backorder(request: api::AllocationRequest) -> Result<api::AllocationResult, t::BackorderError> {
-        let request = m::AllocationRequest {
-            backorder_id: request.backorder_id,
-            quantity: request.quantity,
+        let request = convert!(request => m::AllocationRequest {
+            backorder_id, quantity, source_ref, location, lot, expires_at, override_priority, request_id, expected_version;
             source: source_in(request.source),
-            source_ref: request.source_ref,
-            location: request.location,
-            lot: request.lot,
-            expires_at: request.expires_at,
-            override_priority: request.override_priority,
-            request_id: request.request_id,
-            expected_version: request.expected_version,
-        };
+        });
         run(|p| domain::allocate_backorder(p, request), allocation_result)
     }
 
@@ -228,27 +207,15 @@ impl Guest for Component {
     }
 
     fn extend_allocation(request: api::AllocationExtension) -> Result<api::AllocationResult, t::BackorderError> {
-        let request = m::AllocationExtension {
-            allocation_id: request.allocation_id,
-            expires_at: request.expires_at,
-            request_id: request.request_id,
-            expected_version: request.expected_version,
-        };
+        let request = convert!(request => m::AllocationExtension { allocation_id, expires_at, request_id, expected_version });
         run(|p| domain::extend_allocation(p, request), allocation_result)
     }
 
     fn fulfill_backorder(request: api::FulfillmentRequest) -> Result<api::FulfillmentResult, t::BackorderError> {
-        let request = m::FulfillmentRequest {
-            backorder_id: request.backorder_id,
-            quantity: request.quantity,
+        let request = convert!(request => m::FulfillmentRequest {
+            backorder_id, quantity, source_ref, fulfilled_by, notes, override_priority, request_id, expected_version;
             source: source_in(request.source),
-            source_ref: request.source_ref,
-            fulfilled_by: request.fulfilled_by,
-            notes: request.notes,
-            override_priority: request.override_priority,
-            request_id: request.request_id,
-            expected_version: request.expected_version,
-        };
+        });
         run(
             |p| domain::fulfill_backorder(p, request),
             |r| api::FulfillmentResult { backorder: backorder(r.backorder), fulfillment: fulfillment(r.fulfillment) },
@@ -256,13 +223,7 @@ impl Guest for Component {
     }
 
     fn cancel_backorder(request: api::CancelRequest) -> Result<api::CancelResult, t::BackorderError> {
-        let request = m::CancelRequest {
-            backorder_id: request.backorder_id,
-            quantity: request.quantity,
-            reason: request.reason,
-            request_id: request.request_id,
-            expected_version: request.expected_version,
-        };
+        let request = convert!(request => m::CancelRequest { backorder_id, quantity, reason, request_id, expected_version });
         run(
             |p| domain::cancel_backorder(p, request),
             |r| api::CancelResult {
@@ -273,21 +234,16 @@ impl Guest for Component {
     }
 
     fn allocate_available(request: api::AllocationRunRequest) -> Result<api::AllocationRun, t::BackorderError> {
-        let request = m::RunRequest {
-            sku: request.sku,
-            location: request.location,
+        let request = convert!(request => m::RunRequest {
+            sku, location, source_ref, expires_at, received, request_id;
             policy: request.policy.map(policy_in),
             source: source_in(request.source),
-            source_ref: request.source_ref,
-            expires_at: request.expires_at,
-            received: request.received,
-            request_id: request.request_id,
-        };
+        });
         run(|p| domain::allocate_available(p, request), allocation_run)
     }
 
     fn expire_allocations(request: api::ExpiryRequest) -> Result<api::ExpiryResult, t::BackorderError> {
-        let request = m::ExpiryRequest { reallocate: request.reallocate, request_id: request.request_id };
+        let request = convert!(request => m::ExpiryRequest { reallocate, request_id });
         run(
             |p| domain::expire_allocations(p, request),
             |r| api::ExpiryResult {
@@ -299,15 +255,10 @@ impl Guest for Component {
     }
 
     fn expect_supply(request: api::SupplyExpectation) -> Result<api::PromisePlan, t::BackorderError> {
-        let request = m::SupplyExpectation {
-            sku: request.sku,
-            quantity: request.quantity,
-            expected_at: request.expected_at,
+        let request = convert!(request => m::SupplyExpectation {
+            sku, quantity, expected_at, source_ref, location, request_id;
             source: source_in(request.source),
-            source_ref: request.source_ref,
-            location: request.location,
-            request_id: request.request_id,
-        };
+        });
         run(
             |p| domain::expect_supply(p, request),
             |plan| api::PromisePlan {
@@ -315,14 +266,11 @@ impl Guest for Component {
                 lines: plan
                     .lines
                     .into_iter()
-                    .map(|l| api::PromiseLine {
-                        backorder_id: l.backorder_id,
-                        priority: priority(l.priority),
-                        quantity: l.quantity,
-                        source_ref: l.source_ref,
-                        expected_date: l.expected_date,
-                        promised_date: l.promised_date,
-                        at_risk: l.at_risk,
+                    .map(|l| {
+                        convert!(l => api::PromiseLine {
+                            backorder_id, quantity, source_ref, expected_date, promised_date, at_risk;
+                            priority: priority(l.priority),
+                        })
                     })
                     .collect(),
             },
@@ -337,15 +285,15 @@ impl Guest for Component {
     }
 
     fn check_integrity() -> Result<api::IntegrityReport, t::BackorderError> {
-        run(domain::check_integrity, |r| api::IntegrityReport {
-            backorders_checked: r.backorders_checked,
-            allocations_checked: r.allocations_checked,
-            index_entries_checked: r.index_entries_checked,
-            problems: r
-                .problems
-                .into_iter()
-                .map(|p| api::IntegrityProblem { kind: problem_kind(p.kind), subject: p.subject, detail: p.detail })
-                .collect(),
+        run(domain::check_integrity, |r| {
+            convert!(r => api::IntegrityReport {
+                backorders_checked, allocations_checked, index_entries_checked;
+                problems: r
+                    .problems
+                    .into_iter()
+                    .map(|p| convert!(p => api::IntegrityProblem { subject, detail; kind: problem_kind(p.kind) }))
+                    .collect(),
+            })
         })
     }
 
@@ -356,11 +304,11 @@ impl Guest for Component {
     fn get_sku_backorder_summary(sku: String) -> Result<api::SkuSummary, t::BackorderError> {
         run(
             |p| domain::get_sku_backorder_summary(p, &sku),
-            |s| api::SkuSummary {
-                sku: s.sku,
-                summary: summary(s.summary),
-                earliest_expected_date: s.earliest_expected_date,
-                earliest_promised_date: s.earliest_promised_date,
+            |s| {
+                convert!(s => api::SkuSummary {
+                    sku, earliest_expected_date, earliest_promised_date;
+                    summary: summary(s.summary),
+                })
             },
         )
     }
@@ -436,49 +384,22 @@ fn record_status(s: m::RecordStatus) -> t::RecordStatus {
 }
 
 fn backorder(b: m::Backorder) -> t::Backorder {
-    t::Backorder {
-        backorder_id: b.backorder_id,
-        order_id: b.order_id,
-        order_line_id: b.order_line_id,
-        customer_id: b.customer_id,
-        sku: b.sku,
+    convert!(b => t::Backorder {
+        backorder_id, order_id, order_line_id, customer_id, sku,
+        quantity_ordered, quantity_allocated, quantity_confirmed, quantity_fulfilled, quantity_cancelled, quantity_remaining,
+        expected_date, promised_date, location, notes, created_at, updated_at, version, at_risk;
         priority: priority(b.priority),
         status: status(b.status),
-        quantity_ordered: b.quantity_ordered,
-        quantity_allocated: b.quantity_allocated,
-        quantity_confirmed: b.quantity_confirmed,
-        quantity_fulfilled: b.quantity_fulfilled,
-        quantity_cancelled: b.quantity_cancelled,
-        quantity_remaining: b.quantity_remaining,
-        expected_date: b.expected_date,
-        promised_date: b.promised_date,
-        location: b.location,
-        notes: b.notes,
-        created_at: b.created_at,
-        updated_at: b.updated_at,
-        version: b.version,
-        at_risk: b.at_risk,
-    }
+    })
 }
 
 fn allocation(a: m::Allocation) -> t::Allocation {
-    t::Allocation {
-        allocation_id: a.allocation_id,
-        backorder_id: a.backorder_id,
-        sku: a.sku,
+    convert!(a => t::Allocation {
+        allocation_id, backorder_id, sku, source_ref, quantity, quantity_consumed, quantity_released, location, lot,
+        reservation_id, expires_at, created_at, updated_at;
         source: source(a.source),
-        source_ref: a.source_ref,
-        quantity: a.quantity,
-        quantity_consumed: a.quantity_consumed,
-        quantity_released: a.quantity_released,
-        location: a.location,
-        lot: a.lot,
         status: allocation_status(a.status),
-        reservation_id: a.reservation_id,
-        expires_at: a.expires_at,
-        created_at: a.created_at,
-        updated_at: a.updated_at,
-    }
+    })
 }
 
 fn allocation_result(r: m::AllocationResult) -> api::AllocationResult {
@@ -486,77 +407,45 @@ fn allocation_result(r: m::AllocationResult) -> api::AllocationResult {
 }
 
 fn fulfillment(f: m::Fulfillment) -> t::Fulfillment {
-    t::Fulfillment {
-        sequence: f.sequence,
-        quantity: f.quantity,
-        quantity_from_allocations: f.quantity_from_allocations,
+    convert!(f => t::Fulfillment {
+        sequence, quantity, quantity_from_allocations, source_ref, fulfilled_by, notes, priority_override, fulfilled_at;
         source: source(f.source),
-        source_ref: f.source_ref,
-        fulfilled_by: f.fulfilled_by,
-        notes: f.notes,
-        priority_override: f.priority_override,
-        fulfilled_at: f.fulfilled_at,
-    }
+    })
 }
 
 fn history_entry(h: m::HistoryEntry) -> t::HistoryEntry {
-    t::HistoryEntry {
-        at: h.at,
+    convert!(h => t::HistoryEntry {
+        at, quantity, allocation_id, priority_override, detail;
         action: history_action(h.action),
         status: status(h.status),
-        quantity: h.quantity,
-        allocation_id: h.allocation_id,
-        priority_override: h.priority_override,
-        detail: h.detail,
-    }
+    })
 }
 
 fn allocation_change(request: api::AllocationChange) -> m::AllocationChange {
-    m::AllocationChange {
-        allocation_id: request.allocation_id,
-        request_id: request.request_id,
-        expected_version: request.expected_version,
-    }
+    convert!(request => m::AllocationChange { allocation_id, request_id, expected_version })
 }
 
 fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
-    api::AllocationRun {
-        sku: r.sku,
-        location: r.location,
+    let line = |l: m::RunLine| {
+        convert!(l => api::RunLine {
+            backorder_id, promised_date, created_at, needed, allocated, allocation_id, from_claim;
+            priority: priority(l.priority),
+            shortfall: l.shortfall.map(shortfall),
+        })
+    };
+    convert!(r => api::AllocationRun {
+        sku, location, source_ref, available, allocated;
         policy: policy(r.policy),
         source: source(r.source),
-        source_ref: r.source_ref,
-        available: r.available,
-        allocated: r.allocated,
-        lines: r
-            .lines
-            .into_iter()
-            .map(|l| api::RunLine {
-                backorder_id: l.backorder_id,
-                priority: priority(l.priority),
-                promised_date: l.promised_date,
-                created_at: l.created_at,
-                needed: l.needed,
-                allocated: l.allocated,
-                allocation_id: l.allocation_id,
-                from_claim: l.from_claim,
-                shortfall: l.shortfall.map(shortfall),
-            })
-            .collect(),
-    }
+        lines: r.lines.into_iter().map(line).collect(),
+    })
 }
 
 fn expected_supply(s: m::ExpectedSupply) -> api::ExpectedSupply {
-    api::ExpectedSupply {
-        sku: s.sku,
+    convert!(s => api::ExpectedSupply {
+        sku, source_ref, quantity, expected_at, location, created_at, updated_at;
         source: source(s.source),
-        source_ref: s.source_ref,
-        quantity: s.quantity,
-        expected_at: s.expected_at,
-        location: s.location,
-        created_at: s.created_at,
-        updated_at: s.updated_at,
-    }
+    })
 }
 
 fn summary(s: m::Summary) -> api::BackorderSummary {
