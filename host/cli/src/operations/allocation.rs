@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::backorder::backorder_line;
 use super::params::{
     date, source, text, time, ALLOCATION_ID, ALLOCATION_VERSION, BACKORDER_ID, EXPECTED_VERSION,
-    NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF, UNITS,
+    NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF, units,
 };
 use super::{Arguments, Effect, Op, Param, Spec};
 use crate::json;
@@ -44,16 +44,11 @@ pub static ALLOCATE_BACKORDER: Op<AllocationRequest, AllocationResult> = Op {
         effect: Effect::Write { destructive: false, idempotent: false },
         params: &[
             BACKORDER_ID,
-            Param {
-                name: "quantity",
-                kind: UNITS,
-                doc: "Units to allocate: at least 1, at most what the backorder still lacks (`quantity_remaining - quantity_allocated`).",
-                required: true,
-            },
+            units("Units to allocate: at least 1, at most what the backorder still lacks (`quantity_remaining - quantity_allocated`)."),
             SOURCE,
             SOURCE_REF,
-            text("location", "The location to take the units from, 1-64 characters; omitted: the backorder's location."),
-            text("lot", "The lot, 1-64 characters."),
+            text("location", "The location to take the units from, 1-64 characters; omitted: the backorder's location.").value_name("L"),
+            text("lot", "The lot, 1-64 characters.").value_name("L"),
             date("expires_at", time!("When the reservation lapses (must be in the future); omitted: it does not expire")),
             OVERRIDE_PRIORITY,
             REQUEST_ID,
@@ -129,7 +124,7 @@ pub static EXTEND_ALLOCATION: Op<AllocationExtension, AllocationResult> = Op {
         effect: Effect::Write { destructive: true, idempotent: true },
         params: &[
             ALLOCATION_ID,
-            Param { required: true, ..date("expires_at", time!("The new expiry, in the future")) },
+            date("expires_at", time!("The new expiry, in the future")).required(),
             REQUEST_ID,
             ALLOCATION_VERSION,
         ],
@@ -156,10 +151,10 @@ pub static FULFILL_BACKORDER: Op<FulfillmentRequest, FulfillmentResult> = Op {
         effect: Effect::Write { destructive: true, idempotent: false },
         params: &[
             BACKORDER_ID,
-            Param { name: "quantity", kind: UNITS, doc: "Units shipped: at least 1, at most `quantity_remaining`.", required: true },
+            units("Units shipped: at least 1, at most `quantity_remaining`."),
             SOURCE,
             SOURCE_REF,
-            text("fulfilled_by", "Who shipped, 1-64 characters."),
+            text("fulfilled_by", "Who shipped, 1-64 characters.").long("by").value_name("WHO"),
             NOTES,
             OVERRIDE_PRIORITY,
             REQUEST_ID,

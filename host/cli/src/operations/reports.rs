@@ -7,7 +7,7 @@ use backorders_host::{
 };
 use serde_json::{json, Map, Value};
 
-use super::params::{text, SKU};
+use super::params::{LOCATION, SKU};
 use super::{read, Effect, Op, Param, Spec};
 use crate::json;
 
@@ -40,7 +40,7 @@ pub static GET_SKU_BACKORDER_SUMMARY: Op<String, SkuSummary> = Op {
         title: "SKU backorder summary",
         description: "The summary figures over one SKU's open backorders, with its earliest expected and promised\ndates. An unknown SKU gives zeros. Errors: `invalid_input` (malformed SKU). Read-only.",
         effect: Effect::Read,
-        params: &[Param { doc: "The SKU; one with no open backorders (or unknown) gives zeros.", ..SKU }],
+        params: &[Param { doc: "The SKU; one with no open backorders (or unknown) gives zeros.", ..SKU }.positional("SKU")],
     },
     build: |arguments| Ok(arguments.required("sku")),
     call: |backorders, sku, _| read(backorders.sku_summary(sku)),
@@ -52,19 +52,18 @@ pub static GET_SKU_BACKORDER_SUMMARY: Op<String, SkuSummary> = Op {
 /// for each stock mismatch.
 pub type Integrity = (IntegrityReport, Vec<(String, String)>);
 
-fn problems(integrity: &Integrity) -> Vec<Value> {
+/// Every problem found, the component's then the stock's: (kind,
+/// subject, detail).
+pub fn problems(integrity: &Integrity) -> Vec<(&str, &str, &str)> {
     let (report, stock) = integrity;
-    let mut problems: Vec<Value> = report
-        .problems
+    let component = report.problems.iter().map(|problem| {
+        let kind = problem.kind.wire_name();
+        (kind, problem.subject.as_str(), problem.detail.as_str())
+    });
+    let stock = stock
         .iter()
-        .map(|problem| {
-            json!({"kind": problem.kind.wire_name(), "subject": problem.subject, "detail": problem.detail})
-        })
-        .collect();
-    problems.extend(stock.iter().map(
-        |(subject, detail)| json!({"kind": "stock_mismatch", "subject": subject, "detail": detail}),
-    ));
-    problems
+        .map(|(subject, detail)| ("stock_mismatch", subject.as_str(), detail.as_str()));
+    component.chain(stock).collect()
 }
 
 pub static CHECK_INTEGRITY: Op<(), Integrity> = Op {
@@ -80,7 +79,10 @@ pub static CHECK_INTEGRITY: Op<(), Integrity> = Op {
     call: |backorders, (), _| read(Ok((backorders.check_integrity()?, backorders.check_stock()?))),
     json: |integrity| {
         let report = &integrity.0;
-        let problems = problems(integrity);
+        let problems: Vec<Value> = problems(integrity)
+            .into_iter()
+            .map(|(kind, subject, detail)| json!({"kind": kind, "subject": subject, "detail": detail}))
+            .collect();
         let mut fields = Map::new();
         fields.insert("clean".into(), problems.is_empty().into());
         fields.insert("backorders_checked".into(), report.backorders_checked.into());
@@ -111,18 +113,16 @@ pub struct StockChange {
     pub quantity: u64,
 }
 
+/// In the order `backorders stock add|set` has always listed them.
 const STOCK_PARAMS: &[Param] = &[
     SKU,
-    text(
-        "location",
-        "The location, 1-64 characters; omitted: the default location.",
-    ),
-    Param {
-        name: "quantity",
-        kind: super::Kind::Quantity { min: 0, max: None },
-        doc: "Units on hand (set) or received (add).",
-        required: true,
-    },
+    Param::new(
+        "quantity",
+        super::Kind::Quantity { min: 0, max: None },
+        "Units on hand (set) or received (add).",
+    )
+    .required(),
+    LOCATION,
 ];
 
 fn stock_change(arguments: &super::Arguments) -> Result<StockChange, backorders_host::CallError> {
