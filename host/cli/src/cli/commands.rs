@@ -33,115 +33,35 @@ impl Group for Stock {
 }
 
 // The demo prints these three as the commands do.
-pub static LIST: Entry<ListRequest, BackorderPage> = Entry {
-    name: "list",
-    op: &LIST_BACKORDERS,
-    human: list::page,
-};
-pub static SUMMARY: Entry<(), BackorderSummary> = Entry {
-    name: "summary",
-    op: &GET_BACKORDER_SUMMARY,
-    human: summary::overall,
-};
-pub static SKU_SUMMARY: Entry<String, SkuSummary> = Entry {
-    name: "sku-summary",
-    op: &GET_SKU_BACKORDER_SUMMARY,
-    human: summary::sku,
-};
+pub static LIST: Entry<ListRequest, BackorderPage> = Entry::new("list", &LIST_BACKORDERS, list::page);
+pub static SUMMARY: Entry<(), BackorderSummary> = Entry::new("summary", &GET_BACKORDER_SUMMARY, summary::overall);
+pub static SKU_SUMMARY: Entry<String, SkuSummary> = Entry::new("sku-summary", &GET_SKU_BACKORDER_SUMMARY, summary::sku);
 
 /// `backorders check`, which is not a table command: it also sets the
 /// exit code.
-pub static CHECK: Entry<(), Integrity> = Entry {
-    name: "check",
-    op: &CHECK_INTEGRITY,
-    human: check::report,
-};
+pub static CHECK: Entry<(), Integrity> = Entry::new("check", &CHECK_INTEGRITY, check::report);
 
 static TOP: &[&dyn Command] = &[
-    &Entry {
-        name: "create",
-        op: &CREATE_BACKORDER,
-        human: render::card,
-    },
-    &Entry {
-        name: "show",
-        op: &GET_BACKORDER,
-        human: render::detail,
-    },
+    &Entry::new("create", &CREATE_BACKORDER, render::card),
+    &Entry::new("show", &GET_BACKORDER, render::detail),
     &LIST,
-    &Entry {
-        name: "update",
-        op: &UPDATE_BACKORDER,
-        human: render::card,
-    },
-    &Entry {
-        name: "allocate",
-        op: &ALLOCATE_BACKORDER,
-        human: render::allocation_result,
-    },
-    &Entry {
-        name: "confirm",
-        op: &CONFIRM_ALLOCATION,
-        human: render::allocation_result,
-    },
-    &Entry {
-        name: "release",
-        op: &RELEASE_ALLOCATION,
-        human: render::allocation_result,
-    },
-    &Entry {
-        name: "extend",
-        op: &EXTEND_ALLOCATION,
-        human: render::allocation_result,
-    },
-    &Entry {
-        name: "fulfill",
-        op: &FULFILL_BACKORDER,
-        human: render::fulfillment_result,
-    },
-    &Entry {
-        name: "cancel",
-        op: &CANCEL_BACKORDER,
-        human: render::cancel_result,
-    },
-    &Entry {
-        name: "receive",
-        op: &RECEIVE,
-        human: run::run_text,
-    },
-    &Entry {
-        name: "allocate-available",
-        op: &ALLOCATE_AVAILABLE,
-        human: run::run_text,
-    },
-    &Entry {
-        name: "expire",
-        op: &EXPIRE_ALLOCATIONS,
-        human: run::expiry_text,
-    },
-    &Entry {
-        name: "expect",
-        op: &EXPECT_SUPPLY,
-        human: supply::plan,
-    },
-    &Entry {
-        name: "expected",
-        op: &LIST_EXPECTED_SUPPLY,
-        human: |list| supply::supplies(list),
-    },
+    &Entry::new("update", &UPDATE_BACKORDER, render::card),
+    &Entry::new("allocate", &ALLOCATE_BACKORDER, render::allocation_result),
+    &Entry::new("confirm", &CONFIRM_ALLOCATION, render::allocation_result),
+    &Entry::new("release", &RELEASE_ALLOCATION, render::allocation_result),
+    &Entry::new("extend", &EXTEND_ALLOCATION, render::allocation_result),
+    &Entry::new("fulfill", &FULFILL_BACKORDER, render::fulfillment_result),
+    &Entry::new("cancel", &CANCEL_BACKORDER, render::cancel_result),
+    &Entry::new("receive", &RECEIVE, run::run_text),
+    &Entry::new("allocate-available", &ALLOCATE_AVAILABLE, run::run_text),
+    &Entry::new("expire", &EXPIRE_ALLOCATIONS, run::expiry_text),
+    &Entry::new("expect", &EXPECT_SUPPLY, supply::plan),
+    &Entry::new("expected", &LIST_EXPECTED_SUPPLY, |list| supply::supplies(list)),
     &SUMMARY,
     &SKU_SUMMARY,
 ];
 
 static STOCK: &[&dyn Command] = &[
-    &Entry {
-        name: "set",
-        op: &STOCK_SET,
-        human: stock::level,
-    },
-    &Entry {
-        name: "add",
-        op: &STOCK_ADD,
-        human: stock::level,
-    },
+    &Entry::new("set", &STOCK_SET, stock::level),
+    &Entry::new("add", &STOCK_ADD, stock::level),
 ];

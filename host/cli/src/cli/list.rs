@@ -2,42 +2,28 @@
 
 use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
-use backorders_host::BackorderPage;
+use backorders_host::{Backorder, BackorderPage};
 
 use super::render::time_or_none;
-use super::table::Table;
+use super::table::{self, Column};
+
+const COLUMNS: &[Column<Backorder>] = &[
+    ("BACKORDER", |backorder| backorder.backorder_id.clone()),
+    ("SKU", |backorder| backorder.sku.clone()),
+    ("PRIORITY", |backorder| backorder.priority.wire_name().to_owned()),
+    ("STATUS", |backorder| backorder.status.wire_name().to_owned()),
+    ("ORDERED", |backorder| backorder.quantity_ordered.to_string()),
+    ("ALLOCATED", |backorder| backorder.quantity_allocated.to_string()),
+    ("FULFILLED", |backorder| backorder.quantity_fulfilled.to_string()),
+    ("REMAINING", |backorder| backorder.quantity_remaining.to_string()),
+    ("PROMISED", |backorder| time_or_none(backorder.promised_date)),
+    ("CUSTOMER", |backorder| backorder.customer_id.clone()),
+    ("CREATED", |backorder| format_time(backorder.created_at)),
+];
 
 /// A page as a table, and how to get the next.
 pub fn page(page: &BackorderPage) -> String {
-    let mut table = Table::new(&[
-        "BACKORDER",
-        "SKU",
-        "PRIORITY",
-        "STATUS",
-        "ORDERED",
-        "ALLOCATED",
-        "FULFILLED",
-        "REMAINING",
-        "PROMISED",
-        "CUSTOMER",
-        "CREATED",
-    ]);
-    for backorder in &page.backorders {
-        table.row(vec![
-            backorder.backorder_id.clone(),
-            backorder.sku.clone(),
-            backorder.priority.wire_name().to_owned(),
-            backorder.status.wire_name().to_owned(),
-            backorder.quantity_ordered.to_string(),
-            backorder.quantity_allocated.to_string(),
-            backorder.quantity_fulfilled.to_string(),
-            backorder.quantity_remaining.to_string(),
-            time_or_none(backorder.promised_date),
-            backorder.customer_id.clone(),
-            format_time(backorder.created_at),
-        ]);
-    }
-    let mut text = table.render();
+    let mut text = table::render(COLUMNS, &page.backorders);
     if let Some(cursor) = &page.next_cursor {
         text += &format!("more: add --cursor {cursor}\n");
     }

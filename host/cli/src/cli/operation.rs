@@ -29,6 +29,14 @@ pub struct Entry<Request: 'static, Result: 'static> {
 }
 
 impl<Request, Result> Entry<Request, Result> {
+    pub const fn new(
+        name: &'static str,
+        op: &'static Op<Request, Result>,
+        human: fn(&Result) -> String,
+    ) -> Self {
+        Self { name, op, human }
+    }
+
     /// Runs the operation with a request already built and prints its
     /// result: the table's JSON with `--json`, else the human text. Reads
     /// ignore `mode`. Returns the result, for a caller that judges it.

@@ -3,10 +3,22 @@
 //! reserved allocations.
 
 use backorders_host::names::WireName;
-use backorders_host::{AllocationRun, ExpiryResult};
+use backorders_host::{RunLine, AllocationRun, ExpiryResult};
 
 use super::render::{self, location, or_none, prefixed, time_or_none};
-use super::table::Table;
+use super::table::{self, Column};
+
+const RUN_COLUMNS: &[Column<RunLine>] = &[
+    ("BACKORDER", |line| line.backorder_id.clone()),
+    ("PRIORITY", |line| line.priority.wire_name().to_owned()),
+    ("PROMISED", |line| time_or_none(line.promised_date)),
+    ("CREATED", |line| time_or_none(Some(line.created_at))),
+    ("NEEDED", |line| line.needed.to_string()),
+    ("ALLOCATED", |line| line.allocated.to_string()),
+    ("ALLOCATION", |line| or_none(line.allocation_id.as_deref()).to_owned()),
+    ("VIA", |line| if line.from_claim { "its claim" } else { "priority" }.to_owned()),
+    ("SHORTFALL", |line| or_none(line.shortfall.map(WireName::wire_name)).to_owned()),
+];
 
 /// A run as a heading and one row per backorder it considered.
 pub fn run_text(run: &AllocationRun) -> String {
@@ -20,36 +32,7 @@ pub fn run_text(run: &AllocationRun) -> String {
         run.available,
         run.allocated,
     );
-    let mut table = Table::new(&[
-        "BACKORDER",
-        "PRIORITY",
-        "PROMISED",
-        "CREATED",
-        "NEEDED",
-        "ALLOCATED",
-        "ALLOCATION",
-        "VIA",
-        "SHORTFALL",
-    ]);
-    for line in &run.lines {
-        table.row(vec![
-            line.backorder_id.clone(),
-            line.priority.wire_name().to_owned(),
-            time_or_none(line.promised_date),
-            time_or_none(Some(line.created_at)),
-            line.needed.to_string(),
-            line.allocated.to_string(),
-            or_none(line.allocation_id.as_deref()).to_owned(),
-            if line.from_claim {
-                "its claim"
-            } else {
-                "priority"
-            }
-            .to_owned(),
-            or_none(line.shortfall.map(WireName::wire_name)).to_owned(),
-        ]);
-    }
-    text + &table.render()
+    text + &table::render(RUN_COLUMNS, &run.lines)
 }
 
 pub fn expiry_text(result: &ExpiryResult) -> String {

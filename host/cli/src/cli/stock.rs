@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::commands;
 use super::operation::Table;
 use super::render::location;
-use super::table::Table as TextTable;
+use super::table::{self, Column};
 use super::Session;
 
 #[derive(Debug, clap::Args)]
@@ -33,18 +33,16 @@ struct ShowArgs {
     sku: Option<String>,
 }
 
+const COLUMNS: &[Column<StockLevel>] = &[
+    ("SKU", |level| level.sku.clone()),
+    ("LOCATION", |level| location(level.location.as_deref()).to_owned()),
+    ("ON HAND", |level| level.on_hand.to_string()),
+    ("RESERVED", |level| level.reserved.to_string()),
+    ("AVAILABLE", |level| level.available().to_string()),
+];
+
 fn table(levels: &[StockLevel]) -> String {
-    let mut table = TextTable::new(&["SKU", "LOCATION", "ON HAND", "RESERVED", "AVAILABLE"]);
-    for level in levels {
-        table.row(vec![
-            level.sku.clone(),
-            location(level.location.as_deref()).to_owned(),
-            level.on_hand.to_string(),
-            level.reserved.to_string(),
-            level.available().to_string(),
-        ]);
-    }
-    table.render()
+    table::render(COLUMNS, levels)
 }
 
 /// One stock level as the table of `stock show`.

@@ -2,53 +2,35 @@
 //! on documents not yet received, and the expected dates it sets.
 
 use backorders_host::names::WireName;
-use backorders_host::{dates, ExpectedSupply, PromisePlan};
+use backorders_host::{dates, ExpectedSupply, PromiseLine, PromisePlan};
 
 use super::render::{location, time_or_none};
-use super::table::Table;
+use super::table::{self, Column};
+
+const SUPPLY_COLUMNS: &[Column<ExpectedSupply>] = &[
+    ("SKU", |supply| supply.sku.clone()),
+    ("SOURCE", |supply| supply.source.wire_name().to_owned()),
+    ("REFERENCE", |supply| supply.source_ref.clone()),
+    ("QUANTITY", |supply| supply.quantity.to_string()),
+    ("EXPECTED AT", |supply| dates::format_time(supply.expected_at)),
+    ("LOCATION", |supply| location(supply.location.as_deref()).to_owned()),
+];
+
+const PLAN_COLUMNS: &[Column<PromiseLine>] = &[
+    ("BACKORDER", |line| line.backorder_id.clone()),
+    ("PRIORITY", |line| line.priority.wire_name().to_owned()),
+    ("QUANTITY", |line| line.quantity.to_string()),
+    ("EXPECTED", |line| dates::format_time(line.expected_date)),
+    ("PROMISED", |line| time_or_none(line.promised_date)),
+    ("AT RISK", |line| if line.at_risk { "yes" } else { "no" }.to_owned()),
+];
 
 /// Expected supply, one row per document.
 pub fn supplies(supplies: &[ExpectedSupply]) -> String {
-    let mut table = Table::new(&[
-        "SKU",
-        "SOURCE",
-        "REFERENCE",
-        "QUANTITY",
-        "EXPECTED AT",
-        "LOCATION",
-    ]);
-    for supply in supplies {
-        table.row(vec![
-            supply.sku.clone(),
-            supply.source.wire_name().to_owned(),
-            supply.source_ref.clone(),
-            supply.quantity.to_string(),
-            dates::format_time(supply.expected_at),
-            location(supply.location.as_deref()).to_owned(),
-        ]);
-    }
-    table.render()
+    table::render(SUPPLY_COLUMNS, supplies)
 }
 
 /// The supply recorded, then the backorders whose expected date it sets.
 pub fn plan(plan: &PromisePlan) -> String {
-    let mut table = Table::new(&[
-        "BACKORDER",
-        "PRIORITY",
-        "QUANTITY",
-        "EXPECTED",
-        "PROMISED",
-        "AT RISK",
-    ]);
-    for line in &plan.lines {
-        table.row(vec![
-            line.backorder_id.clone(),
-            line.priority.wire_name().to_owned(),
-            line.quantity.to_string(),
-            dates::format_time(line.expected_date),
-            time_or_none(line.promised_date),
-            if line.at_risk { "yes" } else { "no" }.to_owned(),
-        ]);
-    }
-    supplies(std::slice::from_ref(&plan.supply)) + &table.render()
+    supplies(std::slice::from_ref(&plan.supply)) + &table::render(PLAN_COLUMNS, &plan.lines)
 }
