@@ -13,7 +13,7 @@ use super::params::{
     date, source, text, time, ALLOCATION_ID, ALLOCATION_VERSION, BACKORDER_ID, EXPECTED_VERSION,
     NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF, units,
 };
-use super::{Arguments, Effect, Op, Param, Spec};
+use super::{family, Arguments, Effect, Op, Param, Spec};
 use crate::json;
 
 /// The backorder with the allocation a write changed.
@@ -85,35 +85,21 @@ fn change(arguments: &Arguments) -> Result<AllocationChange, backorders_host::Ca
     })
 }
 
-pub static CONFIRM_ALLOCATION: Op<AllocationChange, AllocationResult> = Op {
-    spec: Spec {
-        name: "confirm_allocation",
-        tool: true,
-        title: "Confirm an allocation",
-        description: "Marks a reserved allocation picked and ready to ship; it no longer expires, and when confirmed\nallocations cover what is owed the backorder becomes `ready_to_ship`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (not reserved, past its expiry, or a claim not yet received).\nA write: a preview unless the server runs with --apply.",
-        effect: Effect::Write { destructive: false, idempotent: false },
-        params: CHANGE_PARAMS,
-    },
-    build: change,
-    call: |backorders, request, mode| backorders.confirm_allocation(request, mode),
-    json: allocation_json,
-    summary: |result| allocation_summary("confirmed", result),
-};
+/// `backorders.method(request, mode)`.
+macro_rules! by_request {
+    ($method:ident) => {
+        |backorders, request, mode| backorders.$method(request, mode)
+    };
+}
 
-pub static RELEASE_ALLOCATION: Op<AllocationChange, AllocationResult> = Op {
-    spec: Spec {
-        name: "release_allocation",
-        tool: true,
-        title: "Release an allocation",
-        description: "Gives a live (reserved or confirmed) allocation's unshipped units back to available stock.\nErrors: `invalid_input`, `not_found`, `conflict`, `invalid_state` (not live).\nA write: a preview unless the server runs with --apply.",
-        effect: Effect::Write { destructive: true, idempotent: false },
-        params: CHANGE_PARAMS,
-    },
-    build: change,
-    call: |backorders, request, mode| backorders.release_allocation(request, mode),
-    json: allocation_json,
-    summary: |result| allocation_summary("released", result),
-};
+family! {
+    Op<AllocationChange, AllocationResult> { tool: true, params: CHANGE_PARAMS, build: change,
+        call: by_request!, json: allocation_json, summary: allocation_summary }
+    CONFIRM_ALLOCATION = confirm_allocation, "confirmed", Effect::Write { destructive: false, idempotent: false }, "Confirm an allocation",
+        "Marks a reserved allocation picked and ready to ship; it no longer expires, and when confirmed\nallocations cover what is owed the backorder becomes `ready_to_ship`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (not reserved, past its expiry, or a claim not yet received).\nA write: a preview unless the server runs with --apply.";
+    RELEASE_ALLOCATION = release_allocation, "released", Effect::Write { destructive: true, idempotent: false }, "Release an allocation",
+        "Gives a live (reserved or confirmed) allocation's unshipped units back to available stock.\nErrors: `invalid_input`, `not_found`, `conflict`, `invalid_state` (not live).\nA write: a preview unless the server runs with --apply.";
+}
 
 pub static EXTEND_ALLOCATION: Op<AllocationExtension, AllocationResult> = Op {
     spec: Spec {

@@ -261,6 +261,35 @@ pub struct Op<Request, Result> {
     pub summary: fn(&Result) -> String,
 }
 
+/// Operations alike but for their library method (which also names
+/// them), their words and their effect: the rest of their entries is said
+/// once for the family. `call` names a macro that turns a method into the
+/// call; `summary` takes a row's words and the result.
+macro_rules! family {
+    (
+        Op<$request:ty, $result:ty> { tool: $tool:literal, params: $params:expr,
+            build: $build:expr, call: $call:ident!, json: $json:expr, summary: $summary:expr }
+        $($static:ident = $method:ident, $words:literal, $effect:expr, $title:literal,
+            $description:literal;)*
+    ) => {$(
+        pub static $static: Op<$request, $result> = Op {
+            spec: Spec {
+                name: stringify!($method),
+                tool: $tool,
+                title: $title,
+                description: $description,
+                effect: $effect,
+                params: $params,
+            },
+            build: $build,
+            call: $call!($method),
+            json: $json,
+            summary: |result| ($summary)($words, result),
+        };
+    )*};
+}
+use family;
+
 /// A read's outcome, so that reads and writes share one signature.
 pub(crate) fn read<T>(value: Result<T, CallError>) -> Result<Outcome<T>, CallError> {
     value.map(|value| Outcome {

@@ -8,7 +8,7 @@ use backorders_host::{
 use serde_json::{json, Map, Value};
 
 use super::params::{LOCATION, SKU};
-use super::{read, Effect, Op, Param, Spec};
+use super::{family, read, Effect, Op, Param, Spec};
 use crate::json;
 
 fn summary_line(summary: &BackorderSummary) -> String {
@@ -147,36 +147,20 @@ fn stock_summary(level: &StockLevel) -> String {
     )
 }
 
-pub static STOCK_ADD: Op<StockChange, StockLevel> = Op {
-    spec: Spec {
-        name: "stock_add",
-        tool: false,
-        title: "Add received stock",
-        description: "Adds received units to the stock on hand of a SKU at a location, as `backorders stock add` does; the reference host's stand-in for the platform's inventory.",
-        effect: Effect::Write { destructive: false, idempotent: false },
-        params: STOCK_PARAMS,
-    },
-    build: stock_change,
-    call: |backorders, change, mode| {
-        backorders.stock_add(&change.sku, change.location.as_deref(), change.quantity, mode)
-    },
-    json: stock_json,
-    summary: stock_summary,
-};
+/// `backorders.method(sku, location, quantity, mode)`.
+macro_rules! by_change {
+    ($method:ident) => {
+        |backorders, change, mode| {
+            backorders.$method(&change.sku, change.location.as_deref(), change.quantity, mode)
+        }
+    };
+}
 
-pub static STOCK_SET: Op<StockChange, StockLevel> = Op {
-    spec: Spec {
-        name: "stock_set",
-        tool: false,
-        title: "Set stock on hand",
-        description: "Sets the units on hand of a SKU at a location (a stock count), as `backorders stock set` does; the reference host's stand-in for the platform's inventory.",
-        effect: Effect::Write { destructive: true, idempotent: true },
-        params: STOCK_PARAMS,
-    },
-    build: stock_change,
-    call: |backorders, change, mode| {
-        backorders.stock_set(&change.sku, change.location.as_deref(), change.quantity, mode)
-    },
-    json: stock_json,
-    summary: stock_summary,
-};
+family! {
+    Op<StockChange, StockLevel> { tool: false, params: STOCK_PARAMS, build: stock_change,
+        call: by_change!, json: stock_json, summary: |_, level| stock_summary(level) }
+    STOCK_ADD = stock_add, "", Effect::Write { destructive: false, idempotent: false }, "Add received stock",
+        "Adds received units to the stock on hand of a SKU at a location, as `backorders stock add` does; the reference host's stand-in for the platform's inventory.";
+    STOCK_SET = stock_set, "", Effect::Write { destructive: true, idempotent: true }, "Set stock on hand",
+        "Sets the units on hand of a SKU at a location (a stock count), as `backorders stock set` does; the reference host's stand-in for the platform's inventory.";
+}
