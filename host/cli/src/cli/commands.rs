@@ -33,9 +33,12 @@ impl Group for Stock {
 }
 
 // The demo prints these three as the commands do.
-pub static LIST: Entry<ListRequest, BackorderPage> = Entry::new("list", &LIST_BACKORDERS, list::page);
-pub static SUMMARY: Entry<(), BackorderSummary> = Entry::new("summary", &GET_BACKORDER_SUMMARY, summary::overall);
-pub static SKU_SUMMARY: Entry<String, SkuSummary> = Entry::new("sku-summary", &GET_SKU_BACKORDER_SUMMARY, summary::sku);
+pub static LIST: Entry<ListRequest, BackorderPage> =
+    Entry::new("list", &LIST_BACKORDERS, list::page);
+pub static SUMMARY: Entry<(), BackorderSummary> =
+    Entry::new("summary", &GET_BACKORDER_SUMMARY, summary::overall);
+pub static SKU_SUMMARY: Entry<String, SkuSummary> =
+    Entry::new("sku-summary", &GET_SKU_BACKORDER_SUMMARY, summary::sku);
 
 /// `backorders check`, which is not a table command: it also sets the
 /// exit code.
@@ -56,7 +59,9 @@ static TOP: &[&dyn Command] = &[
     &Entry::new("allocate-available", &ALLOCATE_AVAILABLE, run::run_text),
     &Entry::new("expire", &EXPIRE_ALLOCATIONS, run::expiry_text),
     &Entry::new("expect", &EXPECT_SUPPLY, supply::plan),
-    &Entry::new("expected", &LIST_EXPECTED_SUPPLY, |list| supply::supplies(list)),
+    &Entry::new("expected", &LIST_EXPECTED_SUPPLY, |list| {
+        supply::supplies(list)
+    }),
     &SUMMARY,
     &SKU_SUMMARY,
 ];

@@ -1,8 +1,8 @@
 //! `backorders events`: the outbox, newest last.
 
+use backorders_cli::json;
 use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
-use backorders_cli::json;
 use backorders_host::{CallError, OutboxEvent};
 use serde_json::Value;
 
@@ -23,12 +23,16 @@ const COLUMNS: &[Column<OutboxEvent>] = &[
     ("KIND", |stored| stored.event.kind.wire_name().to_owned()),
     ("BACKORDER", |stored| stored.event.backorder_id.clone()),
     ("SKU", |stored| stored.event.sku.clone()),
-    ("ALLOCATION", |stored| or_none(stored.event.allocation_id.as_deref()).to_owned()),
+    ("ALLOCATION", |stored| {
+        or_none(stored.event.allocation_id.as_deref()).to_owned()
+    }),
     ("QUANTITY", |stored| {
         let quantity = stored.event.quantity;
         quantity.map_or_else(|| "-".to_owned(), |quantity| quantity.to_string())
     }),
-    ("STATUS", |stored| stored.event.status.wire_name().to_owned()),
+    ("STATUS", |stored| {
+        stored.event.status.wire_name().to_owned()
+    }),
 ];
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {

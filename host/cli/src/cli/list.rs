@@ -10,13 +10,27 @@ use super::table::{self, Column};
 const COLUMNS: &[Column<Backorder>] = &[
     ("BACKORDER", |backorder| backorder.backorder_id.clone()),
     ("SKU", |backorder| backorder.sku.clone()),
-    ("PRIORITY", |backorder| backorder.priority.wire_name().to_owned()),
-    ("STATUS", |backorder| backorder.status.wire_name().to_owned()),
-    ("ORDERED", |backorder| backorder.quantity_ordered.to_string()),
-    ("ALLOCATED", |backorder| backorder.quantity_allocated.to_string()),
-    ("FULFILLED", |backorder| backorder.quantity_fulfilled.to_string()),
-    ("REMAINING", |backorder| backorder.quantity_remaining.to_string()),
-    ("PROMISED", |backorder| time_or_none(backorder.promised_date)),
+    ("PRIORITY", |backorder| {
+        backorder.priority.wire_name().to_owned()
+    }),
+    ("STATUS", |backorder| {
+        backorder.status.wire_name().to_owned()
+    }),
+    ("ORDERED", |backorder| {
+        backorder.quantity_ordered.to_string()
+    }),
+    ("ALLOCATED", |backorder| {
+        backorder.quantity_allocated.to_string()
+    }),
+    ("FULFILLED", |backorder| {
+        backorder.quantity_fulfilled.to_string()
+    }),
+    ("REMAINING", |backorder| {
+        backorder.quantity_remaining.to_string()
+    }),
+    ("PROMISED", |backorder| {
+        time_or_none(backorder.promised_date)
+    }),
     ("CUSTOMER", |backorder| backorder.customer_id.clone()),
     ("CREATED", |backorder| format_time(backorder.created_at)),
 ];

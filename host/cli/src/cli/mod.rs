@@ -181,7 +181,14 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Run(args) => {
             let component = options.component.clone();
             let provider = database.kind();
-            return run_scenarios::run(args, component, limits, compile_cache.clone(), provider, out);
+            return run_scenarios::run(
+                args,
+                component,
+                limits,
+                compile_cache.clone(),
+                provider,
+                out,
+            );
         }
     };
     Ok(result?)

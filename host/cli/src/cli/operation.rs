@@ -203,10 +203,14 @@ fn subcommand(command: &dyn Command) -> clap::Command {
 /// A parameter as clap takes it, typed as the table reads it.
 fn arg(param: &Param) -> Arg {
     let cli = &param.cli;
-    let arg = Arg::new(param.name).help(param.doc).required(param.required);
+    let arg = Arg::new(param.name)
+        .help(param.doc)
+        .required(param.required);
     let arg = match cli.form {
         Form::Positional => arg,
-        Form::Long(long) => arg.long(long.map_or_else(|| param.name.replace('_', "-"), str::to_owned)),
+        Form::Long(long) => {
+            arg.long(long.map_or_else(|| param.name.replace('_', "-"), str::to_owned))
+        }
         Form::Negated(long) => arg.long(long),
     };
     let arg = match param.kind {
@@ -267,7 +271,9 @@ mod tests {
         };
         let flag = match param.cli.form {
             Form::Positional => None,
-            Form::Long(long) => Some(long.map_or_else(|| param.name.replace('_', "-"), str::to_owned)),
+            Form::Long(long) => {
+                Some(long.map_or_else(|| param.name.replace('_', "-"), str::to_owned))
+            }
             Form::Negated(long) => Some(long.to_owned()),
         };
         let typed = match &value {
@@ -275,7 +281,11 @@ mod tests {
             Value::String(text) => Some(text.clone()),
             other => Some(other.to_string()),
         };
-        let words = flag.map(|flag| format!("--{flag}")).into_iter().chain(typed).collect();
+        let words = flag
+            .map(|flag| format!("--{flag}"))
+            .into_iter()
+            .chain(typed)
+            .collect();
         (value, words)
     }
 

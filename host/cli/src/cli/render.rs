@@ -142,21 +142,26 @@ pub fn with_section<T>(
     text
 }
 
+/// A write's backorder as a card, with what the write did to it.
+fn card_with<T>(backorder: &Backorder, title: &str, items: &[T], line: fn(&T) -> String) -> String {
+    with_section(card(backorder), title, items, line)
+}
+
 /// The backorder's card with the allocation a write touched.
 pub fn allocation_result(result: &AllocationResult) -> String {
-    let allocation = std::slice::from_ref(&result.allocation);
-    with_section(card(&result.backorder), "allocation", allocation, self::allocation)
+    let touched = std::slice::from_ref(&result.allocation);
+    card_with(&result.backorder, "allocation", touched, allocation)
 }
 
 /// The backorder's card with the fulfilment a write made.
 pub fn fulfillment_result(result: &FulfillmentResult) -> String {
-    let fulfillment = std::slice::from_ref(&result.fulfillment);
-    with_section(card(&result.backorder), "fulfillment", fulfillment, self::fulfillment)
+    let made = std::slice::from_ref(&result.fulfillment);
+    card_with(&result.backorder, "fulfillment", made, fulfillment)
 }
 
 /// The backorder's card with the allocations a cancel released.
 pub fn cancel_result(result: &CancelResult) -> String {
-    with_section(card(&result.backorder), "released", &result.released, allocation)
+    card_with(&result.backorder, "released", &result.released, allocation)
 }
 
 /// The backorder's card with all its allocations, fulfilments and history.

@@ -3,7 +3,7 @@
 //! reserved allocations.
 
 use backorders_host::names::WireName;
-use backorders_host::{RunLine, AllocationRun, ExpiryResult};
+use backorders_host::{AllocationRun, ExpiryResult, RunLine};
 
 use super::render::{self, location, or_none, prefixed, time_or_none};
 use super::table::{self, Column};
@@ -15,9 +15,20 @@ const RUN_COLUMNS: &[Column<RunLine>] = &[
     ("CREATED", |line| time_or_none(Some(line.created_at))),
     ("NEEDED", |line| line.needed.to_string()),
     ("ALLOCATED", |line| line.allocated.to_string()),
-    ("ALLOCATION", |line| or_none(line.allocation_id.as_deref()).to_owned()),
-    ("VIA", |line| if line.from_claim { "its claim" } else { "priority" }.to_owned()),
-    ("SHORTFALL", |line| or_none(line.shortfall.map(WireName::wire_name)).to_owned()),
+    ("ALLOCATION", |line| {
+        or_none(line.allocation_id.as_deref()).to_owned()
+    }),
+    ("VIA", |line| {
+        if line.from_claim {
+            "its claim"
+        } else {
+            "priority"
+        }
+        .to_owned()
+    }),
+    ("SHORTFALL", |line| {
+        or_none(line.shortfall.map(WireName::wire_name)).to_owned()
+    }),
 ];
 
 /// A run as a heading and one row per backorder it considered.

@@ -35,7 +35,9 @@ struct ShowArgs {
 
 const COLUMNS: &[Column<StockLevel>] = &[
     ("SKU", |level| level.sku.clone()),
-    ("LOCATION", |level| location(level.location.as_deref()).to_owned()),
+    ("LOCATION", |level| {
+        location(level.location.as_deref()).to_owned()
+    }),
     ("ON HAND", |level| level.on_hand.to_string()),
     ("RESERVED", |level| level.reserved.to_string()),
     ("AVAILABLE", |level| level.available().to_string()),

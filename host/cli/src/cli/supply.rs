@@ -12,8 +12,12 @@ const SUPPLY_COLUMNS: &[Column<ExpectedSupply>] = &[
     ("SOURCE", |supply| supply.source.wire_name().to_owned()),
     ("REFERENCE", |supply| supply.source_ref.clone()),
     ("QUANTITY", |supply| supply.quantity.to_string()),
-    ("EXPECTED AT", |supply| dates::format_time(supply.expected_at)),
-    ("LOCATION", |supply| location(supply.location.as_deref()).to_owned()),
+    ("EXPECTED AT", |supply| {
+        dates::format_time(supply.expected_at)
+    }),
+    ("LOCATION", |supply| {
+        location(supply.location.as_deref()).to_owned()
+    }),
 ];
 
 const PLAN_COLUMNS: &[Column<PromiseLine>] = &[
@@ -22,7 +26,9 @@ const PLAN_COLUMNS: &[Column<PromiseLine>] = &[
     ("QUANTITY", |line| line.quantity.to_string()),
     ("EXPECTED", |line| dates::format_time(line.expected_date)),
     ("PROMISED", |line| time_or_none(line.promised_date)),
-    ("AT RISK", |line| if line.at_risk { "yes" } else { "no" }.to_owned()),
+    ("AT RISK", |line| {
+        if line.at_risk { "yes" } else { "no" }.to_owned()
+    }),
 ];
 
 /// Expected supply, one row per document.

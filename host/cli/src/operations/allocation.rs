@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::backorder::backorder_line;
 use super::params::{
-    date, source, text, time, ALLOCATION_ID, ALLOCATION_VERSION, BACKORDER_ID, EXPECTED_VERSION,
-    NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF, units,
+    date, source, text, time, units, ALLOCATION_ID, ALLOCATION_VERSION, BACKORDER_ID,
+    EXPECTED_VERSION, NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF,
 };
 use super::{family, Arguments, Effect, Op, Param, Spec};
 use crate::json;

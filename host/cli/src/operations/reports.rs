@@ -2,9 +2,7 @@
 //! stock.
 
 use backorders_host::names::WireName;
-use backorders_host::{
-    BackorderSummary, IntegrityReport, SkuSummary, StockLevel,
-};
+use backorders_host::{BackorderSummary, IntegrityReport, SkuSummary, StockLevel};
 use serde_json::{json, Map, Value};
 
 use super::params::{LOCATION, SKU};
@@ -113,16 +111,15 @@ pub struct StockChange {
     pub quantity: u64,
 }
 
-/// In the order `backorders stock add|set` has always listed them.
 const STOCK_PARAMS: &[Param] = &[
     SKU,
+    LOCATION,
     Param::new(
         "quantity",
         super::Kind::Quantity { min: 0, max: None },
         "Units on hand (set) or received (add).",
     )
     .required(),
-    LOCATION,
 ];
 
 fn stock_change(arguments: &super::Arguments) -> Result<StockChange, backorders_host::CallError> {
@@ -151,7 +148,12 @@ fn stock_summary(level: &StockLevel) -> String {
 macro_rules! by_change {
     ($method:ident) => {
         |backorders, change, mode| {
-            backorders.$method(&change.sku, change.location.as_deref(), change.quantity, mode)
+            backorders.$method(
+                &change.sku,
+                change.location.as_deref(),
+                change.quantity,
+                mode,
+            )
         }
     };
 }

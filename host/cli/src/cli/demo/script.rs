@@ -16,8 +16,8 @@ fn change(allocation_id: &str) -> AllocationChange {
     }
 }
 
-use crate::cli::output::Output;
 use crate::cli::commands::{LIST, SKU_SUMMARY, SUMMARY};
+use crate::cli::output::Output;
 use crate::cli::{events, render, stock, Failure, Session};
 
 const SKU: &str = "WIDGET-001";
