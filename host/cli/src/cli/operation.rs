@@ -206,23 +206,19 @@ fn arg(param: &Param) -> Arg {
     let arg = Arg::new(param.name)
         .help(param.doc)
         .required(param.required);
-    let arg = match cli.form {
-        Form::Positional => arg,
-        Form::Long(long) => {
-            arg.long(long.map_or_else(|| param.name.replace('_', "-"), str::to_owned))
+    let arg = match long(param) {
+        Some(long) => arg.long(long),
+        None => arg,
+    };
+    let valued = |arg: Arg| arg.value_name(cli.value_name).action(ArgAction::Set);
+    let arg = match param.kind {
+        Kind::Text | Kind::Date => valued(arg).value_parser(value_parser!(String)),
+        Kind::Quantity { .. } => valued(arg).value_parser(value_parser!(u64)),
+        Kind::Count { .. } => valued(arg).value_parser(value_parser!(u32)),
+        Kind::Choice(choice) => {
+            valued(arg).value_parser(PossibleValuesParser::new((choice.names)()))
         }
-        Form::Negated(long) => arg.long(long),
-    };
-    let arg = match param.kind {
-        Kind::Text | Kind::Date => arg.value_parser(value_parser!(String)),
-        Kind::Quantity { .. } => arg.value_parser(value_parser!(u64)),
-        Kind::Count { .. } => arg.value_parser(value_parser!(u32)),
-        Kind::Choice(choice) => arg.value_parser(PossibleValuesParser::new((choice.names)())),
         Kind::Flag | Kind::Bool => arg.action(ArgAction::SetTrue),
-    };
-    let arg = match param.kind {
-        Kind::Flag | Kind::Bool => arg,
-        _ => arg.value_name(cli.value_name).action(ArgAction::Set),
     };
     let arg = match cli.alias {
         Some(alias) => arg.visible_alias(alias),
@@ -231,6 +227,15 @@ fn arg(param: &Param) -> Arg {
     match cli.conflicts_with {
         Some(other) => arg.conflicts_with(other),
         None => arg,
+    }
+}
+
+/// The long flag of `param`; `None` for a positional one.
+fn long(param: &Param) -> Option<String> {
+    match param.cli.form {
+        Form::Long(Some(long)) | Form::Negated(long) => Some(long.to_owned()),
+        Form::Long(None) => Some(param.name.replace('_', "-")),
+        Form::Positional => None,
     }
 }
 
@@ -269,19 +274,12 @@ mod tests {
             Kind::Choice(choice) => (*(choice.names)().last().expect("an enum has names")).into(),
             Kind::Flag | Kind::Bool => (!matches!(param.cli.form, Form::Negated(_))).into(),
         };
-        let flag = match param.cli.form {
-            Form::Positional => None,
-            Form::Long(long) => {
-                Some(long.map_or_else(|| param.name.replace('_', "-"), str::to_owned))
-            }
-            Form::Negated(long) => Some(long.to_owned()),
-        };
         let typed = match &value {
             Value::Bool(_) => None,
             Value::String(text) => Some(text.clone()),
             other => Some(other.to_string()),
         };
-        let words = flag
+        let words = super::long(param)
             .map(|flag| format!("--{flag}"))
             .into_iter()
             .chain(typed)
@@ -296,6 +294,15 @@ mod tests {
         for command in G::commands() {
             let spec = command.spec();
             reached.push(spec.name);
+            for param in spec.params {
+                let takes_value = !matches!(param.kind, Kind::Flag | Kind::Bool);
+                let named = !param.cli.value_name.is_empty();
+                assert_eq!(
+                    takes_value, named,
+                    "{}.{}: a placeholder",
+                    spec.name, param.name
+                );
+            }
             let write = matches!(spec.effect, Effect::Write { .. });
             let required = spec.params.iter().filter(|param| param.required);
             let required: Vec<String> = required.flat_map(|param| sample(param).1).collect();

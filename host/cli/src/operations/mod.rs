@@ -1,9 +1,11 @@
 //! The operations table: one declaration per exported operation, holding
 //! its name (the MCP tool and the scenario `op`), whether it writes, its
-//! parameters, how its request is built from them, and how its result
-//! reads as JSON and as a one-line summary. The MCP server, the scenario
-//! runner and the CLI's `--json` are all driven from it, so a new operation
-//! is one entry here (plus its CLI command, whose human text is its own).
+//! parameters (with how the command line takes each), how its request is
+//! built from them, and how its result reads as JSON and as a one-line
+//! summary. The MCP tools and their input schemas, the scenario runner's
+//! ops and the CLI's table commands (flags, help, checks, `--json`) are all
+//! driven from it, so a new operation is one entry here, listed in `ALL`,
+//! plus its command's name and human text in the CLI's `commands.rs`.
 
 mod allocation;
 mod arguments;
