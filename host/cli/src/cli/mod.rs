@@ -69,10 +69,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    // The commands of the operations table (`commands::Top`): create,
-    // show, list, update, allocate, confirm, release, extend, fulfill,
-    // cancel, receive, allocate-available, expire, expect, expected,
-    // summary, sku-summary.
+    // The commands of the operations table, listed in `commands::Top`.
     #[command(flatten)]
     Table(operation::Table<commands::Top>),
     /// Check every index, total and reservation against the records
