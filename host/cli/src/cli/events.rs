@@ -1,13 +1,13 @@
 //! `backorders events`: the outbox, newest last.
 
+use backorders_cli::json;
 use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
-use backorders_cli::json;
-use backorders_host::{CallError};
+use backorders_host::{CallError, OutboxEvent};
 use serde_json::Value;
 
 use super::render::or_none;
-use super::table::Table;
+use super::table::{self, Column};
 use super::Session;
 
 #[derive(Debug, clap::Args)]
@@ -17,6 +17,24 @@ pub struct Args {
     limit: u32,
 }
 
+const COLUMNS: &[Column<OutboxEvent>] = &[
+    ("SEQ", |stored| stored.seq.to_string()),
+    ("AT", |stored| format_time(stored.event.at)),
+    ("KIND", |stored| stored.event.kind.wire_name().to_owned()),
+    ("BACKORDER", |stored| stored.event.backorder_id.clone()),
+    ("SKU", |stored| stored.event.sku.clone()),
+    ("ALLOCATION", |stored| {
+        or_none(stored.event.allocation_id.as_deref()).to_owned()
+    }),
+    ("QUANTITY", |stored| {
+        let quantity = stored.event.quantity;
+        quantity.map_or_else(|| "-".to_owned(), |quantity| quantity.to_string())
+    }),
+    ("STATUS", |stored| {
+        stored.event.status.wire_name().to_owned()
+    }),
+];
+
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
     print(session, args.limit)
 }
@@ -25,34 +43,7 @@ pub fn print(session: &mut Session, limit: u32) -> Result<(), CallError> {
     let events = session.backorders.events(limit)?;
     session.out.read(
         || Value::Array(events.iter().map(json::outbox_event).collect()),
-        || {
-            let mut table = Table::new(&[
-                "SEQ",
-                "AT",
-                "KIND",
-                "BACKORDER",
-                "SKU",
-                "ALLOCATION",
-                "QUANTITY",
-                "STATUS",
-            ]);
-            for stored in &events {
-                let event = &stored.event;
-                table.row(vec![
-                    stored.seq.to_string(),
-                    format_time(event.at),
-                    event.kind.wire_name().to_owned(),
-                    event.backorder_id.clone(),
-                    event.sku.clone(),
-                    or_none(event.allocation_id.as_deref()).to_owned(),
-                    event
-                        .quantity
-                        .map_or_else(|| "-".to_owned(), |quantity| quantity.to_string()),
-                    event.status.wire_name().to_owned(),
-                ]);
-            }
-            table.render()
-        },
+        || table::render(COLUMNS, &events),
     );
     Ok(())
 }

@@ -1,14 +1,11 @@
-//! The command line: global options, one module per command (or small
-//! group), and the exit-code policy.
+//! The command line: global options, the table commands (generated from
+//! the operations table, `commands`), a module per other command, and the
+//! exit-code policy.
 
-mod allocation;
-mod args;
-mod cancel;
 mod check;
-mod create;
+mod commands;
 mod demo;
 mod events;
-mod fulfill;
 mod list;
 mod mcp;
 mod operation;
@@ -17,12 +14,10 @@ mod render;
 mod run;
 mod run_scenarios;
 mod sandbox;
-mod show;
 mod stock;
 mod summary;
 mod supply;
 mod table;
-mod update;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -74,42 +69,11 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Record a backorder
-    Create(create::Args),
-    /// Show a backorder with its allocations, fulfilments and history
-    Show(show::Args),
-    /// List backorders matching filters
-    List(list::Args),
-    /// Change priority, dates, location or notes
-    Update(update::Args),
-    /// Allocate units to a backorder
-    Allocate(allocation::AllocateArgs),
-    /// Mark a reserved allocation picked and ready to ship
-    Confirm(allocation::IdArgs),
-    /// Give a live allocation's units back
-    Release(allocation::IdArgs),
-    /// Set a new expiry on a reserved allocation
-    Extend(allocation::ExtendArgs),
-    /// Ship units of a backorder
-    Fulfill(fulfill::Args),
-    /// Cancel all or some remaining units
-    Cancel(cancel::Args),
-    /// Receive units into stock and allocate them by priority, in one step
-    Receive(run::ReceiveArgs),
-    /// Allocate a SKU's available stock to the backorders that lack it
-    AllocateAvailable(run::AvailableArgs),
-    /// Expire reserved allocations past their expiry
-    Expire(run::ExpireArgs),
-    /// Record supply expected on a document and the dates it sets
-    Expect(supply::ExpectArgs),
-    /// Expected supply not yet received
-    Expected(supply::ListArgs),
+    // The commands of the operations table, listed in `commands::Top`.
+    #[command(flatten)]
+    Table(operation::Table<commands::Top>),
     /// Check every index, total and reservation against the records
     Check,
-    /// Figures over all open backorders
-    Summary,
-    /// Figures over one SKU's open backorders
-    SkuSummary(summary::SkuArgs),
     /// Stock on hand (what the platform's inventory holds)
     Stock(stock::Args),
     /// The event outbox, newest last
@@ -203,24 +167,8 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         out: *out,
     };
     let result = match cli.command {
-        Command::Create(args) => create::run(&mut session(), args),
-        Command::Show(args) => show::run(&mut session(), args),
-        Command::List(args) => list::run(&mut session(), args),
-        Command::Update(args) => update::run(&mut session(), args),
-        Command::Allocate(args) => allocation::allocate(&mut session(), args),
-        Command::Confirm(args) => allocation::confirm(&mut session(), args),
-        Command::Release(args) => allocation::release(&mut session(), args),
-        Command::Extend(args) => allocation::extend(&mut session(), args),
-        Command::Fulfill(args) => fulfill::run(&mut session(), args),
-        Command::Cancel(args) => cancel::run(&mut session(), args),
-        Command::Receive(args) => run::receive(&mut session(), args),
-        Command::AllocateAvailable(args) => run::allocate_available(&mut session(), args),
-        Command::Expire(args) => run::expire(&mut session(), args),
-        Command::Expect(args) => supply::expect(&mut session(), args),
-        Command::Expected(args) => supply::list(&mut session(), args),
+        Command::Table(table) => table.run(&session()),
         Command::Check => return check::run(&mut session()),
-        Command::Summary => summary::overall(&mut session()),
-        Command::SkuSummary(args) => summary::sku(&mut session(), args),
         Command::Stock(args) => stock::run(&mut session(), args),
         Command::Events(args) => events::run(&mut session(), args),
         // The demo picks its own database: `--db` only if given explicitly.
@@ -230,7 +178,14 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Run(args) => {
             let component = options.component.clone();
             let provider = database.kind();
-            return run_scenarios::run(args, component, limits, compile_cache.clone(), provider, out);
+            return run_scenarios::run(
+                args,
+                component,
+                limits,
+                compile_cache.clone(),
+                provider,
+                out,
+            );
         }
     };
     Ok(result?)

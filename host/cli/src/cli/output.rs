@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use backorders_cli::json;
 use backorders_host::{BackorderError, CallError};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub const PREVIEW_NOTE: &str = "preview: nothing was changed; add --apply to apply it";
 
@@ -15,14 +15,9 @@ pub struct Output {
 }
 
 impl Output {
-    /// The result of a write: its fields plus `applied`, or a human text,
+    /// The result of a write: its JSON (with `applied`) or a human text,
     /// and the preview note when nothing was committed.
-    pub fn write(&self, applied: bool, fields: Map<String, Value>, human: impl FnOnce() -> String) {
-        self.write_value(applied, json::write_result(fields, applied), human);
-    }
-
-    /// The result of a write, its JSON already with `applied`.
-    pub fn write_value(&self, applied: bool, value: Value, human: impl FnOnce() -> String) {
+    pub fn write(&self, applied: bool, value: Value, human: impl FnOnce() -> String) {
         if self.json {
             println!("{value}");
             if !applied {

@@ -3,7 +3,10 @@
 
 use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
-use backorders_host::{Allocation, Backorder, Fulfillment, HistoryEntry, Timestamp};
+use backorders_host::{
+    Allocation, AllocationResult, Backorder, BackorderDetail, CancelResult, Fulfillment,
+    FulfillmentResult, HistoryEntry, SourceKind, Timestamp,
+};
 
 /// How an absent value reads.
 const NONE: &str = "-";
@@ -20,12 +23,20 @@ pub fn location(location: Option<&str>) -> &str {
     location.unwrap_or("(default)")
 }
 
+/// `value` after `prefix` (`" line L-1"`), or nothing when absent.
+pub fn prefixed(prefix: &str, value: Option<&str>) -> String {
+    value
+        .map(|value| format!("{prefix}{value}"))
+        .unwrap_or_default()
+}
+
+/// Where units came from: the source, and its document if any.
+fn source(source: SourceKind, source_ref: Option<&str>) -> String {
+    format!("{}{}", source.wire_name(), prefixed(" ", source_ref))
+}
+
 pub fn card(backorder: &Backorder) -> String {
-    let line_id = backorder
-        .order_line_id
-        .as_deref()
-        .map(|line| format!(" line {line}"))
-        .unwrap_or_default();
+    let line_id = prefixed(" line ", backorder.order_line_id.as_deref());
     let mut text = format!(
         "{}  {}  priority {}  status {}\n",
         backorder.backorder_id,
@@ -68,10 +79,7 @@ pub fn card(backorder: &Backorder) -> String {
 }
 
 pub fn allocation(allocation: &Allocation) -> String {
-    let source = match &allocation.source_ref {
-        Some(reference) => format!("{} {reference}", allocation.source.wire_name()),
-        None => allocation.source.wire_name().to_owned(),
-    };
+    let source = source(allocation.source, allocation.source_ref.as_deref());
     format!(
         "  {}  {}  {} units ({} shipped)  from {source}  at {}  lot {}  expires {}  reservation {}\n",
         allocation.allocation_id,
@@ -86,10 +94,7 @@ pub fn allocation(allocation: &Allocation) -> String {
 }
 
 pub fn fulfillment(fulfillment: &Fulfillment) -> String {
-    let source = match &fulfillment.source_ref {
-        Some(reference) => format!("{} {reference}", fulfillment.source.wire_name()),
-        None => fulfillment.source.wire_name().to_owned(),
-    };
+    let source = source(fulfillment.source, fulfillment.source_ref.as_deref());
     let overridden = if fulfillment.priority_override {
         "  (priority overridden)"
     } else {
@@ -135,4 +140,34 @@ pub fn with_section<T>(
         }
     }
     text
+}
+
+/// A write's backorder as a card, with what the write did to it.
+fn card_with<T>(backorder: &Backorder, title: &str, items: &[T], line: fn(&T) -> String) -> String {
+    with_section(card(backorder), title, items, line)
+}
+
+/// The backorder's card with the allocation a write touched.
+pub fn allocation_result(result: &AllocationResult) -> String {
+    let touched = std::slice::from_ref(&result.allocation);
+    card_with(&result.backorder, "allocation", touched, allocation)
+}
+
+/// The backorder's card with the fulfilment a write made.
+pub fn fulfillment_result(result: &FulfillmentResult) -> String {
+    let made = std::slice::from_ref(&result.fulfillment);
+    card_with(&result.backorder, "fulfillment", made, fulfillment)
+}
+
+/// The backorder's card with the allocations a cancel released.
+pub fn cancel_result(result: &CancelResult) -> String {
+    card_with(&result.backorder, "released", &result.released, allocation)
+}
+
+/// The backorder's card with all its allocations, fulfilments and history.
+pub fn detail(detail: &BackorderDetail) -> String {
+    let text = card(&detail.backorder);
+    let text = with_section(text, "allocations", &detail.allocations, allocation);
+    let text = with_section(text, "fulfillments", &detail.fulfillments, fulfillment);
+    with_section(text, "history", &detail.history, history_entry)
 }

@@ -1,14 +1,16 @@
 //! `backorders stock set|add|show`: the platform's stock, which the
-//! component only reserves and ships from.
+//! component only reserves and ships from. `set` and `add` are table
+//! commands (`super::commands::Stock`); `show` reads the host directly.
 
 use backorders_cli::json;
 use backorders_host::{CallError, StockLevel};
 use clap::Subcommand;
 use serde_json::Value;
 
-use super::args::Apply;
+use super::commands;
+use super::operation::Table;
 use super::render::location;
-use super::table::Table;
+use super::table::{self, Column};
 use super::Session;
 
 #[derive(Debug, clap::Args)]
@@ -19,25 +21,10 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum StockCommand {
-    /// Set the units on hand (a stock count)
-    Set(ChangeArgs),
-    /// Add received units
-    Add(ChangeArgs),
+    #[command(flatten)]
+    Change(Table<commands::Stock>),
     /// Show stock, of one SKU or all
     Show(ShowArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct ChangeArgs {
-    #[arg(long, value_name = "S")]
-    sku: String,
-    #[arg(long, value_name = "N")]
-    quantity: u64,
-    /// [default: the default location]
-    #[arg(long, value_name = "L")]
-    location: Option<String>,
-    #[command(flatten)]
-    apply: Apply,
 }
 
 #[derive(Debug, clap::Args)]
@@ -46,18 +33,23 @@ struct ShowArgs {
     sku: Option<String>,
 }
 
+const COLUMNS: &[Column<StockLevel>] = &[
+    ("SKU", |level| level.sku.clone()),
+    ("LOCATION", |level| {
+        location(level.location.as_deref()).to_owned()
+    }),
+    ("ON HAND", |level| level.on_hand.to_string()),
+    ("RESERVED", |level| level.reserved.to_string()),
+    ("AVAILABLE", |level| level.available().to_string()),
+];
+
 fn table(levels: &[StockLevel]) -> String {
-    let mut table = Table::new(&["SKU", "LOCATION", "ON HAND", "RESERVED", "AVAILABLE"]);
-    for level in levels {
-        table.row(vec![
-            level.sku.clone(),
-            location(level.location.as_deref()).to_owned(),
-            level.on_hand.to_string(),
-            level.reserved.to_string(),
-            level.available().to_string(),
-        ]);
-    }
-    table.render()
+    table::render(COLUMNS, levels)
+}
+
+/// One stock level as the table of `stock show`.
+pub fn level(level: &StockLevel) -> String {
+    table(std::slice::from_ref(level))
 }
 
 pub fn print_levels(session: &mut Session, sku: Option<&str>) -> Result<(), CallError> {
@@ -77,26 +69,8 @@ pub fn print_levels(session: &mut Session, sku: Option<&str>) -> Result<(), Call
 }
 
 pub fn run(session: &mut Session, args: Args) -> Result<(), CallError> {
-    let changed = match args.command {
-        StockCommand::Set(change) => session.backorders.stock_set(
-            &change.sku,
-            change.location.as_deref(),
-            change.quantity,
-            change.apply.mode(),
-        )?,
-        StockCommand::Add(change) => session.backorders.stock_add(
-            &change.sku,
-            change.location.as_deref(),
-            change.quantity,
-            change.apply.mode(),
-        )?,
-        StockCommand::Show(show) => return print_levels(session, show.sku.as_deref()),
-    };
-    let level = changed.value;
-    session
-        .out
-        .write(changed.applied, json::stock_level(&level), || {
-            table(std::slice::from_ref(&level))
-        });
-    Ok(())
+    match args.command {
+        StockCommand::Change(change) => change.run(session),
+        StockCommand::Show(show) => print_levels(session, show.sku.as_deref()),
+    }
 }

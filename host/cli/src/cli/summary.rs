@@ -1,19 +1,10 @@
-//! `backorders summary` and `backorders sku-summary`
+//! The human text of `backorders summary` and `backorders sku-summary`.
 
-use backorders_cli::operations::{GET_BACKORDER_SUMMARY, GET_SKU_BACKORDER_SUMMARY};
 use backorders_host::dates::format_time;
-use backorders_host::{
-    BackorderSummary, CallError, Mode, PriorityCounts, StatusCounts,
-};
+use backorders_host::{BackorderSummary, PriorityCounts, SkuSummary, StatusCounts};
 
 use super::render::time_or_none;
 use super::table::Table;
-use super::{operation, Session};
-
-#[derive(Debug, clap::Args)]
-pub struct SkuArgs {
-    sku: String,
-}
 
 fn by_status(counts: &StatusCounts) -> String {
     format!(
@@ -56,41 +47,25 @@ fn figures_table(
     table.render()
 }
 
-pub fn overall(session: &mut Session) -> Result<(), CallError> {
-    operation::call(
-        session,
-        &GET_BACKORDER_SUMMARY,
-        &(),
-        Mode::Preview,
-        |summary| figures_table(vec![], summary, vec![]),
-    )
+/// The figures over all open backorders.
+pub fn overall(summary: &BackorderSummary) -> String {
+    figures_table(vec![], summary, vec![])
 }
 
-pub fn sku(session: &mut Session, args: SkuArgs) -> Result<(), CallError> {
-    print_sku(session, &args.sku)
-}
-
-pub fn print_sku(session: &mut Session, sku: &str) -> Result<(), CallError> {
-    operation::call(
-        session,
-        &GET_SKU_BACKORDER_SUMMARY,
-        &sku.to_owned(),
-        Mode::Preview,
-        |summary| {
-            figures_table(
-                vec![("sku", summary.sku.clone())],
-                &summary.summary,
-                vec![
-                    (
-                        "earliest expected",
-                        time_or_none(summary.earliest_expected_date),
-                    ),
-                    (
-                        "earliest promised",
-                        time_or_none(summary.earliest_promised_date),
-                    ),
-                ],
-            )
-        },
+/// The figures over one SKU's open backorders, with its earliest dates.
+pub fn sku(summary: &SkuSummary) -> String {
+    figures_table(
+        vec![("sku", summary.sku.clone())],
+        &summary.summary,
+        vec![
+            (
+                "earliest expected",
+                time_or_none(summary.earliest_expected_date),
+            ),
+            (
+                "earliest promised",
+                time_or_none(summary.earliest_promised_date),
+            ),
+        ],
     )
 }

@@ -1,5 +1,18 @@
 //! Plain text tables: a header row and left-aligned columns.
 
+/// A column: its header, and its cell in the row of a `T`.
+pub type Column<T> = (&'static str, fn(&T) -> String);
+
+/// A table with a row per item, each column's header said beside its cell.
+pub fn render<'a, T: 'a>(columns: &[Column<T>], items: impl IntoIterator<Item = &'a T>) -> String {
+    let headers: Vec<&'static str> = columns.iter().map(|(header, _)| *header).collect();
+    let mut table = Table::new(&headers);
+    for item in items {
+        table.row(columns.iter().map(|(_, cell)| cell(item)).collect());
+    }
+    table.render()
+}
+
 pub struct Table {
     headers: Vec<&'static str>,
     rows: Vec<Vec<String>>,

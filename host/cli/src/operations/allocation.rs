@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use super::backorder::backorder_line;
 use super::params::{
-    date, source, text, time, ALLOCATION_ID, ALLOCATION_VERSION, BACKORDER_ID, EXPECTED_VERSION,
-    NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF, UNITS,
+    date, source, text, time, units, ALLOCATION_ID, ALLOCATION_VERSION, BACKORDER_ID,
+    EXPECTED_VERSION, NOTES, OVERRIDE_PRIORITY, REQUEST_ID, SOURCE, SOURCE_REF,
 };
-use super::{Arguments, Effect, Op, Param, Spec};
+use super::{family, Arguments, Effect, Op, Param, Spec};
 use crate::json;
 
 /// The backorder with the allocation a write changed.
@@ -44,16 +44,11 @@ pub static ALLOCATE_BACKORDER: Op<AllocationRequest, AllocationResult> = Op {
         effect: Effect::Write { destructive: false, idempotent: false },
         params: &[
             BACKORDER_ID,
-            Param {
-                name: "quantity",
-                kind: UNITS,
-                doc: "Units to allocate: at least 1, at most what the backorder still lacks (`quantity_remaining - quantity_allocated`).",
-                required: true,
-            },
+            units("Units to allocate: at least 1, at most what the backorder still lacks (`quantity_remaining - quantity_allocated`)."),
             SOURCE,
             SOURCE_REF,
-            text("location", "The location to take the units from, 1-64 characters; omitted: the backorder's location."),
-            text("lot", "The lot, 1-64 characters."),
+            text("location", "The location to take the units from, 1-64 characters; omitted: the backorder's location.").value_name("L"),
+            text("lot", "The lot, 1-64 characters.").value_name("L"),
             date("expires_at", time!("When the reservation lapses (must be in the future); omitted: it does not expire")),
             OVERRIDE_PRIORITY,
             REQUEST_ID,
@@ -90,35 +85,21 @@ fn change(arguments: &Arguments) -> Result<AllocationChange, backorders_host::Ca
     })
 }
 
-pub static CONFIRM_ALLOCATION: Op<AllocationChange, AllocationResult> = Op {
-    spec: Spec {
-        name: "confirm_allocation",
-        tool: true,
-        title: "Confirm an allocation",
-        description: "Marks a reserved allocation picked and ready to ship; it no longer expires, and when confirmed\nallocations cover what is owed the backorder becomes `ready_to_ship`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (not reserved, past its expiry, or a claim not yet received).\nA write: a preview unless the server runs with --apply.",
-        effect: Effect::Write { destructive: false, idempotent: false },
-        params: CHANGE_PARAMS,
-    },
-    build: change,
-    call: |backorders, request, mode| backorders.confirm_allocation(request, mode),
-    json: allocation_json,
-    summary: |result| allocation_summary("confirmed", result),
-};
+/// `backorders.method(request, mode)`.
+macro_rules! by_request {
+    ($method:ident) => {
+        |backorders, request, mode| backorders.$method(request, mode)
+    };
+}
 
-pub static RELEASE_ALLOCATION: Op<AllocationChange, AllocationResult> = Op {
-    spec: Spec {
-        name: "release_allocation",
-        tool: true,
-        title: "Release an allocation",
-        description: "Gives a live (reserved or confirmed) allocation's unshipped units back to available stock.\nErrors: `invalid_input`, `not_found`, `conflict`, `invalid_state` (not live).\nA write: a preview unless the server runs with --apply.",
-        effect: Effect::Write { destructive: true, idempotent: false },
-        params: CHANGE_PARAMS,
-    },
-    build: change,
-    call: |backorders, request, mode| backorders.release_allocation(request, mode),
-    json: allocation_json,
-    summary: |result| allocation_summary("released", result),
-};
+family! {
+    Op<AllocationChange, AllocationResult> { tool: true, params: CHANGE_PARAMS, build: change,
+        call: by_request!, json: allocation_json, summary: allocation_summary }
+    CONFIRM_ALLOCATION = confirm_allocation, "confirmed", Effect::Write { destructive: false, idempotent: false }, "Confirm an allocation",
+        "Marks a reserved allocation picked and ready to ship; it no longer expires, and when confirmed\nallocations cover what is owed the backorder becomes `ready_to_ship`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (not reserved, past its expiry, or a claim not yet received).\nA write: a preview unless the server runs with --apply.";
+    RELEASE_ALLOCATION = release_allocation, "released", Effect::Write { destructive: true, idempotent: false }, "Release an allocation",
+        "Gives a live (reserved or confirmed) allocation's unshipped units back to available stock.\nErrors: `invalid_input`, `not_found`, `conflict`, `invalid_state` (not live).\nA write: a preview unless the server runs with --apply.";
+}
 
 pub static EXTEND_ALLOCATION: Op<AllocationExtension, AllocationResult> = Op {
     spec: Spec {
@@ -129,7 +110,7 @@ pub static EXTEND_ALLOCATION: Op<AllocationExtension, AllocationResult> = Op {
         effect: Effect::Write { destructive: true, idempotent: true },
         params: &[
             ALLOCATION_ID,
-            Param { required: true, ..date("expires_at", time!("The new expiry, in the future")) },
+            date("expires_at", time!("The new expiry, in the future")).required(),
             REQUEST_ID,
             ALLOCATION_VERSION,
         ],
@@ -156,10 +137,10 @@ pub static FULFILL_BACKORDER: Op<FulfillmentRequest, FulfillmentResult> = Op {
         effect: Effect::Write { destructive: true, idempotent: false },
         params: &[
             BACKORDER_ID,
-            Param { name: "quantity", kind: UNITS, doc: "Units shipped: at least 1, at most `quantity_remaining`.", required: true },
+            units("Units shipped: at least 1, at most `quantity_remaining`."),
             SOURCE,
             SOURCE_REF,
-            text("fulfilled_by", "Who shipped, 1-64 characters."),
+            text("fulfilled_by", "Who shipped, 1-64 characters.").long("by").value_name("WHO"),
             NOTES,
             OVERRIDE_PRIORITY,
             REQUEST_ID,

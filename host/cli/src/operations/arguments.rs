@@ -148,30 +148,10 @@ mod tests {
     use serde_json::json;
 
     const SAMPLE: &[Param] = &[
-        Param {
-            name: "sku",
-            kind: Kind::Text,
-            doc: "s",
-            required: true,
-        },
-        Param {
-            name: "quantity",
-            kind: Kind::Quantity { min: 1, max: None },
-            doc: "q",
-            required: true,
-        },
-        Param {
-            name: "priority",
-            kind: choice::<Priority>(),
-            doc: "p",
-            required: false,
-        },
-        Param {
-            name: "source",
-            kind: choice::<SourceKind>(),
-            doc: "s",
-            required: false,
-        },
+        Param::new("sku", Kind::Text, "s").required(),
+        Param::new("quantity", Kind::Quantity { min: 1, max: None }, "q").required(),
+        Param::new("priority", choice::<Priority>(), "p"),
+        Param::new("source", choice::<SourceKind>(), "s"),
     ];
 
     fn error_of(arguments: Value) -> ArgumentError {

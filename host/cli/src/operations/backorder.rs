@@ -10,10 +10,10 @@ use backorders_host::{
 use serde_json::Value;
 
 use super::params::{
-    date, flag, required, text, time, BACKORDER_ID, EXPECTED_VERSION, LOCATION, NOTES, REQUEST_ID,
-    SKU, UNITS,
+    choice_param, date, flag, text, time, units, BACKORDER_ID, EXPECTED_VERSION, LOCATION, NOTES,
+    REQUEST_ID, SKU, UNITS,
 };
-use super::{choice, read, Effect, Kind, Op, Param, Spec};
+use super::{read, Effect, Kind, Op, Param, Spec};
 use crate::json;
 
 /// `BO-2026-0001 (WIDGET-001, normal): partially_fulfilled; ordered 100, …`
@@ -45,17 +45,12 @@ pub static CREATE_BACKORDER: Op<NewBackorder, Backorder> = Op {
         description: "Records unmet demand for one order line: a new `BO-YYYY-NNNN` backorder in status `pending`.\nErrors: `invalid_input`. A write: a preview (`\"applied\": false`) unless the server runs with --apply.",
         effect: Effect::Write { destructive: false, idempotent: false },
         params: &[
-            required(text("order_id", "The platform's order id, 1-64 characters.")),
-            text("order_line_id", "The platform's order line id, 1-64 characters."),
-            required(text("customer_id", "The platform's customer id, 1-64 characters.")),
+            text("order_id", "The platform's order id, 1-64 characters.").required().long("order").value_name("O"),
+            text("order_line_id", "The platform's order line id, 1-64 characters.").long("order-line").value_name("L"),
+            text("customer_id", "The platform's customer id, 1-64 characters.").required().long("customer").value_name("C"),
             SKU,
-            Param { name: "quantity", kind: UNITS, doc: "Units owed: a whole number from 1 to 1,000,000,000.", required: true },
-            Param {
-                name: "priority",
-                kind: choice::<Priority>(),
-                doc: "How urgent: supply goes to `critical` first, then `high`, `normal`, `low`. Default `normal`.",
-                required: false,
-            },
+            units("Units owed: a whole number from 1 to 1,000,000,000."),
+            choice_param::<Priority>("priority", "How urgent: supply goes to `critical` first, then `high`, `normal`, `low`. Default `normal`.").value_name("P"),
             date("expected_date", time!("When supply is expected")),
             date("promised_date", time!("What the customer was promised; past it the backorder is overdue")),
             LOCATION,
@@ -114,21 +109,20 @@ pub static LIST_BACKORDERS: Op<ListRequest, BackorderPage> = Op {
         description: "A page of backorders matching every filter given, in backorder-number order (by due date with\n`overdue_only`, by expected date with `expected_before`). Returns `{\"backorders\": [...], \"next_cursor\"}`;\npass `next_cursor` back as `cursor` for the next page. Read-only.",
         effect: Effect::Read,
         params: &[
-            text("sku", "Only backorders of this SKU."),
-            Param { name: "status", kind: choice::<BackorderStatus>(), doc: "Only backorders in this status.", required: false },
-            Param { name: "priority", kind: choice::<Priority>(), doc: "Only backorders of this priority.", required: false },
-            text("customer_id", "Only backorders of this customer (the platform's customer id)."),
-            text("order_id", "Only backorders of this order (the platform's order id)."),
-            flag("open_only", "Only open backorders (status not `fulfilled` or `cancelled`). Default false."),
-            flag("overdue_only", "Only open backorders whose promised date (or, without one, expected date) has passed; ordered by that date. Default false."),
+            text("sku", "Only backorders of this SKU.").value_name("S"),
+            choice_param::<BackorderStatus>("status", "Only backorders in this status.").value_name("X"),
+            choice_param::<Priority>("priority", "Only backorders of this priority.").value_name("P"),
+            text("customer_id", "Only backorders of this customer (the platform's customer id).").long("customer").value_name("C"),
+            text("order_id", "Only backorders of this order (the platform's order id).").long("order").value_name("O"),
+            flag("open_only", "Only open backorders (status not `fulfilled` or `cancelled`). Default false.").long("open"),
+            flag("overdue_only", "Only open backorders whose promised date (or, without one, expected date) has passed; ordered by that date. Default false.").long("overdue"),
             date("expected_before", time!("Only backorders expected before this time; ordered by expected date")),
-            Param {
-                name: "limit",
-                kind: Kind::Count { min: 1, max: 500 },
-                doc: "Page size: 1 to 500; default 50. A page may hold fewer and still have a `next_cursor`.",
-                required: false,
-            },
-            text("cursor", "The `next_cursor` of the previous page, with the same filters."),
+            Param::new(
+                "limit",
+                Kind::Count { min: 1, max: 500 },
+                "Page size: 1 to 500; default 50. A page may hold fewer and still have a `next_cursor`.",
+            ),
+            text("cursor", "The `next_cursor` of the previous page, with the same filters.").value_name("C"),
         ],
     },
     build: |arguments| {
@@ -186,14 +180,14 @@ pub static UPDATE_BACKORDER: Op<BackorderUpdate, Backorder> = Op {
         effect: Effect::Write { destructive: true, idempotent: true },
         params: &[
             BACKORDER_ID,
-            Param { name: "priority", kind: choice::<Priority>(), doc: "The new priority.", required: false },
-            date("expected_date", time!("The new expected date")),
+            choice_param::<Priority>("priority", "The new priority.").value_name("P"),
+            date("expected_date", time!("The new expected date")).conflicts_with("clear_expected_date"),
             flag("clear_expected_date", "Remove the expected date. Default false; not together with `expected_date`."),
-            date("promised_date", time!("The new promised date")),
+            date("promised_date", time!("The new promised date")).conflicts_with("clear_promised_date"),
             flag("clear_promised_date", "Remove the promised date. Default false; not together with `promised_date`."),
-            text("location", "The new location (warehouse), 1-64 characters."),
+            text("location", "The new location (warehouse), 1-64 characters.").value_name("L").conflicts_with("clear_location"),
             flag("clear_location", "Back to the default location. Default false; not together with `location`."),
-            text("notes", "The new notes, at most 2,000 characters."),
+            text("notes", "The new notes, at most 2,000 characters.").value_name("T").conflicts_with("clear_notes"),
             flag("clear_notes", "Remove the notes. Default false; not together with `notes`."),
             REQUEST_ID,
             EXPECTED_VERSION,
@@ -234,13 +228,12 @@ pub static CANCEL_BACKORDER: Op<CancelRequest, CancelResult> = Op {
         effect: Effect::Write { destructive: true, idempotent: false },
         params: &[
             BACKORDER_ID,
-            Param {
-                name: "quantity",
-                kind: UNITS,
-                doc: "Units to cancel: at least 1, at most `quantity_remaining`; omitted: all remaining units.",
-                required: false,
-            },
-            text("reason", "Why, at most 2,000 characters; recorded in the history."),
+            Param::new(
+                "quantity",
+                UNITS,
+                "Units to cancel: at least 1, at most `quantity_remaining`; omitted: all remaining units.",
+            ),
+            text("reason", "Why, at most 2,000 characters; recorded in the history.").value_name("T"),
             REQUEST_ID,
             EXPECTED_VERSION,
         ],

@@ -1,9 +1,11 @@
 //! The operations table: one declaration per exported operation, holding
 //! its name (the MCP tool and the scenario `op`), whether it writes, its
-//! parameters, how its request is built from them, and how its result
-//! reads as JSON and as a one-line summary. The MCP server, the scenario
-//! runner and the CLI's `--json` are all driven from it, so a new operation
-//! is one entry here (plus its CLI command, whose human text is its own).
+//! parameters (with how the command line takes each), how its request is
+//! built from them, and how its result reads as JSON and as a one-line
+//! summary. The MCP tools and their input schemas, the scenario runner's
+//! ops and the CLI's table commands (flags, help, checks, `--json`) are all
+//! driven from it, so a new operation is one entry here, listed in `ALL`,
+//! plus its command's name and human text in the CLI's `commands.rs`.
 
 mod allocation;
 mod arguments;
@@ -22,7 +24,8 @@ pub use backorder::{
     CANCEL_BACKORDER, CREATE_BACKORDER, GET_BACKORDER, LIST_BACKORDERS, UPDATE_BACKORDER,
 };
 pub use reports::{
-    CHECK_INTEGRITY, GET_BACKORDER_SUMMARY, GET_SKU_BACKORDER_SUMMARY, STOCK_ADD, STOCK_SET,
+    problems, Integrity, StockChange, CHECK_INTEGRITY, GET_BACKORDER_SUMMARY,
+    GET_SKU_BACKORDER_SUMMARY, STOCK_ADD, STOCK_SET,
 };
 pub use runs::{
     ALLOCATE_AVAILABLE, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, LIST_EXPECTED_SUPPLY, RECEIVE,
@@ -78,14 +81,122 @@ pub enum Effect {
 }
 
 /// A parameter: its snake_case name (the MCP argument, the scenario arg),
-/// what it holds, what it means and its limits (`doc`), and whether it
-/// must be given.
+/// what it holds, what it means and its limits (`doc`, also the CLI's
+/// help), whether it must be given, and how the command line takes it.
 #[derive(Clone, Copy, Debug)]
 pub struct Param {
     pub name: &'static str,
     pub kind: Kind,
     pub doc: &'static str,
     pub required: bool,
+    pub cli: Cli,
+}
+
+/// How `backorders` takes a parameter: `--name-in-kebab-case <VALUE>`
+/// unless declared otherwise.
+#[derive(Clone, Copy, Debug)]
+pub struct Cli {
+    pub form: Form,
+    /// The placeholder of its value in help and errors (`N` in `--quantity <N>`).
+    pub value_name: &'static str,
+    /// A second, visible long name (`--date` beside `--expected-at`).
+    pub alias: Option<&'static str>,
+    /// The parameter it may not be given with (`notes` and `clear_notes`).
+    pub conflicts_with: Option<&'static str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// A flag: the given long name (`order` for `order_id`), or `None`
+    /// for the parameter's name in kebab case.
+    Long(Option<&'static str>),
+    /// The command's next positional argument (`show BO-2026-0001`).
+    Positional,
+    /// A `Kind::Bool` as a flag that gives `false` (`no-reallocate`);
+    /// without it the operation picks the default.
+    Negated(&'static str),
+}
+
+impl Param {
+    /// An optional parameter taken as `--name <VALUE>`: a count or a
+    /// quantity reads `<N>`, a date `<D>`; others name their value with
+    /// `value_name`.
+    pub const fn new(name: &'static str, kind: Kind, doc: &'static str) -> Self {
+        let value_name = match kind {
+            Kind::Quantity { .. } | Kind::Count { .. } => "N",
+            Kind::Date => "D",
+            Kind::Text | Kind::Flag | Kind::Bool | Kind::Choice(_) => "",
+        };
+        Self {
+            name,
+            kind,
+            doc,
+            required: false,
+            cli: Cli {
+                form: Form::Long(None),
+                value_name,
+                alias: None,
+                conflicts_with: None,
+            },
+        }
+    }
+
+    pub const fn required(self) -> Self {
+        Self {
+            required: true,
+            ..self
+        }
+    }
+
+    pub const fn value_name(self, value_name: &'static str) -> Self {
+        self.cli(Cli {
+            value_name,
+            ..self.cli
+        })
+    }
+
+    /// Taken as `--long` rather than the name in kebab case.
+    pub const fn long(self, long: &'static str) -> Self {
+        self.cli(Cli {
+            form: Form::Long(Some(long)),
+            ..self.cli
+        })
+    }
+
+    /// Taken as the next positional argument, shown as `<VALUE_NAME>`.
+    pub const fn positional(self, value_name: &'static str) -> Self {
+        self.cli(Cli {
+            form: Form::Positional,
+            value_name,
+            ..self.cli
+        })
+    }
+
+    /// A bool taken as the flag `--long` that turns it off.
+    pub const fn negated(self, long: &'static str) -> Self {
+        self.cli(Cli {
+            form: Form::Negated(long),
+            ..self.cli
+        })
+    }
+
+    pub const fn alias(self, alias: &'static str) -> Self {
+        self.cli(Cli {
+            alias: Some(alias),
+            ..self.cli
+        })
+    }
+
+    pub const fn conflicts_with(self, other: &'static str) -> Self {
+        self.cli(Cli {
+            conflicts_with: Some(other),
+            ..self.cli
+        })
+    }
+
+    const fn cli(self, cli: Cli) -> Self {
+        Self { cli, ..self }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -152,6 +263,35 @@ pub struct Op<Request, Result> {
     pub json: fn(&Result) -> Value,
     pub summary: fn(&Result) -> String,
 }
+
+/// Operations alike but for their library method (which also names
+/// them), their words and their effect: the rest of their entries is said
+/// once for the family. `call` names a macro that turns a method into the
+/// call; `summary` takes a row's words and the result.
+macro_rules! family {
+    (
+        Op<$request:ty, $result:ty> { tool: $tool:literal, params: $params:expr,
+            build: $build:expr, call: $call:ident!, json: $json:expr, summary: $summary:expr }
+        $($static:ident = $method:ident, $words:literal, $effect:expr, $title:literal,
+            $description:literal;)*
+    ) => {$(
+        pub static $static: Op<$request, $result> = Op {
+            spec: Spec {
+                name: stringify!($method),
+                tool: $tool,
+                title: $title,
+                description: $description,
+                effect: $effect,
+                params: $params,
+            },
+            build: $build,
+            call: $call!($method),
+            json: $json,
+            summary: |result| ($summary)($words, result),
+        };
+    )*};
+}
+use family;
 
 /// A read's outcome, so that reads and writes share one signature.
 pub(crate) fn read<T>(value: Result<T, CallError>) -> Result<Outcome<T>, CallError> {

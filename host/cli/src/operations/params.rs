@@ -1,5 +1,6 @@
 //! Parameters several operations share, and the words for dates.
 
+use backorders_host::names::WireName;
 use backorders_host::{AllocationPolicy, SourceKind};
 
 use super::{choice, Kind, Param};
@@ -23,79 +24,71 @@ pub const UNITS: Kind = Kind::Quantity {
 };
 
 pub const fn text(name: &'static str, doc: &'static str) -> Param {
-    Param {
-        name,
-        kind: Kind::Text,
-        doc,
-        required: false,
-    }
-}
-
-pub const fn required(param: Param) -> Param {
-    Param {
-        required: true,
-        ..param
-    }
+    Param::new(name, Kind::Text, doc)
 }
 
 pub const fn date(name: &'static str, doc: &'static str) -> Param {
-    Param {
-        name,
-        kind: Kind::Date,
-        doc,
-        required: false,
-    }
+    Param::new(name, Kind::Date, doc)
 }
 
 pub const fn flag(name: &'static str, doc: &'static str) -> Param {
-    Param {
-        name,
-        kind: Kind::Flag,
-        doc,
-        required: false,
-    }
+    Param::new(name, Kind::Flag, doc)
 }
 
-pub const REQUEST_ID: Param = text("request_id", "Makes the write idempotent: a retry with the same id returns the first result and changes nothing; the same id with a different request is refused. 1-64 characters; remembered 7 days.");
-pub const EXPECTED_VERSION: Param = Param {
-    name: "expected_version",
-    kind: Kind::Quantity { min: 0, max: None },
-    doc: "Optimistic concurrency: refuse with a `conflict` error (carrying the current version) unless the backorder's `version` is still this one.",
-    required: false,
-};
+pub const fn choice_param<T: WireName>(name: &'static str, doc: &'static str) -> Param {
+    Param::new(name, choice::<T>(), doc)
+}
+
+/// The units of a backorder operation, `--quantity <N>`.
+pub const fn units(doc: &'static str) -> Param {
+    Param::new("quantity", UNITS, doc).required()
+}
+
+pub const REQUEST_ID: Param = text("request_id", "Makes the write idempotent: a retry with the same id returns the first result and changes nothing; the same id with a different request is refused. 1-64 characters; remembered 7 days.").value_name("ID");
+pub const EXPECTED_VERSION: Param = Param::new(
+    "expected_version",
+    Kind::Quantity { min: 0, max: None },
+    "Optimistic concurrency: refuse with a `conflict` error (carrying the current version) unless the backorder's `version` is still this one.",
+)
+.value_name("V");
 /// For the allocation operations, whose version is the backorder's.
 pub const ALLOCATION_VERSION: Param = Param {
     doc: "Refuse with a `conflict` error unless the allocation's backorder is still at this `version`.",
     ..EXPECTED_VERSION
 };
-pub const BACKORDER_ID: Param = required(text(
+pub const BACKORDER_ID: Param = text(
     "backorder_id",
     "The backorder number, `BO-YYYY-NNNN` (e.g. `BO-2026-0001`).",
-));
-pub const ALLOCATION_ID: Param = required(text(
+)
+.required()
+.positional("BACKORDER_ID");
+pub const ALLOCATION_ID: Param = text(
     "allocation_id",
     "The allocation id, `AL-NNNNNN` (e.g. `AL-000001`).",
-));
-pub const SKU: Param = required(text("sku", "The SKU: 1-64 characters, no whitespace."));
-pub const SOURCE: Param = Param {
-    name: "source",
-    kind: choice::<SourceKind>(),
-    doc: "Where the units come from: `inventory` (stock on hand; the default), `purchase_order`, `transfer` or `production` (supply not yet received; needs `source_ref`).",
-    required: false,
-};
-pub const SOURCE_REF: Param = text("source_ref", "The purchase order, transfer or production run (e.g. `PO-1042`); required when `source` is not `inventory`. 1-64 characters.");
+)
+.required()
+.positional("ALLOCATION_ID");
+pub const SKU: Param = text("sku", "The SKU: 1-64 characters, no whitespace.")
+    .required()
+    .value_name("S");
+pub const SOURCE: Param = choice_param::<SourceKind>(
+    "source",
+    "Where the units come from: `inventory` (stock on hand; the default), `purchase_order`, `transfer` or `production` (supply not yet received; needs `source_ref`).",
+)
+.value_name("SOURCE");
+pub const SOURCE_REF: Param = text("source_ref", "The purchase order, transfer or production run (e.g. `PO-1042`); required when `source` is not `inventory`. 1-64 characters.").value_name("R");
 pub const LOCATION: Param = text(
     "location",
     "The location (warehouse), 1-64 characters; omitted: the default location.",
-);
-pub const POLICY: Param = Param {
-    name: "policy",
-    kind: choice::<AllocationPolicy>(),
-    doc: "The order in which backorders are served: `strict_priority` (the default: priority, then promised date, then age), `fifo` (age only) or `fair_share` (a short priority tier shares in proportion to need).",
-    required: false,
-};
+)
+.value_name("L");
+pub const POLICY: Param = choice_param::<AllocationPolicy>(
+    "policy",
+    "The order in which backorders are served: `strict_priority` (the default: priority, then promised date, then age), `fifo` (age only) or `fair_share` (a short priority tier shares in proportion to need).",
+)
+.value_name("POLICY");
 pub const OVERRIDE_PRIORITY: Param = flag("override_priority", "Go ahead from stock on hand even though a more urgent backorder of the same SKU lacks allocation (otherwise refused with `priority_conflict`); recorded in the history. Default false.");
-pub const NOTES: Param = text("notes", "Free text, at most 2,000 characters.");
+pub const NOTES: Param = text("notes", "Free text, at most 2,000 characters.").value_name("T");
 pub const RUN_EXPIRES_AT: Param = date(
     "expires_at",
     time!("Expiry of the new allocations, in the future; omitted: they do not expire"),
@@ -104,16 +97,4 @@ pub const RUN_EXPIRES_AT: Param = date(
 /// `inventory` unless the caller named another source.
 pub fn source(arguments: &super::Arguments) -> SourceKind {
     arguments.choice("source").unwrap_or(SourceKind::Inventory)
-}
-
-pub const fn choice_param<T: backorders_host::names::WireName>(
-    name: &'static str,
-    doc: &'static str,
-) -> Param {
-    Param {
-        name,
-        kind: choice::<T>(),
-        doc,
-        required: false,
-    }
 }

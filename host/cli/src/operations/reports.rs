@@ -2,13 +2,11 @@
 //! stock.
 
 use backorders_host::names::WireName;
-use backorders_host::{
-    BackorderSummary, IntegrityReport, SkuSummary, StockLevel,
-};
+use backorders_host::{BackorderSummary, IntegrityReport, SkuSummary, StockLevel};
 use serde_json::{json, Map, Value};
 
-use super::params::{text, SKU};
-use super::{read, Effect, Op, Param, Spec};
+use super::params::{LOCATION, SKU};
+use super::{family, read, Effect, Op, Param, Spec};
 use crate::json;
 
 fn summary_line(summary: &BackorderSummary) -> String {
@@ -40,7 +38,7 @@ pub static GET_SKU_BACKORDER_SUMMARY: Op<String, SkuSummary> = Op {
         title: "SKU backorder summary",
         description: "The summary figures over one SKU's open backorders, with its earliest expected and promised\ndates. An unknown SKU gives zeros. Errors: `invalid_input` (malformed SKU). Read-only.",
         effect: Effect::Read,
-        params: &[Param { doc: "The SKU; one with no open backorders (or unknown) gives zeros.", ..SKU }],
+        params: &[Param { doc: "The SKU; one with no open backorders (or unknown) gives zeros.", ..SKU }.positional("SKU")],
     },
     build: |arguments| Ok(arguments.required("sku")),
     call: |backorders, sku, _| read(backorders.sku_summary(sku)),
@@ -52,19 +50,18 @@ pub static GET_SKU_BACKORDER_SUMMARY: Op<String, SkuSummary> = Op {
 /// for each stock mismatch.
 pub type Integrity = (IntegrityReport, Vec<(String, String)>);
 
-fn problems(integrity: &Integrity) -> Vec<Value> {
+/// Every problem found, the component's then the stock's: (kind,
+/// subject, detail).
+pub fn problems(integrity: &Integrity) -> Vec<(&str, &str, &str)> {
     let (report, stock) = integrity;
-    let mut problems: Vec<Value> = report
-        .problems
+    let component = report.problems.iter().map(|problem| {
+        let kind = problem.kind.wire_name();
+        (kind, problem.subject.as_str(), problem.detail.as_str())
+    });
+    let stock = stock
         .iter()
-        .map(|problem| {
-            json!({"kind": problem.kind.wire_name(), "subject": problem.subject, "detail": problem.detail})
-        })
-        .collect();
-    problems.extend(stock.iter().map(
-        |(subject, detail)| json!({"kind": "stock_mismatch", "subject": subject, "detail": detail}),
-    ));
-    problems
+        .map(|(subject, detail)| ("stock_mismatch", subject.as_str(), detail.as_str()));
+    component.chain(stock).collect()
 }
 
 pub static CHECK_INTEGRITY: Op<(), Integrity> = Op {
@@ -80,7 +77,10 @@ pub static CHECK_INTEGRITY: Op<(), Integrity> = Op {
     call: |backorders, (), _| read(Ok((backorders.check_integrity()?, backorders.check_stock()?))),
     json: |integrity| {
         let report = &integrity.0;
-        let problems = problems(integrity);
+        let problems: Vec<Value> = problems(integrity)
+            .into_iter()
+            .map(|(kind, subject, detail)| json!({"kind": kind, "subject": subject, "detail": detail}))
+            .collect();
         let mut fields = Map::new();
         fields.insert("clean".into(), problems.is_empty().into());
         fields.insert("backorders_checked".into(), report.backorders_checked.into());
@@ -113,16 +113,13 @@ pub struct StockChange {
 
 const STOCK_PARAMS: &[Param] = &[
     SKU,
-    text(
-        "location",
-        "The location, 1-64 characters; omitted: the default location.",
-    ),
-    Param {
-        name: "quantity",
-        kind: super::Kind::Quantity { min: 0, max: None },
-        doc: "Units on hand (set) or received (add).",
-        required: true,
-    },
+    LOCATION,
+    Param::new(
+        "quantity",
+        super::Kind::Quantity { min: 0, max: None },
+        "Units on hand (set) or received (add).",
+    )
+    .required(),
 ];
 
 fn stock_change(arguments: &super::Arguments) -> Result<StockChange, backorders_host::CallError> {
@@ -147,36 +144,25 @@ fn stock_summary(level: &StockLevel) -> String {
     )
 }
 
-pub static STOCK_ADD: Op<StockChange, StockLevel> = Op {
-    spec: Spec {
-        name: "stock_add",
-        tool: false,
-        title: "Add received stock",
-        description: "Adds received units to the stock on hand of a SKU at a location, as `backorders stock add` does; the reference host's stand-in for the platform's inventory.",
-        effect: Effect::Write { destructive: false, idempotent: false },
-        params: STOCK_PARAMS,
-    },
-    build: stock_change,
-    call: |backorders, change, mode| {
-        backorders.stock_add(&change.sku, change.location.as_deref(), change.quantity, mode)
-    },
-    json: stock_json,
-    summary: stock_summary,
-};
+/// `backorders.method(sku, location, quantity, mode)`.
+macro_rules! by_change {
+    ($method:ident) => {
+        |backorders, change, mode| {
+            backorders.$method(
+                &change.sku,
+                change.location.as_deref(),
+                change.quantity,
+                mode,
+            )
+        }
+    };
+}
 
-pub static STOCK_SET: Op<StockChange, StockLevel> = Op {
-    spec: Spec {
-        name: "stock_set",
-        tool: false,
-        title: "Set stock on hand",
-        description: "Sets the units on hand of a SKU at a location (a stock count), as `backorders stock set` does; the reference host's stand-in for the platform's inventory.",
-        effect: Effect::Write { destructive: true, idempotent: true },
-        params: STOCK_PARAMS,
-    },
-    build: stock_change,
-    call: |backorders, change, mode| {
-        backorders.stock_set(&change.sku, change.location.as_deref(), change.quantity, mode)
-    },
-    json: stock_json,
-    summary: stock_summary,
-};
+family! {
+    Op<StockChange, StockLevel> { tool: false, params: STOCK_PARAMS, build: stock_change,
+        call: by_change!, json: stock_json, summary: |_, level| stock_summary(level) }
+    STOCK_ADD = stock_add, "", Effect::Write { destructive: false, idempotent: false }, "Add received stock",
+        "Adds received units to the stock on hand of a SKU at a location, as `backorders stock add` does; the reference host's stand-in for the platform's inventory.";
+    STOCK_SET = stock_set, "", Effect::Write { destructive: true, idempotent: true }, "Set stock on hand",
+        "Sets the units on hand of a SKU at a location (a stock count), as `backorders stock set` does; the reference host's stand-in for the platform's inventory.";
+}

@@ -5,13 +5,12 @@ use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
 use backorders_host::{
     AllocationRun, AllocationRunRequest, ExpectedSupply, ExpiryRequest, ExpiryResult, PromisePlan,
-    SourceKind, SupplyExpectation,
+    SupplyExpectation,
 };
 use serde_json::Value;
 
 use super::params::{
-    choice_param, date, required, source, text, time, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT,
-    SKU, SOURCE, UNITS,
+    date, source, text, time, units, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT, SKU, SOURCE,
 };
 use super::{read, Arguments, Effect, Kind, Op, Param, Spec};
 use crate::json;
@@ -61,17 +60,16 @@ pub static ALLOCATE_AVAILABLE: Op<AllocationRunRequest, AllocationRun> = Op {
         effect: Effect::Write { destructive: false, idempotent: false },
         params: &[
             SKU,
-            text("location", "The location whose stock is allocated, 1-64 characters; omitted: the default location. Backorders of other locations are skipped and explained."),
+            text("location", "The location whose stock is allocated, 1-64 characters; omitted: the default location. Backorders of other locations are skipped and explained.").value_name("L"),
             POLICY,
             SOURCE,
-            text("source_ref", "The document the units arrived on (e.g. `PO-1042`): claims on it are served first. Required when `source` is not `inventory`."),
+            text("source_ref", "The document the units arrived on (e.g. `PO-1042`): claims on it are served first. Required when `source` is not `inventory`.").value_name("R"),
             RUN_EXPIRES_AT,
-            Param {
-                name: "received",
-                kind: Kind::Quantity { min: 0, max: None },
-                doc: "Units that just arrived on `source_ref`: that much of its expected supply is consumed.",
-                required: false,
-            },
+            Param::new(
+                "received",
+                Kind::Quantity { min: 0, max: None },
+                "Units that just arrived on `source_ref`: that much of its expected supply is consumed.",
+            ),
             REQUEST_ID,
         ],
     },
@@ -90,16 +88,16 @@ pub static RECEIVE: Op<AllocationRunRequest, AllocationRun> = Op {
         effect: Effect::Write { destructive: false, idempotent: false },
         params: &[
             SKU,
-            Param {
-                name: "quantity",
-                kind: Kind::Quantity { min: 1, max: None },
-                doc: "Units received: added to stock on hand, then allocated, in one transaction. At least 1.",
-                required: true,
-            },
-            text("location", "Where they were received, 1-64 characters; omitted: the default location."),
+            Param::new(
+                "quantity",
+                Kind::Quantity { min: 1, max: None },
+                "Units received: added to stock on hand, then allocated, in one transaction. At least 1.",
+            )
+            .required(),
+            text("location", "Where they were received, 1-64 characters; omitted: the default location.").value_name("L"),
             POLICY,
             SOURCE,
-            text("source_ref", "The document the units arrived on (e.g. `PO-1042`): claims on it are served first and its expected supply is consumed. Required when `source` is not `inventory`."),
+            text("source_ref", "The document the units arrived on (e.g. `PO-1042`): claims on it are served first and its expected supply is consumed. Required when `source` is not `inventory`.").value_name("R"),
             RUN_EXPIRES_AT,
             REQUEST_ID,
         ],
@@ -123,12 +121,12 @@ pub static EXPIRE_ALLOCATIONS: Op<ExpiryRequest, ExpiryResult> = Op {
         description: "Expires reserved allocations whose expiry has passed (at most 1,000 a call; `more` says to call\nagain), giving their units back and, unless `reallocate` is false, offering them to waiting\nbackorders by strict priority. A write: a preview unless the server runs with --apply.",
         effect: Effect::Write { destructive: true, idempotent: false },
         params: &[
-            Param {
-                name: "reallocate",
-                kind: Kind::Bool,
-                doc: "Offer the units given back to waiting backorders again, by strict priority. Default true.",
-                required: false,
-            },
+            Param::new(
+                "reallocate",
+                Kind::Bool,
+                "Offer the units given back to waiting backorders again, by strict priority. Default true.",
+            )
+            .negated("no-reallocate"),
             REQUEST_ID,
         ],
     },
@@ -164,10 +162,10 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
         effect: Effect::Write { destructive: true, idempotent: true },
         params: &[
             SKU,
-            Param { name: "quantity", kind: UNITS, doc: "Units expected: 1 to 1,000,000,000.", required: true },
-            required(date("expected_at", time!("When the units arrive"))),
-            required(choice_param::<SourceKind>("source", "The kind of document: `purchase_order`, `transfer` or `production`.")),
-            required(text("source_ref", "The document (e.g. `PO-1042`), 1-64 characters. A second call for the same SKU, source and document replaces the first.")),
+            units("Units expected: 1 to 1,000,000,000."),
+            date("expected_at", time!("When the units arrive")).required().alias("date"),
+            Param { doc: "The kind of document: `purchase_order`, `transfer` or `production`.", ..SOURCE }.required(),
+            text("source_ref", "The document (e.g. `PO-1042`), 1-64 characters. A second call for the same SKU, source and document replaces the first.").required().value_name("R"),
             LOCATION,
             REQUEST_ID,
         ],
@@ -205,7 +203,7 @@ pub static LIST_EXPECTED_SUPPLY: Op<Option<String>, Vec<ExpectedSupply>> = Op {
         title: "List expected supply",
         description: "Expected supply not yet received, for one SKU or all (at most 1,000), as a JSON array.\nErrors: `invalid_input` (malformed SKU). Read-only.",
         effect: Effect::Read,
-        params: &[text("sku", "Only this SKU; omitted: every SKU (at most 1,000 records).")],
+        params: &[text("sku", "Only this SKU; omitted: every SKU (at most 1,000 records).").value_name("S")],
     },
     build: |arguments| Ok(arguments.get("sku")),
     call: |backorders, sku, _| read(backorders.list_expected_supply(sku.as_deref())),

@@ -52,9 +52,9 @@ pub fn run(
         Some(_) => {
             println!("\nTo keep the database and explore it: backorders demo --db demo.db");
         }
-        None => println!(
-            "\nExplore it: backorders --db {database} list   (or show, summary, events)"
-        ),
+        None => {
+            println!("\nExplore it: backorders --db {database} list   (or show, summary, events)")
+        }
     }
     result
 }

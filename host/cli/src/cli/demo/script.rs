@@ -16,8 +16,9 @@ fn change(allocation_id: &str) -> AllocationChange {
     }
 }
 
+use crate::cli::commands::{LIST, SKU_SUMMARY, SUMMARY};
 use crate::cli::output::Output;
-use crate::cli::{events, list, render, stock, summary, Failure, Session};
+use crate::cli::{events, render, stock, Failure, Session};
 
 const SKU: &str = "WIDGET-001";
 const HOUR_MS: Timestamp = 3_600_000;
@@ -37,12 +38,7 @@ fn print_card(backorder: &Backorder) {
 }
 
 fn print_allocation(result: &AllocationResult) {
-    let card = render::card(&result.backorder);
-    let allocation = std::slice::from_ref(&result.allocation);
-    print!(
-        "{}",
-        render::with_section(card, "allocation", allocation, render::allocation)
-    );
+    print!("{}", render::allocation_result(result));
 }
 
 /// What the demo allocates: a source, and an expiry for stock holds.
@@ -339,13 +335,13 @@ impl Script {
             sku: Some(SKU.into()),
             ..ListRequest::all()
         };
-        list::print(&mut self.session, request)?;
+        LIST.call(&self.session, &request, Mode::Preview)?;
 
         self.step("Summary over all open backorders");
-        summary::overall(&mut self.session)?;
+        SUMMARY.call(&self.session, &(), Mode::Preview)?;
 
         self.step("Summary for WIDGET-001");
-        summary::print_sku(&mut self.session, SKU)?;
+        SKU_SUMMARY.call(&self.session, &SKU.to_owned(), Mode::Preview)?;
 
         self.step("Stock after all of it");
         stock::print_levels(&mut self.session, Some(SKU))?;
