@@ -13,6 +13,13 @@ fn allocate_available(h: &mut Harness, request: AllocationRunRequest) -> Allocat
     domain(h.engine.allocate_available(&request, Mode::Apply)).unwrap()
 }
 
+/// A backorder of 10 `SKU` at `priority`, promised by `promised_date`:
+/// its id.
+fn promised(h: &mut Harness, priority: Priority, promised_date: Option<Timestamp>) -> String {
+    let request = NewBackorder { sku: "SKU".into(), priority: Some(priority), promised_date, ..new_backorder() };
+    h.create_with(request).backorder_id
+}
+
 /// `quantity` units of purchase order `po` arrive in stock and are
 /// allocated, the order's claims first.
 fn receive_purchase_order(h: &mut Harness, po: &str, quantity: u64) -> AllocationRun {
@@ -43,9 +50,9 @@ fn critical_is_served_before_high_before_normal_before_low() {
 #[test]
 fn promised_date_breaks_ties_within_a_priority() {
     let mut h = Harness::new();
-    let unpromised = h.create_with(NewBackorder { sku: "SKU".into(), ..new_backorder() }).backorder_id;
-    let later = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 9 * DAY), ..new_backorder() }).backorder_id;
-    let sooner = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 2 * DAY), ..new_backorder() }).backorder_id;
+    let unpromised = promised(&mut h, Priority::Normal, None);
+    let later = promised(&mut h, Priority::Normal, Some(T0 + 9 * DAY));
+    let sooner = promised(&mut h, Priority::Normal, Some(T0 + 2 * DAY));
     h.stock("SKU", 25);
     let result = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
     assert_eq!(served(&result), [(sooner, 10), (later, 10), (unpromised, 5)]);
@@ -108,10 +115,8 @@ fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
 #[test]
 fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     let mut h = Harness::new();
-    let critical = h
-        .create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), promised_date: Some(T0 + 2 * DAY), ..new_backorder() })
-        .backorder_id;
-    let normal = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 30 * DAY), ..new_backorder() }).backorder_id;
+    let critical = promised(&mut h, Priority::Critical, Some(T0 + 2 * DAY));
+    let normal = promised(&mut h, Priority::Normal, Some(T0 + 30 * DAY));
     let expectation = SupplyExpectation {
         sku: "SKU".into(),
         quantity: 20,

@@ -138,6 +138,17 @@ fn one_backorder(id: &impl serde::Serialize) -> Value {
     json!({ "backorder_id": id })
 }
 
+/// The arguments of a tool that takes one allocation.
+fn one_allocation(id: &impl serde::Serialize) -> Value {
+    json!({ "allocation_id": id })
+}
+
+/// The allocation a run made on its first line.
+fn first_allocation(run: &Value) -> String {
+    let id = run["lines"][0]["allocation_id"].as_str();
+    id.expect("the first line allocated").to_owned()
+}
+
 fn tool<'a>(tools: &'a [Tool], name: &str) -> &'a Tool {
     tools.iter().find(|tool| tool.name == name).unwrap()
 }
@@ -265,12 +276,9 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
         .await;
     assert_eq!(run["allocated"], json!(30));
     assert_eq!(run["lines"][0]["backorder_id"], json!(first_id));
-    let picked = run["lines"][0]["allocation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let picked = first_allocation(&run);
     let (confirmed, _) = client
-        .ok("confirm_allocation", json!({"allocation_id": picked}))
+        .ok("confirm_allocation", one_allocation(&picked))
         .await;
     assert_eq!(confirmed["allocation"]["status"], json!("confirmed"));
     let (shipped, line) = client
@@ -293,10 +301,7 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
             json!({"sku": "WIDGET-001", "quantity": 5, "expires_at": "2026-11-20"}),
         )
         .await;
-    let reserved = run["lines"][0]["allocation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let reserved = first_allocation(&run);
     let (extended, _) = client
         .ok(
             "extend_allocation",
@@ -308,7 +313,7 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
         json!("2026-11-25T12:00:00Z")
     );
     let (released, _) = client
-        .ok("release_allocation", json!({"allocation_id": reserved}))
+        .ok("release_allocation", one_allocation(&reserved))
         .await;
     assert_eq!(released["allocation"]["status"], json!("released"));
     let (run, _) = client
