@@ -104,6 +104,9 @@ pub enum ErrorKind<'a> {
     },
     /// The front end itself broke while running a call.
     Internal,
+    /// The command line could not be read (for `cli::output`'s usage
+    /// errors).
+    Usage,
 }
 
 /// The error of a call the library refused or could not run.
