@@ -138,9 +138,15 @@ fn one_backorder(id: &impl serde::Serialize) -> Value {
     json!({ "backorder_id": id })
 }
 
-/// The arguments of a tool that takes one allocation.
-fn one_allocation(id: &impl serde::Serialize) -> Value {
-    json!({ "allocation_id": id })
+/// Calls `tool` on allocation `id`, which must leave it `status`.
+async fn moves_allocation(
+    client: &RunningService<RoleClient, ()>,
+    tool: &str,
+    id: &str,
+    status: &str,
+) {
+    let (result, _) = client.ok(tool, json!({ "allocation_id": id })).await;
+    assert_eq!(result["allocation"]["status"], json!(status), "{tool}");
 }
 
 /// The allocation a run made on its first line.
@@ -277,10 +283,7 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
     assert_eq!(run["allocated"], json!(30));
     assert_eq!(run["lines"][0]["backorder_id"], json!(first_id));
     let picked = first_allocation(&run);
-    let (confirmed, _) = client
-        .ok("confirm_allocation", one_allocation(&picked))
-        .await;
-    assert_eq!(confirmed["allocation"]["status"], json!("confirmed"));
+    moves_allocation(&client, "confirm_allocation", &picked, "confirmed").await;
     let (shipped, line) = client
         .ok(
             "fulfill_backorder",
@@ -312,10 +315,7 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
         extended["allocation"]["expires_at"],
         json!("2026-11-25T12:00:00Z")
     );
-    let (released, _) = client
-        .ok("release_allocation", one_allocation(&reserved))
-        .await;
-    assert_eq!(released["allocation"]["status"], json!("released"));
+    moves_allocation(&client, "release_allocation", &reserved, "released").await;
     let (run, _) = client
         .ok(
             "allocate_available",
