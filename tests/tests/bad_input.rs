@@ -16,9 +16,7 @@ fn state(status: &str) -> impl Fn(&BackorderError) -> bool + '_ {
 #[test]
 fn each_bad_input_gets_its_own_error_and_the_database_is_unchanged() {
     let mut h = Harness::new();
-    h.stock("SKU", 5);
-    let open = h.create("SKU", 10, Priority::Normal).backorder_id;
-    let al = h.allocate(&open, 5).unwrap().allocation.allocation_id;
+    let (open, al) = h.allocated_backorder(5, 10, Priority::Normal, 5);
     let shipped = h.create("DONE", 1, Priority::Normal).backorder_id;
     let claim = AllocationRequest { source: SourceKind::Transfer, source_ref: Some("TR-1".into()), ..allocation(&shipped, 1) };
     domain(h.engine.allocate_backorder(&claim, Mode::Apply)).unwrap();

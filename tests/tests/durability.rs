@@ -164,7 +164,7 @@ fn a_stale_expected_version_gets_a_conflict() {
     let raise = BackorderUpdate { priority: Some(Priority::High), expected_version: Some(1), ..update(&id) };
     domain(h.engine.update_backorder(&raise, Mode::Apply)).unwrap();
     let before = h.db_files();
-    let stale = CancelRequest { backorder_id: id.clone(), quantity: None, reason: None, request_id: None, expected_version: Some(1) };
+    let stale = CancelRequest { expected_version: Some(1), ..cancellation(&id, None) };
     assert_eq!(domain(h.engine.cancel_backorder(&stale, Mode::Apply)).unwrap_err(), BackorderError::Conflict(2));
     assert_eq!(h.db_files(), before);
 }

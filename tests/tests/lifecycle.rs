@@ -56,9 +56,7 @@ fn a_backorder_walks_every_status_and_back() {
 #[test]
 fn get_backorder_shows_allocations_fulfillments_and_history() {
     let mut h = Harness::new();
-    h.stock("SKU", 10);
-    let id = h.create("SKU", 10, Priority::High).backorder_id;
-    let al = h.allocate(&id, 10).unwrap().allocation.allocation_id;
+    let (id, al) = h.allocated_backorder(10, 10, Priority::High, 10);
     h.at(T0 + 1000);
     h.fulfill(&id, 4).unwrap();
     let detail = h.get(&id);
@@ -208,9 +206,7 @@ fn lists_filter_and_page_through_every_match() {
 #[test]
 fn every_change_lands_in_the_event_outbox() {
     let mut h = Harness::new();
-    h.stock("SKU", 10);
-    let id = h.create("SKU", 10, Priority::Normal).backorder_id;
-    let al = h.allocate(&id, 10).unwrap().allocation.allocation_id;
+    let (id, al) = h.allocated_backorder(10, 10, Priority::Normal, 10);
     domain(h.engine.confirm_allocation(&change(&al), Mode::Apply)).unwrap();
     h.fulfill(&id, 10).unwrap();
     let kinds: Vec<_> = h.engine.events(50).unwrap().into_iter().map(|e| e.event.kind).collect();

@@ -248,7 +248,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
             assert_eq!(outcome(h.engine.fulfill_backorder(&request, Mode::Apply)), expected, "{op:?}");
         }
         Op::Cancel { backorder: b, quantity } => {
-            let request = CancelRequest { backorder_id: id(b), quantity, reason: None, request_id: None, expected_version: None };
+            let request = cancellation(&id(b), quantity);
             let expected = if let Some(refused) = m.refusal(b, quantity, |m| m.backorders[b].remaining()) {
                 refused
             } else {

@@ -13,13 +13,31 @@ fn allocate_available(h: &mut Harness, request: AllocationRunRequest) -> Allocat
     domain(h.engine.allocate_available(&request, Mode::Apply)).unwrap()
 }
 
+/// A backorder of 10 `SKU` at `priority`, promised by `promised_date`:
+/// its id.
+fn promised(h: &mut Harness, priority: Priority, promised_date: Option<Timestamp>) -> String {
+    let request = NewBackorder { sku: "SKU".into(), priority: Some(priority), promised_date, ..new_backorder() };
+    h.create_with(request).backorder_id
+}
+
+/// `quantity` units of purchase order `po` arrive in stock and are
+/// allocated, the order's claims first.
+fn receive_purchase_order(h: &mut Harness, po: &str, quantity: u64) -> AllocationRun {
+    h.stock("SKU", quantity);
+    let receipt = AllocationRunRequest {
+        source: SourceKind::PurchaseOrder,
+        source_ref: Some(po.into()),
+        received: Some(quantity),
+        ..run("SKU", AllocationPolicy::StrictPriority)
+    };
+    allocate_available(h, receipt)
+}
+
 #[test]
 fn critical_is_served_before_high_before_normal_before_low() {
     let mut h = Harness::new();
-    let low = h.create("SKU", 10, Priority::Low).backorder_id;
-    let normal = h.create("SKU", 10, Priority::Normal).backorder_id;
-    let high = h.create("SKU", 10, Priority::High).backorder_id;
-    let critical = h.create("SKU", 10, Priority::Critical).backorder_id;
+    let [low, normal, high, critical] =
+        h.create_each([(10, Priority::Low), (10, Priority::Normal), (10, Priority::High), (10, Priority::Critical)]);
     h.stock("SKU", 35);
     let result = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
     assert_eq!(served(&result), [(critical.clone(), 10), (high, 10), (normal, 10), (low.clone(), 5)]);
@@ -32,9 +50,9 @@ fn critical_is_served_before_high_before_normal_before_low() {
 #[test]
 fn promised_date_breaks_ties_within_a_priority() {
     let mut h = Harness::new();
-    let unpromised = h.create_with(NewBackorder { sku: "SKU".into(), ..new_backorder() }).backorder_id;
-    let later = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 9 * DAY), ..new_backorder() }).backorder_id;
-    let sooner = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 2 * DAY), ..new_backorder() }).backorder_id;
+    let unpromised = promised(&mut h, Priority::Normal, None);
+    let later = promised(&mut h, Priority::Normal, Some(T0 + 9 * DAY));
+    let sooner = promised(&mut h, Priority::Normal, Some(T0 + 2 * DAY));
     h.stock("SKU", 25);
     let result = allocate_available(&mut h, run("SKU", AllocationPolicy::StrictPriority));
     assert_eq!(served(&result), [(sooner, 10), (later, 10), (unpromised, 5)]);
@@ -54,11 +72,8 @@ fn partial_supply_stops_at_the_first_backorder_it_cannot_fill() {
 #[test]
 fn fair_share_splits_the_short_tier_as_documented() {
     let mut h = Harness::new();
-    let critical = h.create("SKU", 2, Priority::Critical).backorder_id;
-    let a = h.create("SKU", 6, Priority::High).backorder_id;
-    let b = h.create("SKU", 4, Priority::High).backorder_id;
-    let c = h.create("SKU", 5, Priority::High).backorder_id;
-    h.create("SKU", 5, Priority::Normal);
+    let [critical, a, b, c, _] =
+        h.create_each([(2, Priority::Critical), (6, Priority::High), (4, Priority::High), (5, Priority::High), (5, Priority::Normal)]);
     h.stock("SKU", 12);
     let result = allocate_available(&mut h, run("SKU", AllocationPolicy::FairShare));
     assert_eq!(served(&result), [(critical, 2), (a, 5), (b, 2), (c, 3)]);
@@ -71,14 +86,7 @@ fn receiving_a_purchase_order_serves_its_claims_first() {
     let claimant = h.create("SKU", 8, Priority::Low).backorder_id;
     let claim = AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-1042".into()), ..allocation(&claimant, 8) };
     domain(h.engine.allocate_backorder(&claim, Mode::Apply)).unwrap();
-    h.stock("SKU", 12);
-    let receipt = AllocationRunRequest {
-        source: SourceKind::PurchaseOrder,
-        source_ref: Some("PO-1042".into()),
-        received: Some(12),
-        ..run("SKU", AllocationPolicy::StrictPriority)
-    };
-    let result = allocate_available(&mut h, receipt);
+    let result = receive_purchase_order(&mut h, "PO-1042", 12);
     assert!(result.lines[0].from_claim);
     assert_eq!(served(&result), [(claimant.clone(), 8), (critical, 4)]);
     assert!(h.get(&claimant).allocations[0].reservation_id.is_some());
@@ -107,10 +115,8 @@ fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
 #[test]
 fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     let mut h = Harness::new();
-    let critical = h
-        .create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), promised_date: Some(T0 + 2 * DAY), ..new_backorder() })
-        .backorder_id;
-    let normal = h.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 30 * DAY), ..new_backorder() }).backorder_id;
+    let critical = promised(&mut h, Priority::Critical, Some(T0 + 2 * DAY));
+    let normal = promised(&mut h, Priority::Normal, Some(T0 + 30 * DAY));
     let expectation = SupplyExpectation {
         sku: "SKU".into(),
         quantity: 20,
@@ -126,14 +132,7 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     let flagged = h.backorder(&critical);
     assert_eq!((flagged.expected_date, flagged.promised_date, flagged.at_risk), (Some(T0 + 7 * DAY), Some(T0 + 2 * DAY), true));
     assert_eq!(h.engine.list_expected_supply(Some("SKU")).unwrap().len(), 1);
-    h.stock("SKU", 20);
-    let receipt = AllocationRunRequest {
-        source: SourceKind::PurchaseOrder,
-        source_ref: Some("PO-7".into()),
-        received: Some(20),
-        ..run("SKU", AllocationPolicy::StrictPriority)
-    };
-    allocate_available(&mut h, receipt);
+    receive_purchase_order(&mut h, "PO-7", 20);
     assert!(h.engine.list_expected_supply(None).unwrap().is_empty(), "receiving consumed the expectation");
 }
 

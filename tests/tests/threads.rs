@@ -60,14 +60,7 @@ fn work(engine: &Backorders, thread: usize) -> (usize, usize) {
         tally(engine.sku_summary(sku).map(drop));
         tally(engine.list_backorders(&list()).map(drop));
         if round % 4 == 3 {
-            let cancel = CancelRequest {
-                backorder_id: id.clone(),
-                quantity: None,
-                reason: None,
-                request_id: None,
-                expected_version: None,
-            };
-            tally(engine.cancel_backorder(&cancel, Mode::Apply).map(drop));
+            tally(engine.cancel_backorder(&cancellation(&id, None), Mode::Apply).map(drop));
         }
     }
     (succeeded, refused)

@@ -7,9 +7,7 @@ use common::*;
 #[test]
 fn a_preview_shows_the_result_and_leaves_the_file_byte_for_byte_unchanged() {
     let mut h = Harness::new();
-    h.stock("SKU", 50);
-    let id = h.create("SKU", 20, Priority::Normal).backorder_id;
-    let al = h.allocate(&id, 5).unwrap().allocation.allocation_id;
+    let (id, al) = h.allocated_backorder(50, 20, Priority::Normal, 5);
     let before = h.db_files();
 
     let preview = h.engine.create_backorder(&NewBackorder { sku: "SKU".into(), ..new_backorder() }, Mode::Preview).unwrap();
@@ -18,7 +16,7 @@ fn a_preview_shows_the_result_and_leaves_the_file_byte_for_byte_unchanged() {
     let allocated = h.engine.allocate_backorder(&allocation(&id, 5), Mode::Preview).unwrap();
     assert_eq!(allocated.value.backorder.quantity_allocated, 10);
     h.engine.fulfill_backorder(&fulfillment(&id, 20), Mode::Preview).unwrap();
-    h.engine.cancel_backorder(&CancelRequest { backorder_id: id.clone(), quantity: None, reason: None, request_id: None, expected_version: None }, Mode::Preview).unwrap();
+    h.engine.cancel_backorder(&cancellation(&id, None), Mode::Preview).unwrap();
     h.engine.confirm_allocation(&change(&al), Mode::Preview).unwrap();
     h.engine.extend_allocation(&extension(&al, T0 + DAY), Mode::Preview).unwrap();
     h.engine.release_allocation(&change(&al), Mode::Preview).unwrap();
@@ -45,9 +43,7 @@ fn a_preview_on_a_missing_database_does_not_create_it() {
 #[test]
 fn a_call_that_fails_halfway_changes_nothing() {
     let mut h = Harness::new();
-    h.stock("SKU", 10);
-    let id = h.create("SKU", 30, Priority::Normal).backorder_id;
-    let al = h.allocate(&id, 10).unwrap().allocation.allocation_id;
+    let (id, al) = h.allocated_backorder(10, 30, Priority::Normal, 10);
     let detail = h.get(&id);
     let events = h.engine.events(100).unwrap().len();
     let before = h.db_files();

@@ -44,6 +44,11 @@ fn json(output: &Output) -> Value {
     serde_json::from_str(text.trim_end()).unwrap_or_else(|error| panic!("{error}: {text}"))
 }
 
+/// `backorders ARGS…` on `db`, which must exit 0 with `--json` output.
+fn json_of(db: &Path, args: &[&str]) -> Value {
+    json(&succeeds(backorders(db, args)))
+}
+
 fn succeeds(output: Output) -> Output {
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     output
@@ -108,7 +113,7 @@ fn a_write_without_apply_leaves_the_database_file_byte_for_byte_unchanged() {
         assert!(stderr(&preview).contains("preview: nothing was changed; add --apply to apply it"));
     }
     assert_eq!(std::fs::read(&db.path).unwrap(), before);
-    let shown = json(&succeeds(backorders(&db.path, &["--json", "show", &id])));
+    let shown = json_of(&db.path, &["--json", "show", &id]);
     assert_eq!(shown["priority"], "normal");
     assert_eq!(shown["quantity_cancelled"], 0);
 }
@@ -202,7 +207,7 @@ fn a_priority_conflict_names_the_blocking_backorder_and_the_override() {
     );
 
     let overridden = [&allocate[..], &["--override-priority"]].concat();
-    let allowed = json(&succeeds(backorders(&db.path, &overridden)));
+    let allowed = json_of(&db.path, &overridden);
     assert_eq!(allowed["status"], "allocated");
     assert_eq!(allowed["allocation"]["source"], "inventory");
 }
@@ -231,12 +236,12 @@ fn every_json_result_is_one_line_of_json() {
         &["--json", "events", "--limit", "5"],
     ];
     for args in reads {
-        json(&succeeds(backorders(&db.path, args)));
+        json_of(&db.path, args);
     }
-    let page = json(&succeeds(backorders(&db.path, &["--json", "list"])));
+    let page = json_of(&db.path, &["--json", "list"]);
     assert_eq!(page["backorders"][0]["backorder_id"], id.as_str());
     assert!(page["next_cursor"].is_null());
-    let events = json(&succeeds(backorders(&db.path, &["--json", "events"])));
+    let events = json_of(&db.path, &["--json", "events"]);
     assert_eq!(events[0]["kind"], "backorder_created");
     assert_eq!(events[0]["at"], NOW);
 }
@@ -301,33 +306,17 @@ fn an_allocation_is_confirmed_extended_and_released_through_the_cli() {
     let db = fresh_db();
     let id = create_widget_backorder(&db.path);
     succeeds(stock(&db.path, "set", "100", &["--apply"]));
-    let hold = [
-        "allocate",
-        &id,
-        "--quantity",
-        "30",
-        "--expires-at",
-        "2026-11-05",
-    ];
-    let first = json(&succeeds(backorders(
-        &db.path,
-        &[&hold[..], &["--json", "--apply"]].concat(),
-    )));
+    let hold = ["--json", "allocate", &id, "--quantity", "30", "--expires-at", "2026-11-05", "--apply"];
+    let first = json_of(&db.path, &hold);
     assert_eq!(first["allocation"]["status"], "reserved");
     assert_eq!(first["allocation"]["expires_at"], "2026-11-05T00:00:00Z");
     let first_id = first["allocation"]["allocation_id"].as_str().unwrap();
 
-    let confirmed = json(&succeeds(backorders(
-        &db.path,
-        &["--json", "confirm", first_id, "--apply"],
-    )));
+    let confirmed = json_of(&db.path, &["--json", "confirm", first_id, "--apply"]);
     assert_eq!(confirmed["allocation"]["status"], "confirmed");
     assert_eq!(confirmed["quantity_confirmed"], 30);
 
-    let second = json(&succeeds(backorders(
-        &db.path,
-        &[&hold[..], &["--json", "--apply"]].concat(),
-    )));
+    let second = json_of(&db.path, &hold);
     let second_id = second["allocation"]["allocation_id"].as_str().unwrap();
     let extend = [
         "--json",
@@ -337,19 +326,13 @@ fn an_allocation_is_confirmed_extended_and_released_through_the_cli() {
         "2026-11-09T12:00:00Z",
         "--apply",
     ];
-    let extended = json(&succeeds(backorders(&db.path, &extend)));
+    let extended = json_of(&db.path, &extend);
     assert_eq!(extended["allocation"]["expires_at"], "2026-11-09T12:00:00Z");
 
-    let released = json(&succeeds(backorders(
-        &db.path,
-        &["--json", "release", second_id, "--apply"],
-    )));
+    let released = json_of(&db.path, &["--json", "release", second_id, "--apply"]);
     assert_eq!(released["allocation"]["status"], "released");
     assert_eq!(released["quantity_allocated"], 30);
-    let levels = json(&succeeds(backorders(
-        &db.path,
-        &["--json", "stock", "show"],
-    )));
+    let levels = json_of(&db.path, &["--json", "stock", "show"]);
     assert_eq!(levels[0]["reserved"], 30);
     assert_eq!(levels[0]["available"], 70);
 }

@@ -5,8 +5,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use backorders_host::limits::DEFAULT_MEMORY_BYTES;
 use backorders_cli::mcp::BackordersServer;
+use backorders_host::limits::DEFAULT_MEMORY_BYTES;
 use backorders_host::{dates, Mode, Options};
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::RunningService;
@@ -70,18 +70,42 @@ async fn connect(db: &Path, now: &str, mode: Mode) -> RunningService<RoleClient,
     ().serve(client_end).await.expect("the client connects")
 }
 
-async fn call(
-    client: &RunningService<RoleClient, ()>,
-    tool: &str,
-    arguments: Value,
-) -> CallToolResult {
-    let Value::Object(arguments) = arguments else {
-        panic!("arguments are an object")
-    };
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments))
-        .await
-        .unwrap_or_else(|error| panic!("{tool}: protocol error {error}"))
+/// Tool calls through a connected client, each checked for a protocol
+/// error.
+trait Calls {
+    async fn call(&self, tool: &str, arguments: Value) -> CallToolResult;
+
+    /// A successful call's JSON and summary line.
+    async fn ok(&self, tool: &str, arguments: Value) -> (Value, String) {
+        let result = self.call(tool, arguments).await;
+        let (value, line) = parts(&result);
+        assert_eq!(result.is_error, Some(false), "{tool}: {line} {value}");
+        (value, line)
+    }
+
+    /// A failed call's `error` object and `error: …` line.
+    async fn fails(&self, tool: &str, arguments: Value) -> (Value, String) {
+        let result = self.call(tool, arguments).await;
+        let (value, line) = parts(&result);
+        assert_eq!(
+            result.is_error,
+            Some(true),
+            "{tool} should fail: {line} {value}"
+        );
+        assert!(line.starts_with("error: "), "{line}");
+        (value["error"].clone(), line)
+    }
+}
+
+impl Calls for RunningService<RoleClient, ()> {
+    async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+        let Value::Object(arguments) = arguments else {
+            panic!("arguments are an object")
+        };
+        self.call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments))
+            .await
+            .unwrap_or_else(|error| panic!("{tool}: protocol error {error}"))
+    }
 }
 
 /// The JSON block and the summary line of a result.
@@ -98,35 +122,6 @@ fn parts(result: &CallToolResult) -> (Value, String) {
     (value, line.to_owned())
 }
 
-/// A successful call's JSON and summary line.
-async fn ok(
-    client: &RunningService<RoleClient, ()>,
-    tool: &str,
-    arguments: Value,
-) -> (Value, String) {
-    let result = call(client, tool, arguments).await;
-    let (value, line) = parts(&result);
-    assert_eq!(result.is_error, Some(false), "{tool}: {line} {value}");
-    (value, line)
-}
-
-/// A failed call's `error` object and `error: …` line.
-async fn fails(
-    client: &RunningService<RoleClient, ()>,
-    tool: &str,
-    arguments: Value,
-) -> (Value, String) {
-    let result = call(client, tool, arguments).await;
-    let (value, line) = parts(&result);
-    assert_eq!(
-        result.is_error,
-        Some(true),
-        "{tool} should fail: {line} {value}"
-    );
-    assert!(line.starts_with("error: "), "{line}");
-    (value["error"].clone(), line)
-}
-
 fn widget(quantity: u64, extra: Value) -> Value {
     let mut arguments = json!({
         "order_id": "O-1", "customer_id": "C-1", "sku": "WIDGET-001", "quantity": quantity,
@@ -136,6 +131,28 @@ fn widget(quantity: u64, extra: Value) -> Value {
         .unwrap()
         .extend(extra.as_object().unwrap().clone());
     arguments
+}
+
+/// The arguments of a tool that takes one backorder.
+fn one_backorder(id: &impl serde::Serialize) -> Value {
+    json!({ "backorder_id": id })
+}
+
+/// Calls `tool` on allocation `id`, which must leave it `status`.
+async fn moves_allocation(
+    client: &RunningService<RoleClient, ()>,
+    tool: &str,
+    id: &str,
+    status: &str,
+) {
+    let (result, _) = client.ok(tool, json!({ "allocation_id": id })).await;
+    assert_eq!(result["allocation"]["status"], json!(status), "{tool}");
+}
+
+/// The allocation a run made on its first line.
+fn first_allocation(run: &Value) -> String {
+    let id = run["lines"][0]["allocation_id"].as_str();
+    id.expect("the first line allocated").to_owned()
 }
 
 fn tool<'a>(tools: &'a [Tool], name: &str) -> &'a Tool {
@@ -210,26 +227,20 @@ async fn every_tool_is_listed_with_described_parameters_and_annotations() {
 async fn a_preview_shows_the_result_changes_nothing_and_says_how_to_apply() {
     let db = fresh_db();
     let client = connect(&db.path, NOW, Mode::Preview).await;
-    let (created, line) = ok(
-        &client,
-        "create_backorder",
-        widget(100, json!({"priority": "high"})),
-    )
-    .await;
+    let (created, line) = client
+        .ok("create_backorder", widget(100, json!({"priority": "high"})))
+        .await;
     assert_eq!(created["applied"], json!(false));
     assert_eq!(created["status"], json!("pending"));
     assert_eq!(created["priority"], json!("high"));
     assert_eq!(created["quantity_remaining"], json!(100));
     assert!(line.contains("backorders mcp --apply"), "{line}");
 
-    let (page, _) = ok(&client, "list_backorders", json!({})).await;
+    let (page, _) = client.ok("list_backorders", json!({})).await;
     assert_eq!(page["backorders"], json!([]));
-    let (error, _) = fails(
-        &client,
-        "get_backorder",
-        json!({"backorder_id": created["backorder_id"]}),
-    )
-    .await;
+    let (error, _) = client
+        .fails("get_backorder", one_backorder(&created["backorder_id"]))
+        .await;
     assert_eq!(error["kind"], json!("not_found"));
     assert!(!db.path.exists(), "a preview leaves no database behind");
 }
@@ -238,65 +249,47 @@ async fn a_preview_shows_the_result_changes_nothing_and_says_how_to_apply() {
 async fn with_apply_every_write_commits_and_every_tool_answers() {
     let db = fresh_db();
     let client = connect(&db.path, NOW, Mode::Apply).await;
-    let (first, line) = ok(
-        &client,
-        "create_backorder",
-        widget(100, json!({"promised_date": "2026-12-01"})),
-    )
-    .await;
+    let (first, line) = client
+        .ok(
+            "create_backorder",
+            widget(100, json!({"promised_date": "2026-12-01"})),
+        )
+        .await;
     assert_eq!(first["applied"], json!(true));
     assert!(!line.contains("preview"), "{line}");
     assert_eq!(first["promised_date"], json!("2026-12-01T00:00:00Z"));
     let first_id = first["backorder_id"].as_str().unwrap().to_owned();
-    let (second, _) = ok(
-        &client,
-        "create_backorder",
-        widget(10, json!({"request_id": "R-2"})),
-    )
-    .await;
+    let (second, _) = client
+        .ok("create_backorder", widget(10, json!({"request_id": "R-2"})))
+        .await;
     let second_id = second["backorder_id"].as_str().unwrap().to_owned();
 
     let version = first["version"].as_u64().unwrap();
-    let (updated, _) = ok(&client, "update_backorder", json!({
-        "backorder_id": first_id, "priority": "critical", "notes": "rush", "expected_version": version,
-    }))
-    .await;
+    let (updated, _) = client.ok("update_backorder", json!({ "backorder_id": first_id, "priority": "critical", "notes": "rush", "expected_version": version, })).await;
     assert_eq!(updated["priority"], json!("critical"));
     assert_eq!(updated["version"], json!(version + 1));
-    let (updated, _) = ok(
-        &client,
-        "update_backorder",
-        json!({"backorder_id": first_id, "clear_notes": true}),
-    )
-    .await;
+    let (updated, _) = client
+        .ok(
+            "update_backorder",
+            json!({"backorder_id": first_id, "clear_notes": true}),
+        )
+        .await;
     assert_eq!(updated["notes"], Value::Null);
 
     // 30 units arrive: the critical backorder gets them all, picks and ships them.
-    let (run, _) = ok(
-        &client,
-        "receive",
-        json!({"sku": "WIDGET-001", "quantity": 30}),
-    )
-    .await;
+    let (run, _) = client
+        .ok("receive", json!({"sku": "WIDGET-001", "quantity": 30}))
+        .await;
     assert_eq!(run["allocated"], json!(30));
     assert_eq!(run["lines"][0]["backorder_id"], json!(first_id));
-    let picked = run["lines"][0]["allocation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (confirmed, _) = ok(
-        &client,
-        "confirm_allocation",
-        json!({"allocation_id": picked}),
-    )
-    .await;
-    assert_eq!(confirmed["allocation"]["status"], json!("confirmed"));
-    let (shipped, line) = ok(
-        &client,
-        "fulfill_backorder",
-        json!({"backorder_id": first_id, "quantity": 30, "fulfilled_by": "ann"}),
-    )
-    .await;
+    let picked = first_allocation(&run);
+    moves_allocation(&client, "confirm_allocation", &picked, "confirmed").await;
+    let (shipped, line) = client
+        .ok(
+            "fulfill_backorder",
+            json!({"backorder_id": first_id, "quantity": 30, "fulfilled_by": "ann"}),
+        )
+        .await;
     assert_eq!(shipped["status"], json!("partially_fulfilled"));
     assert_eq!(
         shipped["fulfillment"]["quantity_from_allocations"],
@@ -305,97 +298,76 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
     assert!(line.contains("shipped 30 units"), "{line}");
 
     // 5 more, reserved until the 20th: extended, released, allocated again.
-    let (run, _) = ok(
-        &client,
-        "receive",
-        json!({"sku": "WIDGET-001", "quantity": 5, "expires_at": "2026-11-20"}),
-    )
-    .await;
-    let reserved = run["lines"][0]["allocation_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (extended, _) = ok(
-        &client,
-        "extend_allocation",
-        json!({"allocation_id": reserved, "expires_at": "2026-11-25T12:00:00Z"}),
-    )
-    .await;
+    let (run, _) = client
+        .ok(
+            "receive",
+            json!({"sku": "WIDGET-001", "quantity": 5, "expires_at": "2026-11-20"}),
+        )
+        .await;
+    let reserved = first_allocation(&run);
+    let (extended, _) = client
+        .ok(
+            "extend_allocation",
+            json!({"allocation_id": reserved, "expires_at": "2026-11-25T12:00:00Z"}),
+        )
+        .await;
     assert_eq!(
         extended["allocation"]["expires_at"],
         json!("2026-11-25T12:00:00Z")
     );
-    let (released, _) = ok(
-        &client,
-        "release_allocation",
-        json!({"allocation_id": reserved}),
-    )
-    .await;
-    assert_eq!(released["allocation"]["status"], json!("released"));
-    let (run, _) = ok(
-        &client,
-        "allocate_available",
-        json!({"sku": "WIDGET-001", "policy": "strict_priority"}),
-    )
-    .await;
+    moves_allocation(&client, "release_allocation", &reserved, "released").await;
+    let (run, _) = client
+        .ok(
+            "allocate_available",
+            json!({"sku": "WIDGET-001", "policy": "strict_priority"}),
+        )
+        .await;
     assert_eq!(
         (run["available"].clone(), run["allocated"].clone()),
         (json!(5), json!(5))
     );
 
     // A claim on a purchase order for the other one.
-    let (claimed, _) = ok(&client, "allocate_backorder", json!({
-        "backorder_id": second_id, "quantity": 5, "source": "purchase_order", "source_ref": "PO-7",
-    }))
-    .await;
+    let (claimed, _) = client.ok("allocate_backorder", json!({ "backorder_id": second_id, "quantity": 5, "source": "purchase_order", "source_ref": "PO-7", })).await;
     assert_eq!(claimed["allocation"]["source"], json!("purchase_order"));
     assert_eq!(claimed["allocation"]["reservation_id"], Value::Null);
 
-    let (plan, _) = ok(&client, "expect_supply", json!({
-        "sku": "WIDGET-001", "quantity": 80, "expected_at": "2026-11-15", "source": "purchase_order", "source_ref": "PO-9",
-    }))
-    .await;
+    let (plan, _) = client.ok("expect_supply", json!({ "sku": "WIDGET-001", "quantity": 80, "expected_at": "2026-11-15", "source": "purchase_order", "source_ref": "PO-9", })).await;
     assert_eq!(plan["supply"]["source_ref"], json!("PO-9"));
-    let (supplies, _) = ok(
-        &client,
-        "list_expected_supply",
-        json!({"sku": "WIDGET-001"}),
-    )
-    .await;
+    let (supplies, _) = client
+        .ok("list_expected_supply", json!({"sku": "WIDGET-001"}))
+        .await;
     assert_eq!(supplies.as_array().unwrap().len(), 1);
 
-    let (cancelled, _) = ok(
-        &client,
-        "cancel_backorder",
-        json!({"backorder_id": second_id, "reason": "customer gave up"}),
-    )
-    .await;
+    let (cancelled, _) = client
+        .ok(
+            "cancel_backorder",
+            json!({"backorder_id": second_id, "reason": "customer gave up"}),
+        )
+        .await;
     assert_eq!(cancelled["status"], json!("cancelled"));
     assert_eq!(cancelled["released"].as_array().unwrap().len(), 1);
 
-    let (expired, _) = ok(&client, "expire_allocations", json!({})).await;
+    let (expired, _) = client.ok("expire_allocations", json!({})).await;
     assert_eq!(expired["expired"], json!([]));
 
-    let (summary, line) = ok(&client, "get_backorder_summary", json!({})).await;
+    let (summary, line) = client.ok("get_backorder_summary", json!({})).await;
     assert_eq!(summary["open_backorders"], json!(1));
     assert_eq!(summary["units_allocated"], json!(5));
     assert!(line.starts_with("1 open backorders"), "{line}");
-    let (sku, _) = ok(
-        &client,
-        "get_sku_backorder_summary",
-        json!({"sku": "WIDGET-001"}),
-    )
-    .await;
+    let (sku, _) = client
+        .ok("get_sku_backorder_summary", json!({"sku": "WIDGET-001"}))
+        .await;
     assert_eq!(sku["units_remaining"], json!(70));
-    let (check, line) = ok(&client, "check_integrity", json!({})).await;
+    let (check, line) = client.ok("check_integrity", json!({})).await;
     assert_eq!(check["clean"], json!(true), "{line}");
 
-    let (page, _) = ok(
-        &client,
-        "list_backorders",
-        json!({"open_only": true, "priority": "critical", "limit": 10}),
-    )
-    .await;
+    let (page, _) = client
+        .ok(
+            "list_backorders",
+            json!({"open_only": true, "priority": "critical", "limit": 10}),
+        )
+        .await;
     let ids: Vec<&Value> = page["backorders"]
         .as_array()
         .unwrap()
@@ -403,7 +375,7 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
         .map(|b| &b["backorder_id"])
         .collect();
     assert_eq!(ids, [&json!(first_id)]);
-    let (detail, _) = ok(&client, "get_backorder", json!({"backorder_id": first_id})).await;
+    let (detail, _) = client.ok("get_backorder", one_backorder(&first_id)).await;
     assert_eq!(detail["quantity_fulfilled"], json!(30));
     assert_eq!(detail["fulfillments"][0]["fulfilled_by"], json!("ann"));
     assert!(detail["history"].as_array().unwrap().len() >= 4);
@@ -488,7 +460,7 @@ async fn bad_arguments_are_tool_errors_naming_the_field() {
         ),
     ];
     for (name, arguments, field, message) in cases {
-        let (error, line) = fails(&client, name, arguments).await;
+        let (error, line) = client.fails(name, arguments).await;
         assert_eq!(error["kind"], json!("invalid_input"), "{name}: {line}");
         assert_eq!(error["field"], json!(field), "{name}: {line}");
         assert!(
@@ -498,7 +470,7 @@ async fn bad_arguments_are_tool_errors_naming_the_field() {
         assert!(line.contains(message), "{name}: {line}");
     }
     // Nothing was created by any of them.
-    let (page, _) = ok(&client, "list_backorders", json!({})).await;
+    let (page, _) = client.ok("list_backorders", json!({})).await;
     assert_eq!(page["backorders"], json!([]));
 }
 
@@ -506,7 +478,7 @@ async fn bad_arguments_are_tool_errors_naming_the_field() {
 async fn refusals_carry_the_cli_message_and_error_object() {
     let db = fresh_db();
     let client = connect(&db.path, NOW, Mode::Apply).await;
-    let (error, line) = fails(&client, "create_backorder", widget(0, json!({}))).await;
+    let (error, line) = client.fails("create_backorder", widget(0, json!({}))).await;
     assert_eq!(
         (error["kind"].clone(), error["field"].clone()),
         (json!("invalid_input"), json!("quantity"))
@@ -516,12 +488,9 @@ async fn refusals_carry_the_cli_message_and_error_object() {
         "{line}"
     );
 
-    let (error, line) = fails(
-        &client,
-        "get_backorder",
-        json!({"backorder_id": "BO-2026-0042"}),
-    )
-    .await;
+    let (error, line) = client
+        .fails("get_backorder", one_backorder(&"BO-2026-0042"))
+        .await;
     assert_eq!(
         error,
         json!({"kind": "not_found", "id": "BO-2026-0042", "message": "not found: BO-2026-0042"})
@@ -529,24 +498,21 @@ async fn refusals_carry_the_cli_message_and_error_object() {
     assert_eq!(line, "error: not found: BO-2026-0042");
 
     // A low backorder asks for stock a critical one is waiting for.
-    let (critical, _) = ok(
-        &client,
-        "create_backorder",
-        widget(5, json!({"priority": "critical"})),
-    )
-    .await;
-    let (low, _) = ok(
-        &client,
-        "create_backorder",
-        widget(5, json!({"priority": "low"})),
-    )
-    .await;
-    let (error, line) = fails(
-        &client,
-        "allocate_backorder",
-        json!({"backorder_id": low["backorder_id"], "quantity": 5}),
-    )
-    .await;
+    let (critical, _) = client
+        .ok(
+            "create_backorder",
+            widget(5, json!({"priority": "critical"})),
+        )
+        .await;
+    let (low, _) = client
+        .ok("create_backorder", widget(5, json!({"priority": "low"})))
+        .await;
+    let (error, line) = client
+        .fails(
+            "allocate_backorder",
+            json!({"backorder_id": low["backorder_id"], "quantity": 5}),
+        )
+        .await;
     assert_eq!(error["kind"], json!("priority_conflict"), "{line}");
     assert_eq!(error["blocking_backorder_id"], critical["backorder_id"]);
     assert!(
@@ -554,12 +520,12 @@ async fn refusals_carry_the_cli_message_and_error_object() {
         "{line}"
     );
 
-    let (error, _) = fails(
-        &client,
-        "update_backorder",
-        json!({"backorder_id": critical["backorder_id"], "notes": "n", "expected_version": 7}),
-    )
-    .await;
+    let (error, _) = client
+        .fails(
+            "update_backorder",
+            json!({"backorder_id": critical["backorder_id"], "notes": "n", "expected_version": 7}),
+        )
+        .await;
     assert_eq!(error["kind"], json!("conflict"));
 }
 
@@ -572,12 +538,9 @@ async fn a_call_the_sandbox_stops_is_a_tool_error_and_the_next_call_works() {
     // An order id larger than the guest's whole memory: copying it into
     // the guest blows the memory limit.
     let huge = "x".repeat(DEFAULT_MEMORY_BYTES + (1 << 20));
-    let (error, line) = fails(
-        &client,
-        "create_backorder",
-        widget(5, json!({"order_id": huge})),
-    )
-    .await;
+    let (error, line) = client
+        .fails("create_backorder", widget(5, json!({"order_id": huge})))
+        .await;
     assert_eq!(error["kind"], json!("limit_exceeded"), "{line}");
     assert_eq!(error["limit"], json!("memory"), "{line}");
     assert_eq!(error["export"], json!("create-backorder"));
@@ -586,13 +549,10 @@ async fn a_call_the_sandbox_stops_is_a_tool_error_and_the_next_call_works() {
         "{line}"
     );
 
-    let (created, _) = ok(&client, "create_backorder", widget(5, json!({}))).await;
-    let (detail, _) = ok(
-        &client,
-        "get_backorder",
-        json!({"backorder_id": created["backorder_id"]}),
-    )
-    .await;
+    let (created, _) = client.ok("create_backorder", widget(5, json!({}))).await;
+    let (detail, _) = client
+        .ok("get_backorder", one_backorder(&created["backorder_id"]))
+        .await;
     assert_eq!(detail["quantity_ordered"], json!(5));
 }
 
@@ -600,27 +560,26 @@ async fn a_call_the_sandbox_stops_is_a_tool_error_and_the_next_call_works() {
 async fn allocations_past_their_expiry_are_expired_by_a_later_clock() {
     let db = fresh_db();
     let client = connect(&db.path, NOW, Mode::Apply).await;
-    let (created, _) = ok(&client, "create_backorder", widget(5, json!({}))).await;
-    ok(
-        &client,
-        "receive",
-        json!({"sku": "WIDGET-001", "quantity": 5, "expires_at": "2026-11-03"}),
-    )
-    .await;
+    let (created, _) = client.ok("create_backorder", widget(5, json!({}))).await;
+    client
+        .ok(
+            "receive",
+            json!({"sku": "WIDGET-001", "quantity": 5, "expires_at": "2026-11-03"}),
+        )
+        .await;
 
     let later = connect(&db.path, "2026-11-04T00:00:00Z", Mode::Apply).await;
-    let (expired, line) = ok(&later, "expire_allocations", json!({"reallocate": false})).await;
+    let (expired, line) = later
+        .ok("expire_allocations", json!({"reallocate": false}))
+        .await;
     assert_eq!(
         expired["expired"][0]["backorder_id"], created["backorder_id"],
         "{line}"
     );
     assert!(line.starts_with("1 allocations expired"), "{line}");
-    let (detail, _) = ok(
-        &later,
-        "get_backorder",
-        json!({"backorder_id": created["backorder_id"]}),
-    )
-    .await;
+    let (detail, _) = later
+        .ok("get_backorder", one_backorder(&created["backorder_id"]))
+        .await;
     assert_eq!(detail["status"], json!("pending"));
 }
 

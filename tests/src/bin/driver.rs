@@ -29,32 +29,18 @@ fn writes(db: &str, start: u64) {
     let engine = engine(db);
     for n in start.. {
         let request = NewBackorder {
-            order_id: format!("O-{n}"),
-            order_line_id: None,
-            customer_id: "C-CRASH".into(),
-            sku: "CRASH".into(),
-            quantity: 2,
             priority: Some(Priority::Normal),
-            expected_date: None,
-            promised_date: None,
-            location: None,
-            notes: None,
             request_id: Some(format!("w-{n}")),
+            ..NewBackorder::new(&format!("O-{n}"), "C-CRASH", "CRASH", 2)
         };
         let id = engine.create_backorder(&request, Mode::Apply).expect("create").value.backorder_id;
         say(format!("created {n} {id}"));
         engine.stock_add("CRASH", None, 2, Mode::Apply).expect("stock");
         say(format!("stocked {n}"));
         let ship = FulfillmentRequest {
-            backorder_id: id.clone(),
-            quantity: 2,
-            source: SourceKind::Inventory,
-            source_ref: None,
-            fulfilled_by: None,
-            notes: None,
             override_priority: true,
             request_id: Some(format!("f-{n}")),
-            expected_version: None,
+            ..FulfillmentRequest::from_stock(&id, 2)
         };
         engine.fulfill_backorder(&ship, Mode::Apply).expect("fulfil");
         say(format!("shipped {n} {id}"));
@@ -79,30 +65,15 @@ fn contend(db: &str, seed: u64, rounds: u64, backorders: u64) {
         let result = match random.next(3) {
             0 => {
                 let request = AllocationRequest {
-                    backorder_id: id,
-                    quantity: 1 + random.next(5),
-                    source: SourceKind::Inventory,
-                    source_ref: None,
-                    location: None,
-                    lot: None,
-                    expires_at: None,
                     override_priority: true,
-                    request_id: None,
-                    expected_version: None,
+                    ..AllocationRequest::from_stock(&id, 1 + random.next(5))
                 };
                 engine.allocate_backorder(&request, Mode::Apply).map(drop)
             }
             1 => {
                 let request = FulfillmentRequest {
-                    backorder_id: id,
-                    quantity: 1 + random.next(3),
-                    source: SourceKind::Inventory,
-                    source_ref: None,
-                    fulfilled_by: None,
-                    notes: None,
                     override_priority: true,
-                    request_id: None,
-                    expected_version: None,
+                    ..FulfillmentRequest::from_stock(&id, 1 + random.next(3))
                 };
                 engine.fulfill_backorder(&request, Mode::Apply).map(drop)
             }

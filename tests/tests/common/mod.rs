@@ -110,41 +110,47 @@ impl Harness {
             .expect("stock add");
     }
 
-    pub fn allocate(
+    /// `on_hand` units of `SKU` in stock and a backorder for `ordered` of
+    /// them at `priority`, `allocated` of them allocated from that stock:
+    /// the backorder's id and the allocation's.
+    pub fn allocated_backorder(
         &mut self,
-        id: &str,
-        quantity: u64,
-    ) -> Result<AllocationResult, BackorderError> {
-        domain(
-            self.engine
-                .allocate_backorder(&allocation(id, quantity), Mode::Apply),
-        )
+        on_hand: u64,
+        ordered: u64,
+        priority: Priority,
+        allocated: u64,
+    ) -> (String, String) {
+        self.stock("SKU", on_hand);
+        let id = self.create("SKU", ordered, priority).backorder_id;
+        let allocation = self.allocate(&id, allocated).unwrap().allocation;
+        (id, allocation.allocation_id)
     }
 
-    pub fn fulfill(
+    /// Applies one write of the library (`Backorders::allocate_backorder`,
+    /// …) to `request`: its value, or the domain error it was refused with.
+    pub fn apply<Request, T>(
         &mut self,
-        id: &str,
-        quantity: u64,
-    ) -> Result<FulfillmentResult, BackorderError> {
-        domain(
-            self.engine
-                .fulfill_backorder(&fulfillment(id, quantity), Mode::Apply),
-        )
+        call: impl FnOnce(&Backorders, &Request, Mode) -> Result<Outcome<T>, CallError>,
+        request: Request,
+    ) -> Result<T, BackorderError> {
+        domain(call(&self.engine, &request, Mode::Apply))
     }
 
-    pub fn cancel(
-        &mut self,
-        id: &str,
-        quantity: Option<u64>,
-    ) -> Result<CancelResult, BackorderError> {
-        let request = CancelRequest {
-            backorder_id: id.into(),
-            quantity,
-            reason: None,
-            request_id: None,
-            expected_version: None,
-        };
-        domain(self.engine.cancel_backorder(&request, Mode::Apply))
+    pub fn allocate(&mut self, id: &str, quantity: u64) -> Result<AllocationResult, BackorderError> {
+        self.apply(Backorders::allocate_backorder, allocation(id, quantity))
+    }
+
+    pub fn fulfill(&mut self, id: &str, quantity: u64) -> Result<FulfillmentResult, BackorderError> {
+        self.apply(Backorders::fulfill_backorder, fulfillment(id, quantity))
+    }
+
+    pub fn cancel(&mut self, id: &str, quantity: Option<u64>) -> Result<CancelResult, BackorderError> {
+        self.apply(Backorders::cancel_backorder, cancellation(id, quantity))
+    }
+
+    /// Creates one backorder of `SKU` per line, in order: their ids.
+    pub fn create_each<const N: usize>(&mut self, lines: [(u64, Priority); N]) -> [String; N] {
+        lines.map(|(quantity, priority)| self.create("SKU", quantity, priority).backorder_id)
     }
 
     pub fn get(&mut self, id: &str) -> BackorderDetail {
@@ -217,6 +223,17 @@ pub fn allocation(id: &str, quantity: u64) -> AllocationRequest {
 
 pub fn fulfillment(id: &str, quantity: u64) -> FulfillmentRequest {
     FulfillmentRequest::from_stock(id, quantity)
+}
+
+/// Cancel `quantity` units of `id`, or all it still owes.
+pub fn cancellation(id: &str, quantity: Option<u64>) -> CancelRequest {
+    CancelRequest {
+        backorder_id: id.into(),
+        quantity,
+        reason: None,
+        request_id: None,
+        expected_version: None,
+    }
 }
 
 pub fn list() -> ListRequest {

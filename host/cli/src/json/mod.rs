@@ -7,7 +7,7 @@ mod outbox;
 mod summaries;
 mod supply;
 
-pub use errors::error;
+pub use errors::{error, error_reply, ErrorKind};
 pub use outbox::{outbox_event, stock_level};
 pub use summaries::{sku_summary, summary};
 pub use supply::{allocation_run, expected_supply, expiry_result, promise_plan};

@@ -4,9 +4,9 @@
 //! and the CLI's `error: …` line.
 
 use rmcp::model::{CallToolResult, ContentBlock};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::json;
+use crate::json::{self, ErrorKind};
 use crate::operations::{ArgumentError, Reply};
 use backorders_host::{BackorderError, CallError};
 
@@ -41,21 +41,14 @@ pub fn call_error(error: &CallError) -> CallToolResult {
 /// Arguments that could not be read: the same shape as an `invalid_input`
 /// error of the component, naming the argument.
 pub fn argument_error(error: &ArgumentError) -> CallToolResult {
-    let value = json!({"error": {
-        "kind": "invalid_input",
-        "field": error.field,
-        "message": error.message,
-    }});
-    failure(value, &error.to_string())
+    let kind = ErrorKind::InvalidInput { field: &error.field };
+    failure(json::error_reply(kind, &error.message), &error.to_string())
 }
 
 /// The host broke while running the call (a panic, not a refusal).
 pub fn internal_error(reason: &str) -> CallToolResult {
     let message = format!("internal error: {reason}; nothing was committed");
-    failure(
-        json!({"error": {"kind": "internal", "message": message}}),
-        &message,
-    )
+    failure(json::error_reply(ErrorKind::Internal, &message), &message)
 }
 
 fn failure(value: Value, message: &str) -> CallToolResult {

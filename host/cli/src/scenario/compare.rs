@@ -1,13 +1,15 @@
 //! Expected against actual JSON, as a list of differences a person can act
 //! on: where (`lines[1].allocated`), what was expected, what came.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::references::join;
 use backorders_host::dates;
 
-/// One place where the actual JSON is not what was expected.
-#[derive(Clone, Debug, PartialEq)]
+/// One place where the actual JSON is not what was expected; its JSON in
+/// the run report is its fields.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Difference {
     /// What was compared: `result`, `error`, `backorder BO-2026-0001`,
     /// `summary`, `sku summary WIDGET-001`, `stock WIDGET-001`.

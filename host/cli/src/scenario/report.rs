@@ -2,7 +2,8 @@
 //! between expected and actual, and what each call cost in the sandbox; as
 //! text for people and as JSON for machines.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::compare::Difference;
 use super::parse::{Scenario, ScenarioError, Step};
@@ -29,9 +30,10 @@ pub enum SetupFailure {
     Setup(String),
 }
 
-/// How one step went.
-#[derive(Clone, Debug)]
+/// How one step went; its JSON in the run report is its fields.
+#[derive(Clone, Debug, Serialize)]
 pub struct StepReport {
+    #[serde(rename = "step")]
     pub number: usize,
     pub name: Option<String>,
     pub op: String,
@@ -41,25 +43,17 @@ pub struct StepReport {
     pub problem: Option<String>,
     pub differences: Vec<Difference>,
     /// What its call cost; none when it ran no call of the component.
+    #[serde(serialize_with = "cost_json")]
     pub cost: Option<CallStats>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Passed,
     Failed,
     /// An earlier step failed.
     NotRun,
-}
-
-impl StepStatus {
-    fn name(self) -> &'static str {
-        match self {
-            StepStatus::Passed => "passed",
-            StepStatus::Failed => "failed",
-            StepStatus::NotRun => "not_run",
-        }
-    }
 }
 
 impl ScenarioReport {
@@ -318,74 +312,104 @@ fn totals_line(reports: &[ScenarioReport]) -> String {
 pub fn json_report(reports: &[ScenarioReport]) -> Value {
     let passed = reports.iter().filter(|report| report.passed()).count();
     let invalid = reports.iter().filter(|report| report.is_invalid()).count();
-    json!({
-        "passed": passed == reports.len(),
-        "scenarios": reports.iter().map(scenario_json).collect::<Vec<_>>(),
-        "totals": {
-            "scenarios": reports.len(),
-            "passed": passed,
-            "failed": reports.len() - passed - invalid,
-            "invalid": invalid,
+    let run = RunJson {
+        passed: passed == reports.len(),
+        scenarios: reports.iter().map(ScenarioJson::of).collect(),
+        totals: TotalsJson {
+            scenarios: reports.len(),
+            passed,
+            failed: reports.len() - passed - invalid,
+            invalid,
         },
-    })
-}
-
-fn scenario_json(report: &ScenarioReport) -> Value {
-    let error = match &report.setup {
-        None => Value::Null,
-        Some(SetupFailure::Invalid(error)) => json!({
-            "kind": "invalid",
-            "step": error.step.as_ref().map(|(number, _)| number),
-            "field": error.field,
-            "message": error.message,
-        }),
-        Some(SetupFailure::Setup(reason)) => json!({"kind": "setup", "message": reason}),
     };
-    json!({
-        "file": report.origin,
-        "name": report.name,
-        "passed": report.passed(),
-        "error": error,
-        "wall_time_us": report.wall_time_us,
-        "steps": report.steps.iter().map(step_json).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(run).expect("a run report is plain JSON")
 }
 
-fn step_json(step: &StepReport) -> Value {
-    let differences: Vec<Value> = step
-        .differences
-        .iter()
-        .map(|difference| {
-            json!({
-                "subject": difference.subject,
-                "path": difference.path,
-                "expected": difference.expected,
-                "actual": difference.actual,
-                "note": difference.note,
-            })
-        })
-        .collect();
-    let cost = step.cost.map(|cost| {
-        json!({
-            "fuel_consumed": cost.fuel_consumed,
-            "peak_memory_bytes": cost.peak_memory_bytes,
-            "wall_time_us": cost.wall_time_us,
-        })
+/// `json_report`'s shape: the verdict, each scenario, the counts.
+#[derive(Serialize)]
+struct RunJson<'a> {
+    passed: bool,
+    scenarios: Vec<ScenarioJson<'a>>,
+    totals: TotalsJson,
+}
+
+#[derive(Serialize)]
+struct TotalsJson {
+    scenarios: usize,
+    passed: usize,
+    failed: usize,
+    invalid: usize,
+}
+
+#[derive(Serialize)]
+struct ScenarioJson<'a> {
+    file: &'a str,
+    name: &'a Option<String>,
+    passed: bool,
+    error: Option<SetupJson<'a>>,
+    wall_time_us: u64,
+    steps: &'a [StepReport],
+}
+
+/// Why a scenario did not get to its steps, by `kind`.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum SetupJson<'a> {
+    Invalid {
+        step: Option<usize>,
+        field: &'a Option<String>,
+        message: &'a str,
+    },
+    Setup {
+        message: &'a str,
+    },
+}
+
+impl<'a> ScenarioJson<'a> {
+    fn of(report: &'a ScenarioReport) -> Self {
+        let error = report.setup.as_ref().map(|setup| match setup {
+            SetupFailure::Invalid(error) => SetupJson::Invalid {
+                step: error.step.as_ref().map(|(number, _)| *number),
+                field: &error.field,
+                message: &error.message,
+            },
+            SetupFailure::Setup(reason) => SetupJson::Setup { message: reason },
+        });
+        Self {
+            file: &report.origin,
+            name: &report.name,
+            passed: report.passed(),
+            error,
+            wall_time_us: report.wall_time_us,
+            steps: &report.steps,
+        }
+    }
+}
+
+/// A call's cost as the JSON report shows it: the figures the text report
+/// shows too.
+fn cost_json<S: serde::Serializer>(
+    cost: &Option<CallStats>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct CostJson {
+        fuel_consumed: Option<u64>,
+        peak_memory_bytes: u64,
+        wall_time_us: u64,
+    }
+    let shown = cost.map(|cost| CostJson {
+        fuel_consumed: cost.fuel_consumed,
+        peak_memory_bytes: cost.peak_memory_bytes,
+        wall_time_us: cost.wall_time_us,
     });
-    json!({
-        "step": step.number,
-        "name": step.name,
-        "op": step.op,
-        "status": step.status.name(),
-        "problem": step.problem,
-        "differences": differences,
-        "cost": cost,
-    })
+    shown.serialize(serializer)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn figures_read_easily() {
