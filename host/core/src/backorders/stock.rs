@@ -67,6 +67,19 @@ pub(super) fn check_stock_input(
     Ok(())
 }
 
+/// `check_stock_input` for units that arrive: at least one.
+pub(super) fn check_received(
+    sku: &str,
+    location: Option<&str>,
+    quantity: u64,
+) -> Result<(), HostError> {
+    check_stock_input(sku, location, quantity)?;
+    if quantity == 0 {
+        return Err(invalid("quantity", "must be at least 1"));
+    }
+    Ok(())
+}
+
 /// Adds received units at one place, refusing a count past what every
 /// provider can store.
 pub(super) fn add_on_hand(
@@ -125,10 +138,7 @@ impl Backorders {
         quantity: u64,
         mode: Mode,
     ) -> Result<Outcome<StockLevel>, CallError> {
-        check_stock_input(sku, location, quantity)?;
-        if quantity == 0 {
-            return Err(invalid("quantity", "must be at least 1").into());
-        }
+        check_received(sku, location, quantity)?;
         self.host_operation(Access::Write, mode, |connection| {
             add_on_hand(connection, sku, location, quantity)
         })
