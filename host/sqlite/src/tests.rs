@@ -40,6 +40,18 @@ fn reservation(quantity: u64) -> NewReservation {
     }
 }
 
+/// 100 units on hand, `quantity` of them held by one reservation, and its id.
+fn holding(quantity: u64) -> (SqliteConnection, String) {
+    let mut provider = stocked(100);
+    let id = provider.reserve(&reservation(quantity)).unwrap();
+    (provider, id)
+}
+
+/// What an operation on reservation `id` gets once it has ended, or never was.
+fn unknown(id: &str) -> Result<(), StockError> {
+    Err(StockError::UnknownReservation { id: id.into() })
+}
+
 fn on_hand_and_reserved(provider: &mut SqliteConnection) -> (u64, u64) {
     let level = provider.stock_level(SKU, None).unwrap();
     (level.on_hand, level.reserved)
@@ -92,8 +104,7 @@ fn locations_keep_separate_stock() {
 
 #[test]
 fn consuming_ships_reserved_units_and_ends_an_emptied_reservation() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(30);
     provider.consume(&id, 10).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 20));
     assert_eq!(provider.available(SKU, None), Ok(70));
@@ -101,14 +112,13 @@ fn consuming_ships_reserved_units_and_ends_an_emptied_reservation() {
     assert_eq!(on_hand_and_reserved(&mut provider), (70, 0));
     assert_eq!(
         provider.consume(&id, 1),
-        Err(StockError::UnknownReservation { id: id.clone() })
+        unknown(&id)
     );
 }
 
 #[test]
 fn consuming_beyond_the_reservation_reports_what_it_holds() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(30);
     assert_eq!(
         provider.consume(&id, 31),
         Err(StockError::ExceedsReservation { held: 30 })
@@ -131,22 +141,20 @@ fn issuing_ships_only_unreserved_units() {
 
 #[test]
 fn releasing_gives_back_what_the_reservation_still_holds() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(30);
     provider.consume(&id, 10).unwrap();
     provider.release(&id, None).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 0));
     assert_eq!(provider.available(SKU, None), Ok(90));
     assert_eq!(
         provider.release(&id, None),
-        Err(StockError::UnknownReservation { id: id.clone() })
+        unknown(&id)
     );
 }
 
 #[test]
 fn releasing_part_of_a_reservation_keeps_the_rest_held() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(30);
     assert_eq!(
         provider.release(&id, Some(31)),
         Err(StockError::ExceedsReservation { held: 30 })
@@ -156,7 +164,7 @@ fn releasing_part_of_a_reservation_keeps_the_rest_held() {
     provider.release(&id, Some(20)).unwrap();
     assert_eq!(
         provider.extend(&id, None),
-        Err(StockError::UnknownReservation { id: id.clone() })
+        unknown(&id)
     );
 }
 
@@ -184,7 +192,7 @@ fn reservation_ids_are_never_reused_and_aliases_are_unknown() {
     for alias in ["RS-01", "RS-+1", "RS-", "rs-1", "1"] {
         assert_eq!(
             provider.consume(alias, 1),
-            Err(StockError::UnknownReservation { id: alias.into() }),
+            unknown(alias),
             "{alias}"
         );
     }

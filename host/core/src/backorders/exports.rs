@@ -48,7 +48,7 @@ impl Backorders {
         request: &AllocationRunRequest,
         mode: Mode,
     ) -> Result<Outcome<AllocationRun>, CallError> {
-        super::stock::check_received(&request.sku, request.location.as_deref(), quantity)?;
+        super::stock::check_stock_input(&request.sku, request.location.as_deref(), quantity, 1)?;
         self.call_after(
             "allocate-available",
             mode,
