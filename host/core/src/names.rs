@@ -33,6 +33,15 @@ pub trait WireName: Copy + Sized + 'static {
     }
 }
 
+/// A case by its name, for a serde derive: `#[serde(serialize_with =
+/// "backorders_host::names::serialize_wire_name")]`.
+pub fn serialize_wire_name<T: WireName, S: serde::Serializer>(
+    case: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(case.wire_name())
+}
+
 /// Declares each enum's cases with their names, once: `ALL` and the
 /// exhaustive `match` of `wire_name` both come from the one list, so a case
 /// cannot be missing from either.

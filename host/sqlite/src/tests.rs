@@ -40,9 +40,9 @@ fn reservation(quantity: u64) -> NewReservation {
     }
 }
 
-/// 100 units on hand, `quantity` of them held by one reservation, and its id.
-fn holding(quantity: u64) -> (SqliteConnection, String) {
-    let mut provider = stocked(100);
+/// `on_hand` units, `quantity` of them held by one reservation, and its id.
+fn holding(on_hand: u64, quantity: u64) -> (SqliteConnection, String) {
+    let mut provider = stocked(on_hand);
     let id = provider.reserve(&reservation(quantity)).unwrap();
     (provider, id)
 }
@@ -59,16 +59,14 @@ fn on_hand_and_reserved(provider: &mut SqliteConnection) -> (u64, u64) {
 
 #[test]
 fn reserving_lowers_available_but_not_on_hand() {
-    let mut provider = stocked(100);
-    provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, _) = holding(100, 30);
     assert_eq!(provider.available(SKU, None), Ok(70));
     assert_eq!(on_hand_and_reserved(&mut provider), (100, 30));
 }
 
 #[test]
 fn reserving_more_than_available_reports_what_is_available() {
-    let mut provider = stocked(50);
-    provider.reserve(&reservation(20)).unwrap();
+    let (mut provider, _) = holding(50, 20);
     assert_eq!(
         provider.reserve(&reservation(31)),
         Err(StockError::InsufficientStock { available: 30 })
@@ -104,7 +102,7 @@ fn locations_keep_separate_stock() {
 
 #[test]
 fn consuming_ships_reserved_units_and_ends_an_emptied_reservation() {
-    let (mut provider, id) = holding(30);
+    let (mut provider, id) = holding(100, 30);
     provider.consume(&id, 10).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 20));
     assert_eq!(provider.available(SKU, None), Ok(70));
@@ -118,7 +116,7 @@ fn consuming_ships_reserved_units_and_ends_an_emptied_reservation() {
 
 #[test]
 fn consuming_beyond_the_reservation_reports_what_it_holds() {
-    let (mut provider, id) = holding(30);
+    let (mut provider, id) = holding(100, 30);
     assert_eq!(
         provider.consume(&id, 31),
         Err(StockError::ExceedsReservation { held: 30 })
@@ -128,8 +126,7 @@ fn consuming_beyond_the_reservation_reports_what_it_holds() {
 
 #[test]
 fn issuing_ships_only_unreserved_units() {
-    let mut provider = stocked(100);
-    provider.reserve(&reservation(60)).unwrap();
+    let (mut provider, _) = holding(100, 60);
     assert_eq!(
         provider.issue(SKU, None, 41),
         Err(StockError::InsufficientStock { available: 40 })
@@ -141,7 +138,7 @@ fn issuing_ships_only_unreserved_units() {
 
 #[test]
 fn releasing_gives_back_what_the_reservation_still_holds() {
-    let (mut provider, id) = holding(30);
+    let (mut provider, id) = holding(100, 30);
     provider.consume(&id, 10).unwrap();
     provider.release(&id, None).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 0));
@@ -154,7 +151,7 @@ fn releasing_gives_back_what_the_reservation_still_holds() {
 
 #[test]
 fn releasing_part_of_a_reservation_keeps_the_rest_held() {
-    let (mut provider, id) = holding(30);
+    let (mut provider, id) = holding(100, 30);
     assert_eq!(
         provider.release(&id, Some(31)),
         Err(StockError::ExceedsReservation { held: 30 })
@@ -315,10 +312,26 @@ fn events_read_back_newest_last() {
     assert!(last_two[0].seq < last_two[1].seq);
 }
 
+/// A path named `name` in a directory of its own, which lives as long as
+/// the `TempDir`.
+fn temp_file(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+/// A SQLite file made by something else: `sql` run on a new database.
+fn sqlite_file(name: &str, sql: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, path) = temp_file(name);
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch(sql).unwrap();
+    drop(other);
+    (dir, path)
+}
+
 #[test]
 fn reopening_a_database_does_not_change_its_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("backorders.db");
+    let (_dir, path) = temp_file("backorders.db");
     drop(SqliteConnection::open(&path, true).unwrap());
     let before = std::fs::read(&path).unwrap();
     let mut provider = SqliteConnection::open(&path, false).unwrap();
@@ -329,8 +342,7 @@ fn reopening_a_database_does_not_change_its_file() {
 
 #[test]
 fn opening_without_create_does_not_create_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("absent.db");
+    let (_dir, path) = temp_file("absent.db");
     assert!(matches!(
         SqliteConnection::open(&path, false),
         Err(HostError::OpenDatabase { .. })
@@ -340,13 +352,7 @@ fn opening_without_create_does_not_create_the_file() {
 
 #[test]
 fn a_foreign_sqlite_file_is_refused_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("other.db");
-    let other = rusqlite::Connection::open(&path).unwrap();
-    other
-        .execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY)")
-        .unwrap();
-    drop(other);
+    let (_dir, path) = sqlite_file("other.db", "CREATE TABLE customers (id INTEGER PRIMARY KEY)");
     let before = std::fs::read(&path).unwrap();
     match SqliteConnection::open(&path, true) {
         Err(HostError::ForeignDatabase {
@@ -359,8 +365,7 @@ fn a_foreign_sqlite_file_is_refused_untouched() {
 
 #[test]
 fn a_file_that_is_not_sqlite_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notes.db");
+    let (_dir, path) = temp_file("notes.db");
     std::fs::write(
         &path,
         "this is not a database, just some text that is long enough",
@@ -374,16 +379,11 @@ fn a_file_that_is_not_sqlite_is_refused() {
 
 #[test]
 fn a_newer_schema_version_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("newer.db");
-    let newer = rusqlite::Connection::open(&path).unwrap();
-    newer
-        .execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
-            SCHEMA_VERSION + 1
-        ))
-        .unwrap();
-    drop(newer);
+    let newer = format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
+        SCHEMA_VERSION + 1
+    );
+    let (_dir, path) = sqlite_file("newer.db", &newer);
     match SqliteConnection::open(&path, true) {
         Err(HostError::UnsupportedSchema {
             found, supported, ..
