@@ -187,7 +187,11 @@ mod tests {
 
     #[test]
     fn an_incompatible_import_alone_is_refused() {
-        refused_mentioning(&[EXPORT], &["commerce:backorders/store@0.3.1"], &["store@0.3.1"]);
+        refused_mentioning(
+            &[EXPORT],
+            &["commerce:backorders/store@0.3.1"],
+            &["store@0.3.1"],
+        );
     }
 
     #[test]

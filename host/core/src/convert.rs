@@ -3,8 +3,8 @@
 //! a new case on either side breaks the build here.
 
 use crate::bindings::{
-    AllocationRequest, AllocationRunRequest, Entry, FulfillmentRequest, InventoryError, ListRequest, NewBackorder,
-    ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
+    AllocationRequest, AllocationRunRequest, Entry, FulfillmentRequest, InventoryError,
+    ListRequest, NewBackorder, ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
 };
 use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError, Write};
 

@@ -202,7 +202,13 @@ impl ResourceLimiter for CallLimiter {
     ) -> wasmtime::Result<bool> {
         let what = ("linear memory", "bytes");
         let allowed = self.limits.memory_bytes;
-        check_growth(Limit::Memory, what, (current, desired), allowed, " (--max-memory)")?;
+        check_growth(
+            Limit::Memory,
+            what,
+            (current, desired),
+            allowed,
+            " (--max-memory)",
+        )?;
         self.peak_memory_bytes = self.peak_memory_bytes.max(desired);
         Ok(true)
     }

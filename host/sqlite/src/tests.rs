@@ -108,10 +108,7 @@ fn consuming_ships_reserved_units_and_ends_an_emptied_reservation() {
     assert_eq!(provider.available(SKU, None), Ok(70));
     provider.consume(&id, 20).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (70, 0));
-    assert_eq!(
-        provider.consume(&id, 1),
-        unknown(&id)
-    );
+    assert_eq!(provider.consume(&id, 1), unknown(&id));
 }
 
 #[test]
@@ -143,10 +140,7 @@ fn releasing_gives_back_what_the_reservation_still_holds() {
     provider.release(&id, None).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 0));
     assert_eq!(provider.available(SKU, None), Ok(90));
-    assert_eq!(
-        provider.release(&id, None),
-        unknown(&id)
-    );
+    assert_eq!(provider.release(&id, None), unknown(&id));
 }
 
 #[test]
@@ -159,10 +153,7 @@ fn releasing_part_of_a_reservation_keeps_the_rest_held() {
     provider.release(&id, Some(10)).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (100, 20));
     provider.release(&id, Some(20)).unwrap();
-    assert_eq!(
-        provider.extend(&id, None),
-        unknown(&id)
-    );
+    assert_eq!(provider.extend(&id, None), unknown(&id));
 }
 
 #[test]
@@ -187,11 +178,7 @@ fn reservation_ids_are_never_reused_and_aliases_are_unknown() {
     let second = provider.reserve(&reservation(10)).unwrap();
     assert_ne!(first, second);
     for alias in ["RS-01", "RS-+1", "RS-", "rs-1", "1"] {
-        assert_eq!(
-            provider.consume(alias, 1),
-            unknown(alias),
-            "{alias}"
-        );
+        assert_eq!(provider.consume(alias, 1), unknown(alias), "{alias}");
     }
 }
 
