@@ -5,7 +5,10 @@ use std::path::Path;
 
 use anyhow::Result;
 use backorders_cli::json;
-use backorders_host::{AllocationPolicy, AllocationRunRequest, Backorders, FulfillmentRequest, ListRequest, Mode, NewBackorder, Options, Priority, SourceKind};
+use backorders_host::{
+    AllocationPolicy, AllocationRunRequest, Backorders, FulfillmentRequest, ListRequest, Mode,
+    NewBackorder, Options, Priority,
+};
 use serde_json::Value;
 
 use super::System;
@@ -19,11 +22,7 @@ impl ComponentSystem {
     /// Opens the database and loads the component (from the compile cache
     /// when it is warm), so no phase pays for compiling it.
     pub fn open(db_path: &Path) -> Result<Self> {
-        let backorders = backorders_sqlite::open(db_path.to_path_buf(), Options {
-            
-            component: None,
-            now: None,
-        });
+        let backorders = backorders_sqlite::open(db_path.to_path_buf(), Options::default());
         backorders.load_component()?;
         Ok(Self { backorders })
     }
@@ -38,17 +37,8 @@ pub fn new_backorder(order: &Order) -> NewBackorder {
         Urgency::Low => Priority::Low,
     };
     NewBackorder {
-        order_id: order.order_id.clone(),
-        order_line_id: None,
-        customer_id: order.customer_id.clone(),
-        sku: order.sku.clone(),
-        quantity: order.quantity,
         priority: Some(priority),
-        expected_date: None,
-        promised_date: None,
-        location: None,
-        notes: None,
-        request_id: None,
+        ..NewBackorder::new(&order.order_id, &order.customer_id, &order.sku, order.quantity)
     }
 }
 
@@ -77,14 +67,8 @@ impl System for ComponentSystem {
 
     fn allocate_available(&mut self, sku: &str) -> Result<Vec<(String, u64)>> {
         let request = AllocationRunRequest {
-            sku: sku.to_owned(),
-            location: None,
             policy: Some(AllocationPolicy::StrictPriority),
-            source: SourceKind::Inventory,
-            source_ref: None,
-            expires_at: None,
-            received: None,
-            request_id: None,
+            ..AllocationRunRequest::from_stock(sku)
         };
         let run = self.backorders.allocate_available(&request, Mode::Apply)?;
         let lines = run.value.lines.into_iter();
@@ -95,15 +79,8 @@ impl System for ComponentSystem {
 
     fn fulfill(&mut self, backorder_id: &str, quantity: u64) -> Result<()> {
         let request = FulfillmentRequest {
-            backorder_id: backorder_id.to_owned(),
-            quantity,
-            source: SourceKind::Inventory,
-            source_ref: None,
             fulfilled_by: Some("bench".into()),
-            notes: None,
-            override_priority: false,
-            request_id: None,
-            expected_version: None,
+            ..FulfillmentRequest::from_stock(backorder_id, quantity)
         };
         self.backorders.fulfill_backorder(&request, Mode::Apply)?;
         Ok(())
@@ -128,14 +105,8 @@ impl System for ComponentSystem {
 pub fn open_page(sku: &str, limit: u32) -> ListRequest {
     ListRequest {
         sku: Some(sku.to_owned()),
-        status: None,
-        priority: None,
-        customer_id: None,
-        order_id: None,
         open_only: true,
-        overdue_only: false,
-        expected_before: None,
         limit: Some(limit),
-        cursor: None,
+        ..ListRequest::all()
     }
 }

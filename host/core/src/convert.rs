@@ -3,8 +3,8 @@
 //! a new case on either side breaks the build here.
 
 use crate::bindings::{
-    AllocationRequest, Entry, FulfillmentRequest, InventoryError, ListRequest, NewBackorder,
-    ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
+    AllocationRequest, AllocationRunRequest, Entry, FulfillmentRequest, InventoryError,
+    ListRequest, NewBackorder, ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
 };
 use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError, Write};
 
@@ -84,37 +84,51 @@ impl NewBackorder {
     }
 }
 
-impl AllocationRequest {
-    /// Reserve `quantity` units of stock on hand for `backorder_id`.
-    pub fn from_stock(backorder_id: &str, quantity: u64) -> Self {
-        Self {
-            backorder_id: backorder_id.into(),
-            quantity,
-            source: SourceKind::Inventory,
-            source_ref: None,
-            location: None,
-            lot: None,
-            expires_at: None,
-            override_priority: false,
-            request_id: None,
-            expected_version: None,
+/// The requests that move `quantity` units of stock on hand for one
+/// backorder, with what they share (from inventory, no reference, the
+/// priority order kept, no idempotency key or version check) said once and
+/// each one's own optional fields empty.
+macro_rules! from_stock {
+    ($($(#[$doc:meta])* $request:ident { $($field:ident),* })*) => {$(
+        impl $request {
+            $(#[$doc])*
+            pub fn from_stock(backorder_id: &str, quantity: u64) -> Self {
+                Self {
+                    backorder_id: backorder_id.into(),
+                    quantity,
+                    source: SourceKind::Inventory,
+                    source_ref: None,
+                    override_priority: false,
+                    request_id: None,
+                    expected_version: None,
+                    $($field: None,)*
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl FulfillmentRequest {
+from_stock! {
+    /// Reserve `quantity` units of stock on hand for `backorder_id`.
+    AllocationRequest { location, lot, expires_at }
     /// Ship `quantity` units of `backorder_id` from stock on hand.
-    pub fn from_stock(backorder_id: &str, quantity: u64) -> Self {
+    FulfillmentRequest { fulfilled_by, notes }
+}
+
+impl AllocationRunRequest {
+    /// Allocate the stock of `sku` available now at the default location,
+    /// in the default policy's order, not on behalf of any document; set
+    /// others with `..AllocationRunRequest::from_stock(…)`.
+    pub fn from_stock(sku: &str) -> Self {
         Self {
-            backorder_id: backorder_id.into(),
-            quantity,
+            sku: sku.into(),
+            location: None,
+            policy: None,
             source: SourceKind::Inventory,
             source_ref: None,
-            fulfilled_by: None,
-            notes: None,
-            override_priority: false,
+            expires_at: None,
+            received: None,
             request_id: None,
-            expected_version: None,
         }
     }
 }

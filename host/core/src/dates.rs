@@ -54,6 +54,16 @@ pub fn format_time(timestamp: Timestamp) -> String {
     }
 }
 
+/// `format_time` for a serde derive: `#[serde(serialize_with =
+/// "backorders_host::dates::serialize_time")]` renders a timestamp as
+/// front ends show it.
+pub fn serialize_time<S: serde::Serializer>(
+    timestamp: &Timestamp,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format_time(*timestamp))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

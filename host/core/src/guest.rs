@@ -5,9 +5,11 @@
 //! time it is built from an instance: about 7 µs, a third of a small call.
 //! Here each export's index and type are checked once per loaded component
 //! (on its first call), and a call looks up only the export it runs. The
-//! signatures below are the generated ones (`call_create_backorder`, …); a
-//! signature that disagreed with the component's would fail that first
-//! check instead of running.
+//! signatures are the generated ones (`call_create_backorder`, …) under the
+//! host's method names (`create_backorder`); a signature that disagreed
+//! with the component's would fail that first check instead of running.
+//!
+//! The exports are listed once, in `for_each_export!`.
 
 use std::sync::OnceLock;
 
@@ -26,8 +28,47 @@ use crate::compat::{WIT_PACKAGE, WIT_VERSION};
 /// The exported interface, by the name the generated bindings look it up.
 const INTERFACE: &str = "backorders";
 
-macro_rules! exports {
-    ($($method:ident = $name:literal ($($arg:ident: $param:ty),*) -> $result:ty;)*) => {
+/// Every export of the component's `backorders` interface, declared once:
+/// the method name the host gives it, its WIT name, its parameters and the
+/// value it returns (its error is always `backorder-error`), and whether it
+/// writes. `$callback!` receives the rows; this module builds the checked
+/// indices and the typed calls from them, `crate::backorders::exports` the
+/// public methods of `Backorders`.
+macro_rules! for_each_export {
+    ($callback:ident) => {
+        $callback! {
+            write create_backorder = "create-backorder" (request: &NewBackorder) -> Backorder;
+            read get_backorder = "get-backorder" (backorder_id: &str) -> BackorderDetail;
+            read list_backorders = "list-backorders" (request: &ListRequest) -> BackorderPage;
+            write update_backorder = "update-backorder" (request: &BackorderUpdate) -> Backorder;
+            write allocate_backorder = "allocate-backorder" (request: &AllocationRequest) -> AllocationResult;
+            write confirm_allocation = "confirm-allocation" (request: &AllocationChange) -> AllocationResult;
+            write release_allocation = "release-allocation" (request: &AllocationChange) -> AllocationResult;
+            write extend_allocation = "extend-allocation" (request: &AllocationExtension) -> AllocationResult;
+            write fulfill_backorder = "fulfill-backorder" (request: &FulfillmentRequest) -> FulfillmentResult;
+            write cancel_backorder = "cancel-backorder" (request: &CancelRequest) -> CancelResult;
+            /// Allocates the stock available now to the backorders that lack it,
+            /// in the policy's order.
+            write allocate_available = "allocate-available" (request: &AllocationRunRequest) -> AllocationRun;
+            /// Expires reserved allocations past their expiry; with `reallocate`,
+            /// offers their units again.
+            write expire_allocations = "expire-allocations" (request: &ExpiryRequest) -> ExpiryResult;
+            /// Records expected supply and the expected dates it sets.
+            write expect_supply = "expect-supply" (request: &SupplyExpectation) -> PromisePlan;
+            /// Expected supply not yet received, for one SKU or all.
+            read list_expected_supply = "list-expected-supply" (sku: Option<&str>) -> Vec<ExpectedSupply>;
+            /// Recomputes every index and total from the records; reads only.
+            read check_integrity = "check-integrity" () -> IntegrityReport;
+            read backorder_summary = "get-backorder-summary" () -> BackorderSummary;
+            read sku_summary = "get-sku-backorder-summary" (sku: &str) -> SkuSummary;
+        }
+    };
+}
+
+pub(crate) use for_each_export;
+
+macro_rules! guest_exports {
+    ($($(#[$doc:meta])* $access:ident $method:ident = $name:literal ($($arg:ident: $param:ty),*) -> $result:ty;)*) => {
         /// Where each export sits in the component.
         #[derive(Clone, Copy, Debug)]
         pub(crate) struct ExportIndices {
@@ -50,7 +91,7 @@ macro_rules! exports {
                         let func = instance
                             .get_func(&mut store, index)
                             .ok_or_else(|| wasmtime::format_err!("the export {} is not a function", $name))?;
-                        func.typed::<($($param,)*), ($result,)>(&store)?;
+                        func.typed::<($($param,)*), (Result<$result, BackorderError>,)>(&store)?;
                         index
                     },)*
                 })
@@ -59,14 +100,20 @@ macro_rules! exports {
 
         impl Guest {
             $(
-                pub(crate) fn $method<S: AsContextMut>(&self, mut store: S, $($arg: $param),*) -> wasmtime::Result<$result> {
+                pub(crate) fn $method<S: AsContextMut>(
+                    &self,
+                    mut store: S,
+                    $($arg: $param),*
+                ) -> wasmtime::Result<Result<$result, BackorderError>> {
                     let func = self
                         .instance
                         .get_func(&mut store, self.indices.$method)
                         .expect("every export was found when the component was first called");
                     // SAFETY: `ExportIndices::check` checked this export's type
                     // against exactly these types, for this component.
-                    let typed = unsafe { TypedFunc::<($($param,)*), ($result,)>::new_unchecked(func) };
+                    let typed = unsafe {
+                        TypedFunc::<($($param,)*), (Result<$result, BackorderError>,)>::new_unchecked(func)
+                    };
                     let (result,) = typed.call(&mut store, ($($arg,)*))?;
                     Ok(result)
                 }
@@ -75,25 +122,7 @@ macro_rules! exports {
     };
 }
 
-exports! {
-    call_create_backorder = "create-backorder" (request: &NewBackorder) -> Result<Backorder, BackorderError>;
-    call_get_backorder = "get-backorder" (backorder_id: &str) -> Result<BackorderDetail, BackorderError>;
-    call_list_backorders = "list-backorders" (request: &ListRequest) -> Result<BackorderPage, BackorderError>;
-    call_update_backorder = "update-backorder" (request: &BackorderUpdate) -> Result<Backorder, BackorderError>;
-    call_allocate_backorder = "allocate-backorder" (request: &AllocationRequest) -> Result<AllocationResult, BackorderError>;
-    call_confirm_allocation = "confirm-allocation" (request: &AllocationChange) -> Result<AllocationResult, BackorderError>;
-    call_release_allocation = "release-allocation" (request: &AllocationChange) -> Result<AllocationResult, BackorderError>;
-    call_extend_allocation = "extend-allocation" (request: &AllocationExtension) -> Result<AllocationResult, BackorderError>;
-    call_fulfill_backorder = "fulfill-backorder" (request: &FulfillmentRequest) -> Result<FulfillmentResult, BackorderError>;
-    call_cancel_backorder = "cancel-backorder" (request: &CancelRequest) -> Result<CancelResult, BackorderError>;
-    call_allocate_available = "allocate-available" (request: &AllocationRunRequest) -> Result<AllocationRun, BackorderError>;
-    call_expire_allocations = "expire-allocations" (request: &ExpiryRequest) -> Result<ExpiryResult, BackorderError>;
-    call_expect_supply = "expect-supply" (request: &SupplyExpectation) -> Result<PromisePlan, BackorderError>;
-    call_list_expected_supply = "list-expected-supply" (sku: Option<&str>) -> Result<Vec<ExpectedSupply>, BackorderError>;
-    call_check_integrity = "check-integrity" () -> Result<IntegrityReport, BackorderError>;
-    call_get_backorder_summary = "get-backorder-summary" () -> Result<BackorderSummary, BackorderError>;
-    call_get_sku_backorder_summary = "get-sku-backorder-summary" (sku: &str) -> Result<SkuSummary, BackorderError>;
-}
+for_each_export!(guest_exports);
 
 /// The exports of one fresh instance.
 pub(crate) struct Guest {

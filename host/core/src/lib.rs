@@ -55,6 +55,6 @@ pub use bindings::*;
 pub use cache::{CacheOutcome, CompileCache};
 pub use error::{describe_domain, CallError, HostError};
 pub use limits::{Limit, Limits};
-pub use provider::{OutboxEvent, StockLevel};
+pub use provider::{OutboxEvent, StockLevel, StockLevelReport};
 pub use runtime::POOLED_INSTANCES;
 pub use stats::CallStats;

@@ -174,6 +174,25 @@ impl CallLimiter {
     }
 }
 
+/// Refuses growing `what` from `current` to `desired` `units` past
+/// `allowed`: the call traps with `limit` exceeded, saying what raises the
+/// limit when a flag does (`raised_by`).
+fn check_growth(
+    limit: Limit,
+    (what, units): (&str, &str),
+    (current, desired): (usize, usize),
+    allowed: usize,
+    raised_by: &str,
+) -> wasmtime::Result<()> {
+    if desired > allowed {
+        let detail = format!(
+            "{what} would grow from {current} to {desired} {units}, the limit is {allowed}{raised_by}"
+        );
+        return Err(LimitExceeded::new(limit, detail).into());
+    }
+    Ok(())
+}
+
 impl ResourceLimiter for CallLimiter {
     fn memory_growing(
         &mut self,
@@ -181,16 +200,15 @@ impl ResourceLimiter for CallLimiter {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.limits.memory_bytes {
-            return Err(LimitExceeded::new(
-                Limit::Memory,
-                format!(
-                    "linear memory would grow from {current} to {desired} bytes, the limit is {} (--max-memory)",
-                    self.limits.memory_bytes
-                ),
-            )
-            .into());
-        }
+        let what = ("linear memory", "bytes");
+        let allowed = self.limits.memory_bytes;
+        check_growth(
+            Limit::Memory,
+            what,
+            (current, desired),
+            allowed,
+            " (--max-memory)",
+        )?;
         self.peak_memory_bytes = self.peak_memory_bytes.max(desired);
         Ok(true)
     }
@@ -201,16 +219,9 @@ impl ResourceLimiter for CallLimiter {
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.limits.table_elements {
-            return Err(LimitExceeded::new(
-                Limit::Tables,
-                format!(
-                    "a table would grow from {current} to {desired} elements, the limit is {}",
-                    self.limits.table_elements
-                ),
-            )
-            .into());
-        }
+        let what = ("a table", "elements");
+        let allowed = self.limits.table_elements;
+        check_growth(Limit::Tables, what, (current, desired), allowed, "")?;
         Ok(true)
     }
 

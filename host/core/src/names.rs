@@ -1,7 +1,8 @@
 //! The snake_case names of the WIT enums, as JSON, the CLI, the event outbox
 //! and a future MCP server spell them (`partially_fulfilled`,
-//! `purchase_order`). One exhaustive `match` per enum: a new WIT case breaks
-//! the build here instead of being printed or parsed wrongly.
+//! `purchase_order`), declared once per enum in one table below. Each
+//! becomes an exhaustive `match`: a new WIT case breaks the build here
+//! instead of being printed or parsed wrongly.
 
 use crate::bindings::{
     AllocationPolicy, AllocationStatus, BackorderStatus, EventKind, HistoryAction, Priority,
@@ -32,195 +33,71 @@ pub trait WireName: Copy + Sized + 'static {
     }
 }
 
-impl WireName for Priority {
-    const ALL: &'static [Self] = &[Self::Low, Self::Normal, Self::High, Self::Critical];
-    const WHAT: &'static str = "priority";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::High => "high",
-            Self::Critical => "critical",
-        }
-    }
+/// A case by its name, for a serde derive: `#[serde(serialize_with =
+/// "backorders_host::names::serialize_wire_name")]`.
+pub fn serialize_wire_name<T: WireName, S: serde::Serializer>(
+    case: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(case.wire_name())
 }
 
-impl WireName for BackorderStatus {
-    const ALL: &'static [Self] = &[
-        Self::Pending,
-        Self::PartiallyFulfilled,
-        Self::Allocated,
-        Self::ReadyToShip,
-        Self::Fulfilled,
-        Self::Cancelled,
-    ];
-    const WHAT: &'static str = "status";
+/// Declares each enum's cases with their names, once: `ALL` and the
+/// exhaustive `match` of `wire_name` both come from the one list, so a case
+/// cannot be missing from either.
+macro_rules! wire_names {
+    ($($enum:ident ($what:literal) { $($case:ident = $name:literal),+ $(,)? })+) => {$(
+        impl WireName for $enum {
+            const ALL: &'static [Self] = &[$(Self::$case),+];
+            const WHAT: &'static str = $what;
 
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::PartiallyFulfilled => "partially_fulfilled",
-            Self::Allocated => "allocated",
-            Self::ReadyToShip => "ready_to_ship",
-            Self::Fulfilled => "fulfilled",
-            Self::Cancelled => "cancelled",
+            fn wire_name(self) -> &'static str {
+                match self {
+                    $(Self::$case => $name,)+
+                }
+            }
         }
-    }
+    )+};
 }
 
-impl WireName for SourceKind {
-    const ALL: &'static [Self] = &[
-        Self::Inventory,
-        Self::PurchaseOrder,
-        Self::Transfer,
-        Self::Production,
-    ];
-    const WHAT: &'static str = "source";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::Inventory => "inventory",
-            Self::PurchaseOrder => "purchase_order",
-            Self::Transfer => "transfer",
-            Self::Production => "production",
-        }
+wire_names! {
+    Priority ("priority") { Low = "low", Normal = "normal", High = "high", Critical = "critical" }
+    BackorderStatus ("status") {
+        Pending = "pending", PartiallyFulfilled = "partially_fulfilled", Allocated = "allocated",
+        ReadyToShip = "ready_to_ship", Fulfilled = "fulfilled", Cancelled = "cancelled",
     }
-}
-
-impl WireName for AllocationStatus {
-    const ALL: &'static [Self] = &[
-        Self::Reserved,
-        Self::Confirmed,
-        Self::Consumed,
-        Self::Released,
-        Self::Expired,
-    ];
-    const WHAT: &'static str = "allocation status";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::Reserved => "reserved",
-            Self::Confirmed => "confirmed",
-            Self::Consumed => "consumed",
-            Self::Released => "released",
-            Self::Expired => "expired",
-        }
+    SourceKind ("source") {
+        Inventory = "inventory", PurchaseOrder = "purchase_order", Transfer = "transfer",
+        Production = "production",
     }
-}
-
-impl WireName for HistoryAction {
-    const ALL: &'static [Self] = &[
-        Self::Created,
-        Self::Updated,
-        Self::Allocated,
-        Self::AllocationConfirmed,
-        Self::AllocationReleased,
-        Self::AllocationExtended,
-        Self::AllocationExpired,
-        Self::AllocationReceived,
-        Self::Fulfilled,
-        Self::Cancelled,
-    ];
-    const WHAT: &'static str = "history action";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::Updated => "updated",
-            Self::Allocated => "allocated",
-            Self::AllocationConfirmed => "allocation_confirmed",
-            Self::AllocationReleased => "allocation_released",
-            Self::AllocationExtended => "allocation_extended",
-            Self::AllocationExpired => "allocation_expired",
-            Self::AllocationReceived => "allocation_received",
-            Self::Fulfilled => "fulfilled",
-            Self::Cancelled => "cancelled",
-        }
+    AllocationStatus ("allocation status") {
+        Reserved = "reserved", Confirmed = "confirmed", Consumed = "consumed", Released = "released",
+        Expired = "expired",
     }
-}
-
-impl WireName for EventKind {
-    const ALL: &'static [Self] = &[
-        Self::BackorderCreated,
-        Self::BackorderUpdated,
-        Self::AllocationCreated,
-        Self::AllocationConfirmed,
-        Self::AllocationReleased,
-        Self::AllocationExtended,
-        Self::AllocationExpired,
-        Self::AllocationReceived,
-        Self::BackorderFulfilled,
-        Self::BackorderCancelled,
-    ];
-    const WHAT: &'static str = "event kind";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::BackorderCreated => "backorder_created",
-            Self::BackorderUpdated => "backorder_updated",
-            Self::AllocationCreated => "allocation_created",
-            Self::AllocationConfirmed => "allocation_confirmed",
-            Self::AllocationReleased => "allocation_released",
-            Self::AllocationExtended => "allocation_extended",
-            Self::AllocationExpired => "allocation_expired",
-            Self::AllocationReceived => "allocation_received",
-            Self::BackorderFulfilled => "backorder_fulfilled",
-            Self::BackorderCancelled => "backorder_cancelled",
-        }
+    HistoryAction ("history action") {
+        Created = "created", Updated = "updated", Allocated = "allocated",
+        AllocationConfirmed = "allocation_confirmed", AllocationReleased = "allocation_released",
+        AllocationExtended = "allocation_extended", AllocationExpired = "allocation_expired",
+        AllocationReceived = "allocation_received", Fulfilled = "fulfilled", Cancelled = "cancelled",
     }
-}
-
-impl WireName for AllocationPolicy {
-    const ALL: &'static [Self] = &[Self::StrictPriority, Self::Fifo, Self::FairShare];
-    const WHAT: &'static str = "allocation policy";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::StrictPriority => "strict_priority",
-            Self::Fifo => "fifo",
-            Self::FairShare => "fair_share",
-        }
+    EventKind ("event kind") {
+        BackorderCreated = "backorder_created", BackorderUpdated = "backorder_updated",
+        AllocationCreated = "allocation_created", AllocationConfirmed = "allocation_confirmed",
+        AllocationReleased = "allocation_released", AllocationExtended = "allocation_extended",
+        AllocationExpired = "allocation_expired", AllocationReceived = "allocation_received",
+        BackorderFulfilled = "backorder_fulfilled", BackorderCancelled = "backorder_cancelled",
     }
-}
-
-impl WireName for ProblemKind {
-    const ALL: &'static [Self] = &[
-        Self::InvariantBroken,
-        Self::MissingIndexEntry,
-        Self::StaleIndexEntry,
-        Self::TotalsMismatch,
-        Self::ReservationMismatch,
-        Self::Unreadable,
-    ];
-    const WHAT: &'static str = "problem kind";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::InvariantBroken => "invariant_broken",
-            Self::MissingIndexEntry => "missing_index_entry",
-            Self::StaleIndexEntry => "stale_index_entry",
-            Self::TotalsMismatch => "totals_mismatch",
-            Self::ReservationMismatch => "reservation_mismatch",
-            Self::Unreadable => "unreadable",
-        }
+    AllocationPolicy ("allocation policy") {
+        StrictPriority = "strict_priority", Fifo = "fifo", FairShare = "fair_share",
     }
-}
-
-impl WireName for Shortfall {
-    const ALL: &'static [Self] = &[
-        Self::SupplyExhausted,
-        Self::LocationMismatch,
-        Self::FairShare,
-    ];
-    const WHAT: &'static str = "shortfall";
-
-    fn wire_name(self) -> &'static str {
-        match self {
-            Self::SupplyExhausted => "supply_exhausted",
-            Self::LocationMismatch => "location_mismatch",
-            Self::FairShare => "fair_share",
-        }
+    ProblemKind ("problem kind") {
+        InvariantBroken = "invariant_broken", MissingIndexEntry = "missing_index_entry",
+        StaleIndexEntry = "stale_index_entry", TotalsMismatch = "totals_mismatch",
+        ReservationMismatch = "reservation_mismatch", Unreadable = "unreadable",
+    }
+    Shortfall ("shortfall") {
+        SupplyExhausted = "supply_exhausted", LocationMismatch = "location_mismatch",
+        FairShare = "fair_share",
     }
 }
 

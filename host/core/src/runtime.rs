@@ -273,35 +273,32 @@ fn limit_exceeded(error: &wasmtime::Error, context: &CallContext) -> Option<Limi
         return Some(exceeded.clone());
     }
     let limits = &context.limits;
-    match error.downcast_ref::<wasmtime::Trap>() {
-        Some(wasmtime::Trap::OutOfFuel) => {
-            return Some(LimitExceeded::new(
-                Limit::Cpu,
-                format!(
-                    "the call burnt all its {} fuel (--max-fuel)",
-                    limits.fuel.unwrap_or_default()
-                ),
-            ))
-        }
-        Some(wasmtime::Trap::Interrupt) => {
-            return Some(LimitExceeded::new(
-                Limit::Cpu,
-                format!(
-                    "the call ran past its {} ms deadline (--max-cpu-ms)",
-                    limits.cpu_time.as_millis()
-                ),
-            ))
-        }
-        Some(wasmtime::Trap::StackOverflow) => {
-            return Some(LimitExceeded::new(
-                Limit::Stack,
-                format!(
-                    "the call overflowed its {} bytes of wasm stack (--max-stack)",
-                    limits.stack_bytes
-                ),
-            ))
-        }
-        _ => {}
+    let trapped = match error.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::OutOfFuel) => Some((
+            Limit::Cpu,
+            format!(
+                "the call burnt all its {} fuel (--max-fuel)",
+                limits.fuel.unwrap_or_default()
+            ),
+        )),
+        Some(wasmtime::Trap::Interrupt) => Some((
+            Limit::Cpu,
+            format!(
+                "the call ran past its {} ms deadline (--max-cpu-ms)",
+                limits.cpu_time.as_millis()
+            ),
+        )),
+        Some(wasmtime::Trap::StackOverflow) => Some((
+            Limit::Stack,
+            format!(
+                "the call overflowed its {} bytes of wasm stack (--max-stack)",
+                limits.stack_bytes
+            ),
+        )),
+        _ => None,
+    };
+    if let Some((limit, detail)) = trapped {
+        return Some(LimitExceeded::new(limit, detail));
     }
     // A full output pipe refuses further writes; the guest's standard
     // library then panics and aborts.

@@ -40,6 +40,18 @@ fn reservation(quantity: u64) -> NewReservation {
     }
 }
 
+/// `on_hand` units, `quantity` of them held by one reservation, and its id.
+fn holding(on_hand: u64, quantity: u64) -> (SqliteConnection, String) {
+    let mut provider = stocked(on_hand);
+    let id = provider.reserve(&reservation(quantity)).unwrap();
+    (provider, id)
+}
+
+/// What an operation on reservation `id` gets once it has ended, or never was.
+fn unknown(id: &str) -> Result<(), StockError> {
+    Err(StockError::UnknownReservation { id: id.into() })
+}
+
 fn on_hand_and_reserved(provider: &mut SqliteConnection) -> (u64, u64) {
     let level = provider.stock_level(SKU, None).unwrap();
     (level.on_hand, level.reserved)
@@ -47,16 +59,14 @@ fn on_hand_and_reserved(provider: &mut SqliteConnection) -> (u64, u64) {
 
 #[test]
 fn reserving_lowers_available_but_not_on_hand() {
-    let mut provider = stocked(100);
-    provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, _) = holding(100, 30);
     assert_eq!(provider.available(SKU, None), Ok(70));
     assert_eq!(on_hand_and_reserved(&mut provider), (100, 30));
 }
 
 #[test]
 fn reserving_more_than_available_reports_what_is_available() {
-    let mut provider = stocked(50);
-    provider.reserve(&reservation(20)).unwrap();
+    let (mut provider, _) = holding(50, 20);
     assert_eq!(
         provider.reserve(&reservation(31)),
         Err(StockError::InsufficientStock { available: 30 })
@@ -92,23 +102,18 @@ fn locations_keep_separate_stock() {
 
 #[test]
 fn consuming_ships_reserved_units_and_ends_an_emptied_reservation() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(100, 30);
     provider.consume(&id, 10).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 20));
     assert_eq!(provider.available(SKU, None), Ok(70));
     provider.consume(&id, 20).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (70, 0));
-    assert_eq!(
-        provider.consume(&id, 1),
-        Err(StockError::UnknownReservation { id: id.clone() })
-    );
+    assert_eq!(provider.consume(&id, 1), unknown(&id));
 }
 
 #[test]
 fn consuming_beyond_the_reservation_reports_what_it_holds() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(100, 30);
     assert_eq!(
         provider.consume(&id, 31),
         Err(StockError::ExceedsReservation { held: 30 })
@@ -118,8 +123,7 @@ fn consuming_beyond_the_reservation_reports_what_it_holds() {
 
 #[test]
 fn issuing_ships_only_unreserved_units() {
-    let mut provider = stocked(100);
-    provider.reserve(&reservation(60)).unwrap();
+    let (mut provider, _) = holding(100, 60);
     assert_eq!(
         provider.issue(SKU, None, 41),
         Err(StockError::InsufficientStock { available: 40 })
@@ -131,22 +135,17 @@ fn issuing_ships_only_unreserved_units() {
 
 #[test]
 fn releasing_gives_back_what_the_reservation_still_holds() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(100, 30);
     provider.consume(&id, 10).unwrap();
     provider.release(&id, None).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (90, 0));
     assert_eq!(provider.available(SKU, None), Ok(90));
-    assert_eq!(
-        provider.release(&id, None),
-        Err(StockError::UnknownReservation { id: id.clone() })
-    );
+    assert_eq!(provider.release(&id, None), unknown(&id));
 }
 
 #[test]
 fn releasing_part_of_a_reservation_keeps_the_rest_held() {
-    let mut provider = stocked(100);
-    let id = provider.reserve(&reservation(30)).unwrap();
+    let (mut provider, id) = holding(100, 30);
     assert_eq!(
         provider.release(&id, Some(31)),
         Err(StockError::ExceedsReservation { held: 30 })
@@ -154,10 +153,7 @@ fn releasing_part_of_a_reservation_keeps_the_rest_held() {
     provider.release(&id, Some(10)).unwrap();
     assert_eq!(on_hand_and_reserved(&mut provider), (100, 20));
     provider.release(&id, Some(20)).unwrap();
-    assert_eq!(
-        provider.extend(&id, None),
-        Err(StockError::UnknownReservation { id: id.clone() })
-    );
+    assert_eq!(provider.extend(&id, None), unknown(&id));
 }
 
 #[test]
@@ -182,11 +178,7 @@ fn reservation_ids_are_never_reused_and_aliases_are_unknown() {
     let second = provider.reserve(&reservation(10)).unwrap();
     assert_ne!(first, second);
     for alias in ["RS-01", "RS-+1", "RS-", "rs-1", "1"] {
-        assert_eq!(
-            provider.consume(alias, 1),
-            Err(StockError::UnknownReservation { id: alias.into() }),
-            "{alias}"
-        );
+        assert_eq!(provider.consume(alias, 1), unknown(alias), "{alias}");
     }
 }
 
@@ -307,10 +299,26 @@ fn events_read_back_newest_last() {
     assert!(last_two[0].seq < last_two[1].seq);
 }
 
+/// A path named `name` in a directory of its own, which lives as long as
+/// the `TempDir`.
+fn temp_file(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    (dir, path)
+}
+
+/// A SQLite file made by something else: `sql` run on a new database.
+fn sqlite_file(name: &str, sql: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, path) = temp_file(name);
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch(sql).unwrap();
+    drop(other);
+    (dir, path)
+}
+
 #[test]
 fn reopening_a_database_does_not_change_its_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("backorders.db");
+    let (_dir, path) = temp_file("backorders.db");
     drop(SqliteConnection::open(&path, true).unwrap());
     let before = std::fs::read(&path).unwrap();
     let mut provider = SqliteConnection::open(&path, false).unwrap();
@@ -321,8 +329,7 @@ fn reopening_a_database_does_not_change_its_file() {
 
 #[test]
 fn opening_without_create_does_not_create_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("absent.db");
+    let (_dir, path) = temp_file("absent.db");
     assert!(matches!(
         SqliteConnection::open(&path, false),
         Err(HostError::OpenDatabase { .. })
@@ -332,13 +339,7 @@ fn opening_without_create_does_not_create_the_file() {
 
 #[test]
 fn a_foreign_sqlite_file_is_refused_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("other.db");
-    let other = rusqlite::Connection::open(&path).unwrap();
-    other
-        .execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY)")
-        .unwrap();
-    drop(other);
+    let (_dir, path) = sqlite_file("other.db", "CREATE TABLE customers (id INTEGER PRIMARY KEY)");
     let before = std::fs::read(&path).unwrap();
     match SqliteConnection::open(&path, true) {
         Err(HostError::ForeignDatabase {
@@ -351,8 +352,7 @@ fn a_foreign_sqlite_file_is_refused_untouched() {
 
 #[test]
 fn a_file_that_is_not_sqlite_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notes.db");
+    let (_dir, path) = temp_file("notes.db");
     std::fs::write(
         &path,
         "this is not a database, just some text that is long enough",
@@ -366,16 +366,11 @@ fn a_file_that_is_not_sqlite_is_refused() {
 
 #[test]
 fn a_newer_schema_version_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("newer.db");
-    let newer = rusqlite::Connection::open(&path).unwrap();
-    newer
-        .execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
-            SCHEMA_VERSION + 1
-        ))
-        .unwrap();
-    drop(newer);
+    let newer = format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {};",
+        SCHEMA_VERSION + 1
+    );
+    let (_dir, path) = sqlite_file("newer.db", &newer);
     match SqliteConnection::open(&path, true) {
         Err(HostError::UnsupportedSchema {
             found, supported, ..

@@ -20,7 +20,7 @@ impl Backorders {
             for request in requests {
                 let (returned, result) =
                     caller.run("create-backorder", connection, |guest, store| {
-                        guest.call_create_backorder(store, request)
+                        guest.create_backorder(store, request)
                     });
                 connection = returned;
                 match result {

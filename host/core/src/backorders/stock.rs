@@ -49,10 +49,14 @@ fn check_text(field: &'static str, value: &str, allow_whitespace: bool) -> Resul
     Ok(())
 }
 
+/// A stock command's SKU, location and quantity: the quantity from
+/// `minimum` (1 for units that arrive, 0 for a count) to
+/// `MAX_STOCK_QUANTITY`.
 pub(super) fn check_stock_input(
     sku: &str,
     location: Option<&str>,
     quantity: u64,
+    minimum: u64,
 ) -> Result<(), HostError> {
     check_text("sku", sku, false)?;
     if let Some(location) = location {
@@ -63,6 +67,9 @@ pub(super) fn check_stock_input(
             "quantity",
             format!("must be at most {MAX_STOCK_QUANTITY}"),
         ));
+    }
+    if quantity < minimum {
+        return Err(invalid("quantity", format!("must be at least {minimum}")));
     }
     Ok(())
 }
@@ -100,7 +107,7 @@ impl Backorders {
         on_hand: u64,
         mode: Mode,
     ) -> Result<Outcome<StockLevel>, CallError> {
-        check_stock_input(sku, location, on_hand)?;
+        check_stock_input(sku, location, on_hand, 0)?;
         self.host_operation(Access::Write, mode, |connection| {
             let mut level = connection.stock_level(sku, location)?;
             if on_hand < level.reserved {
@@ -125,10 +132,7 @@ impl Backorders {
         quantity: u64,
         mode: Mode,
     ) -> Result<Outcome<StockLevel>, CallError> {
-        check_stock_input(sku, location, quantity)?;
-        if quantity == 0 {
-            return Err(invalid("quantity", "must be at least 1").into());
-        }
+        check_stock_input(sku, location, quantity, 1)?;
         self.host_operation(Access::Write, mode, |connection| {
             add_on_hand(connection, sku, location, quantity)
         })

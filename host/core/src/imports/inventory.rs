@@ -5,6 +5,7 @@ use crate::bindings::{InventoryError, ReservationRequest, Timestamp};
 use crate::context::CallContext;
 use crate::convert;
 use crate::error::HostError;
+use crate::provider::{Connection, NewReservation, StockError};
 
 impl CallContext {
     /// The SKU and location the component names, against the text limit.
@@ -12,6 +13,51 @@ impl CallContext {
         self.check_text("inventory sku", sku)?;
         self.check_text("inventory location", location.unwrap_or_default())
     }
+
+    /// A reservation the component asks for: its place and holder against
+    /// the text limit, and at least one unit (an empty reservation holds
+    /// nothing and could never end by being consumed; asking for one is a
+    /// bug in the component).
+    fn check_reservation(&self, reservation: &NewReservation) -> wasmtime::Result<()> {
+        self.check_place(&reservation.sku, reservation.location.as_deref())?;
+        self.check_text("inventory.reserve holder", &reservation.holder)?;
+        if reservation.quantity == 0 {
+            return Err(wasmtime::Error::new(HostError::ContractViolation {
+                import: "inventory.reserve",
+                rule: "quantity must be at least 1",
+            }));
+        }
+        Ok(())
+    }
+
+    /// Runs one inventory import on the provider: counted as a crossing,
+    /// after `check` (which traps), its refusal in the WIT's terms.
+    fn inventory<T>(
+        &mut self,
+        check: impl FnOnce(&Self) -> wasmtime::Result<()>,
+        operation: impl FnOnce(&mut dyn Connection) -> Result<T, StockError>,
+    ) -> wasmtime::Result<Result<T, InventoryError>> {
+        self.crossings += 1;
+        check(self)?;
+        Ok(operation(self.backend.as_mut()).map_err(Into::into))
+    }
+}
+
+/// The imports that act on one reservation by its id (checked against the
+/// text limit as `inventory.<import> id`), each with one argument.
+macro_rules! reservation_imports {
+    ($($import:ident($argument:ident: $type:ty);)*) => {$(
+        fn $import(
+            &mut self,
+            id: ReservationId,
+            $argument: $type,
+        ) -> wasmtime::Result<Result<(), InventoryError>> {
+            self.inventory(
+                |context| context.check_text(concat!("inventory.", stringify!($import), " id"), &id),
+                |backend| backend.$import(&id, $argument),
+            )
+        }
+    )*};
 }
 
 impl Host for CallContext {
@@ -20,61 +66,27 @@ impl Host for CallContext {
         sku: String,
         location: Option<String>,
     ) -> wasmtime::Result<Result<u64, InventoryError>> {
-        self.crossings += 1;
-        self.check_place(&sku, location.as_deref())?;
-        Ok(self
-            .backend
-            .available(&sku, location.as_deref())
-            .map_err(Into::into))
+        self.inventory(
+            |context| context.check_place(&sku, location.as_deref()),
+            |backend| backend.available(&sku, location.as_deref()),
+        )
     }
 
     fn reserve(
         &mut self,
         request: ReservationRequest,
     ) -> wasmtime::Result<Result<ReservationId, InventoryError>> {
-        self.crossings += 1;
-        self.check_place(&request.sku, request.location.as_deref())?;
-        self.check_text("inventory.reserve holder", &request.holder)?;
-        // An empty reservation holds nothing and could never end by being
-        // consumed; asking for one is a bug in the component.
-        if request.quantity == 0 {
-            return Err(wasmtime::Error::new(HostError::ContractViolation {
-                import: "inventory.reserve",
-                rule: "quantity must be at least 1",
-            }));
-        }
         let reservation = convert::new_reservation(request, self.now());
-        Ok(self.backend.reserve(&reservation).map_err(Into::into))
+        self.inventory(
+            |context| context.check_reservation(&reservation),
+            |backend| backend.reserve(&reservation),
+        )
     }
 
-    fn release(
-        &mut self,
-        id: ReservationId,
-        quantity: Option<u64>,
-    ) -> wasmtime::Result<Result<(), InventoryError>> {
-        self.crossings += 1;
-        self.check_text("inventory.release id", &id)?;
-        Ok(self.backend.release(&id, quantity).map_err(Into::into))
-    }
-
-    fn extend(
-        &mut self,
-        id: ReservationId,
-        expires_at: Option<Timestamp>,
-    ) -> wasmtime::Result<Result<(), InventoryError>> {
-        self.crossings += 1;
-        self.check_text("inventory.extend id", &id)?;
-        Ok(self.backend.extend(&id, expires_at).map_err(Into::into))
-    }
-
-    fn consume(
-        &mut self,
-        id: ReservationId,
-        quantity: u64,
-    ) -> wasmtime::Result<Result<(), InventoryError>> {
-        self.crossings += 1;
-        self.check_text("inventory.consume id", &id)?;
-        Ok(self.backend.consume(&id, quantity).map_err(Into::into))
+    reservation_imports! {
+        release(quantity: Option<u64>);
+        extend(expires_at: Option<Timestamp>);
+        consume(quantity: u64);
     }
 
     fn issue(
@@ -83,29 +95,23 @@ impl Host for CallContext {
         location: Option<String>,
         quantity: u64,
     ) -> wasmtime::Result<Result<(), InventoryError>> {
-        self.crossings += 1;
-        self.check_place(&sku, location.as_deref())?;
-        Ok(self
-            .backend
-            .issue(&sku, location.as_deref(), quantity)
-            .map_err(Into::into))
+        self.inventory(
+            |context| context.check_place(&sku, location.as_deref()),
+            |backend| backend.issue(&sku, location.as_deref(), quantity),
+        )
     }
 
     fn reserved_totals(&mut self) -> wasmtime::Result<Result<Vec<ReservedUnits>, InventoryError>> {
-        self.crossings += 1;
-        Ok(self
-            .backend
-            .reserved_totals()
-            .map(|totals| {
-                totals
-                    .into_iter()
-                    .map(|(sku, location, quantity)| ReservedUnits {
-                        sku,
-                        location,
-                        quantity,
-                    })
-                    .collect()
-            })
-            .map_err(Into::into))
+        let totals = self.inventory(|_| Ok(()), |backend| backend.reserved_totals())?;
+        Ok(totals.map(|totals| {
+            totals
+                .into_iter()
+                .map(|(sku, location, quantity)| ReservedUnits {
+                    sku,
+                    location,
+                    quantity,
+                })
+                .collect()
+        }))
     }
 }

@@ -59,8 +59,10 @@ pub mod memory;
 
 pub use clock::{Clock, PinnedClock, SystemClock};
 
-use crate::bindings::{Event, Timestamp};
+use crate::bindings::{BackorderStatus, Event, EventKind, Timestamp};
+use crate::dates::serialize_time;
 use crate::error::HostError;
+use crate::names::serialize_wire_name;
 
 /// Why a key-value operation failed; mirrors the WIT `store-error` cases.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -160,7 +162,9 @@ pub trait Inventory {
 }
 
 /// Units on hand and reserved of one SKU at one location (none: default).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serializes as `{"sku", "location", "on_hand", "reserved"}`; with what
+/// is available, through [`StockLevel::report`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct StockLevel {
     pub sku: String,
     pub location: Option<String>,
@@ -172,12 +176,30 @@ impl StockLevel {
     pub fn available(&self) -> u64 {
         self.on_hand - self.reserved
     }
+
+    /// The level with what is available, as front ends show it.
+    pub fn report(&self) -> StockLevelReport<'_> {
+        StockLevelReport {
+            level: self,
+            available: self.available(),
+        }
+    }
+}
+
+/// A stock level and the units available there: serializes as
+/// `{"sku", "location", "on_hand", "reserved", "available"}`.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct StockLevelReport<'a> {
+    #[serde(flatten)]
+    pub level: &'a StockLevel,
+    pub available: u64,
 }
 
 /// One stock row as the integrity check sees it: what the row says and
 /// what its reservations hold. A place with reservations but no row has
-/// zero on hand and zero reserved.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// zero on hand and zero reserved. Serializes as `{"level": {…},
+/// "held_by_reservations"}`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct StockAudit {
     pub level: StockLevel,
     pub held_by_reservations: u64,
@@ -198,13 +220,35 @@ pub trait StockAdmin {
     fn stock_audit(&mut self) -> Result<Vec<StockAudit>, HostError>;
 }
 
-/// An event as the outbox keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// An event as the outbox keeps it. Serializes as `{"seq", "kind", "at",
+/// "backorder_id", "sku", "allocation_id", "quantity", "status",
+/// "recorded_at"}`: the event's fields inline, kinds and statuses by wire
+/// name, times in RFC 3339.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxEvent {
     /// Its place in the outbox: increasing, never reused.
     pub seq: i64,
+    #[serde(flatten, with = "EventFields")]
     pub event: Event,
+    #[serde(serialize_with = "serialize_time")]
     pub recorded_at: Timestamp,
+}
+
+/// How an event's fields serialize (serde's derive for a type of another
+/// module): the generated `Event` can carry no serde attributes.
+#[derive(serde::Serialize)]
+#[serde(remote = "Event")]
+struct EventFields {
+    #[serde(serialize_with = "serialize_wire_name")]
+    kind: EventKind,
+    #[serde(serialize_with = "serialize_time")]
+    at: Timestamp,
+    backorder_id: String,
+    sku: String,
+    allocation_id: Option<String>,
+    quantity: Option<u64>,
+    #[serde(serialize_with = "serialize_wire_name")]
+    status: BackorderStatus,
 }
 
 /// The event outbox. A failure is a host error: the call traps and rolls
@@ -254,4 +298,60 @@ pub trait Provider: Send + Sync + 'static {
     }
     /// Where the data is, for messages (`sqlite:backorders.db`, `memory`).
     fn describe(&self) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{OutboxEvent, StockAudit, StockLevel};
+    use crate::bindings::{BackorderStatus, Event, EventKind};
+
+    fn level() -> StockLevel {
+        StockLevel {
+            sku: "WIDGET-001".into(),
+            location: None,
+            on_hand: 10,
+            reserved: 4,
+        }
+    }
+
+    #[test]
+    fn stock_levels_serialize_with_what_is_available_last() {
+        let json = serde_json::to_string(&level().report()).unwrap();
+        let expected =
+            r#"{"sku":"WIDGET-001","location":null,"on_hand":10,"reserved":4,"available":6}"#;
+        assert_eq!(json, expected);
+        let audit = StockAudit {
+            level: level(),
+            held_by_reservations: 4,
+        };
+        assert_eq!(
+            serde_json::to_string(&audit).unwrap(),
+            r#"{"level":{"sku":"WIDGET-001","location":null,"on_hand":10,"reserved":4},"held_by_reservations":4}"#
+        );
+    }
+
+    #[test]
+    fn stored_events_serialize_flat_with_wire_names_and_rfc_3339_times() {
+        let stored = OutboxEvent {
+            seq: 7,
+            event: Event {
+                kind: EventKind::AllocationCreated,
+                at: 1_796_083_200_000,
+                backorder_id: "BO-2026-0001".into(),
+                sku: "WIDGET-001".into(),
+                allocation_id: Some("AL-000001".into()),
+                quantity: Some(3),
+                status: BackorderStatus::PartiallyFulfilled,
+            },
+            recorded_at: 1_796_083_200_250,
+        };
+        assert_eq!(
+            serde_json::to_string(&stored).unwrap(),
+            concat!(
+                r#"{"seq":7,"kind":"allocation_created","at":"2026-12-01T00:00:00Z","#,
+                r#""backorder_id":"BO-2026-0001","sku":"WIDGET-001","allocation_id":"AL-000001","#,
+                r#""quantity":3,"status":"partially_fulfilled","recorded_at":"2026-12-01T00:00:00.250Z"}"#
+            )
+        );
+    }
 }
