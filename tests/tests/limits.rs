@@ -1,9 +1,10 @@
-//! The sandbox: every per-call limit stops a misbehaving component with a
-//! clean error naming the limit, the call's transaction rolls back (the
-//! database file is byte for byte what it was), and the next call runs
-//! normally. The misbehaving component is `tests/evil-component`, built by
-//! `tests/build.rs`; it leaves a store entry, a reservation and an event
-//! before it misbehaves, so a rollback that missed any of them would show.
+// The sandbox: every per-call limit stops a misbehaving component with a
+// clean error naming the limit, the call's transaction rolls back (the
+// database is byte for byte what it was: the SQLite file, or the memory
+// provider's whole state), and the next call runs normally. The
+// misbehaving component is `tests/evil-component`, built by
+// `tests/build.rs`; it leaves a store entry, a reservation and an event
+// before it misbehaves, so a rollback that missed any of them would show.
 
 mod common;
 
@@ -16,9 +17,7 @@ use common::*;
 const EVIL_COMPONENT: &str = env!("EVIL_COMPONENT");
 
 struct Sandbox {
-    engine: Backorders,
-    db_path: PathBuf,
-    dir: tempfile::TempDir,
+    harness: Harness,
 }
 
 /// Small limits, so each test meets its limit quickly.
@@ -32,38 +31,40 @@ fn test_limits() -> Limits {
 
 impl Sandbox {
     fn new(limits: Limits) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db_path = dir.path().join("backorders.db");
-        let engine = backorders_sqlite::open(db_path.clone(), Options {
-            
-            component: Some(EVIL_COMPONENT.into()),
-            now: Some(T0),
-        })
-        .with_limits(limits)
-        .with_compile_cache(CompileCache::Disabled);
-        let mut sandbox = Sandbox { engine, db_path, dir };
+        let mut sandbox = Sandbox {
+            harness: Harness::with(Setup {
+                component: Some(EVIL_COMPONENT.into()),
+                configure: Box::new(move |engine| {
+                    engine.with_limits(limits).with_compile_cache(CompileCache::Disabled)
+                }),
+            }),
+        };
         // Stock for every SKU the component reserves a unit of, and one call
         // that commits, so the database file exists.
         for sku in ["LOOP", "MEMORY", "RECURSE", "PANIC", "OUTPUT", "VALUE", "TEXT", "OK"] {
-            sandbox.engine.stock_set(sku, None, 5, Mode::Apply).expect("stock set");
+            sandbox.engine().stock_set(sku, None, 5, Mode::Apply).expect("stock set");
         }
         sandbox.create("OK", 1).expect("a well-behaved call");
         sandbox
     }
 
+    fn engine(&self) -> &Backorders {
+        &self.harness.engine
+    }
+
     fn create(&mut self, sku: &str, quantity: u64) -> Result<Backorder, CallError> {
         let request = NewBackorder { sku: sku.into(), quantity, ..new_backorder() };
-        self.engine.create_backorder(&request, Mode::Apply).map(|outcome| outcome.value)
+        self.engine().create_backorder(&request, Mode::Apply).map(|outcome| outcome.value)
     }
 
     /// Everything a call could have changed: every byte of the database
-    /// (main file and WAL), the outbox and the stock with its reservations.
-    fn snapshot(&mut self) -> Snapshot {
-        let wal = self.db_path.with_extension("db-wal");
-        Snapshot {
-            files: (std::fs::read(&self.db_path).expect("read db"), std::fs::read(wal).ok()),
-            events: self.engine.events(1000).expect("events").len(),
-            stock: self.engine.stock_show(None).expect("stock"),
+    /// (main file and WAL) or of the memory provider's state, the outbox
+    /// and the stock with its reservations.
+    fn snapshot(&mut self) -> State {
+        State {
+            database: self.harness.db_files(),
+            events: self.engine().events(1000).expect("events").len(),
+            stock: self.engine().stock_show(None).expect("stock"),
         }
     }
 
@@ -87,9 +88,9 @@ impl Sandbox {
         error
     }
 
-    fn assert_unchanged_since(&mut self, before: Snapshot) {
+    fn assert_unchanged_since(&mut self, before: State) {
         let after = self.snapshot();
-        assert!(after.files == before.files, "the database file changed");
+        assert!(after.database == before.database, "the database changed");
         assert_eq!(after.events, before.events);
         assert_eq!(after.stock, before.stock);
         let next = self.create("OK", 1).expect("the next call runs normally");
@@ -98,8 +99,8 @@ impl Sandbox {
     }
 }
 
-struct Snapshot {
-    files: (Vec<u8>, Option<Vec<u8>>),
+struct State {
+    database: Snapshot,
     events: usize,
     stock: Vec<StockLevel>,
 }
@@ -125,7 +126,7 @@ fn an_endless_loop_is_stopped_at_the_cpu_deadline() {
 fn fuel_stops_an_endless_loop_when_it_is_metered() {
     let limits = Limits { fuel: Some(50_000_000), cpu_time: Duration::from_secs(60), ..test_limits() };
     let sandbox = blown(limits, "LOOP", 1, Limit::Cpu, &["fuel"]);
-    let stats = sandbox.engine.last_call_stats().expect("stats of the last call");
+    let stats = sandbox.engine().last_call_stats().expect("stats of the last call");
     assert!(stats.fuel_consumed.is_some_and(|fuel| fuel > 0), "{stats:?}");
 }
 
@@ -201,17 +202,18 @@ fn each_limit_can_be_raised() {
 
 #[test]
 fn a_compiled_component_is_cached_and_a_corrupt_entry_is_rebuilt() {
-    let sandbox = Sandbox::new(test_limits());
-    let cache_dir = sandbox.dir.path().join("cache");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache_dir = dir.path().join("cache");
     let load = || {
-        let engine = backorders_sqlite::open(sandbox.db_path.clone(), Options {
-            
+        let harness = Harness::with(Setup {
             component: Some(EVIL_COMPONENT.into()),
-            now: Some(T0),
-        })
-        .with_compile_cache(CompileCache::Directory(cache_dir.clone()));
-        engine.load_component().expect("load");
-        engine.compile_cache_outcome().expect("loaded")
+            configure: Box::new({
+                let cache_dir = cache_dir.clone();
+                move |engine| engine.with_compile_cache(CompileCache::Directory(cache_dir.clone()))
+            }),
+        });
+        harness.engine.load_component().expect("load");
+        harness.engine.compile_cache_outcome().expect("loaded")
     };
     assert_eq!(load(), CacheOutcome::Miss);
     assert_eq!(load(), CacheOutcome::Hit);
@@ -241,19 +243,18 @@ fn a_compiled_component_is_cached_and_a_corrupt_entry_is_rebuilt() {
 
 #[test]
 fn a_component_needing_more_instances_or_tables_than_allowed_is_refused_cleanly() {
-    let sandbox = Sandbox::new(test_limits());
     for (limits, limit) in [
         (Limits { instances: 1, ..test_limits() }, Limit::Instances),
         (Limits { tables: 1, ..test_limits() }, Limit::Tables),
     ] {
-        let engine = backorders_sqlite::open(sandbox.db_path.clone(), Options {
-            
+        // Refused at instantiation, before the call changes anything.
+        let harness = Harness::with(Setup {
             component: Some(EVIL_COMPONENT.into()),
-            now: Some(T0),
-        })
-        .with_limits(limits)
-        .with_compile_cache(CompileCache::Disabled);
-        match engine.create_backorder(&NewBackorder { sku: "OK".into(), ..new_backorder() }, Mode::Apply) {
+            configure: Box::new(move |engine| {
+                engine.with_limits(limits).with_compile_cache(CompileCache::Disabled)
+            }),
+        });
+        match harness.engine.create_backorder(&NewBackorder { sku: "OK".into(), ..new_backorder() }, Mode::Apply) {
             Err(CallError::Host(HostError::LimitExceeded { limit: blown, .. })) => assert_eq!(blown, limit),
             other => panic!("expected limit exceeded: {limit}, got {other:?}"),
         }
@@ -263,9 +264,9 @@ fn a_component_needing_more_instances_or_tables_than_allowed_is_refused_cleanly(
 #[test]
 fn a_call_reports_where_its_time_went() {
     let mut sandbox = Sandbox::new(test_limits());
-    sandbox.engine.take_last_call_stats();
+    sandbox.engine().take_last_call_stats();
     sandbox.create("OK", 1).expect("a well-behaved call");
-    let stats = sandbox.engine.take_last_call_stats().expect("stats of the call");
+    let stats = sandbox.engine().take_last_call_stats().expect("stats of the call");
     assert!(stats.instantiate_ns > 0 && stats.export_ns > 0 && stats.teardown_ns > 0, "{stats:?}");
     // wall_time_us is instantiation and export, truncated to microseconds.
     let parts_us = (stats.instantiate_ns + stats.export_ns) / 1_000;

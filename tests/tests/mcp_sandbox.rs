@@ -1,7 +1,7 @@
-//! `backorders mcp` in front of a misbehaving component (`tests/evil-component`):
-//! a trap or a blown limit is a tool error carrying the CLI's message, the
-//! server keeps serving, and a call stuck in the guest does not hold up the
-//! protocol.
+// `backorders mcp` in front of a misbehaving component (`tests/evil-component`):
+// a trap or a blown limit is a tool error carrying the CLI's message, the
+// server keeps serving, and a call stuck in the guest does not hold up the
+// protocol.
 
 mod common;
 
@@ -18,18 +18,21 @@ use serde_json::{json, Value};
 const EVIL_COMPONENT: &str = env!("EVIL_COMPONENT");
 
 /// A client connected through an in-memory pipe to a server running the
-/// evil component with a short CPU deadline.
-async fn evil_server(dir: &tempfile::TempDir) -> RunningService<RoleClient, ()> {
-    let backorders = backorders_sqlite::open(dir.path().join("backorders.db"), Options {
-        
+/// evil component with a short CPU deadline, on this binary's provider; and
+/// the directory to keep while it runs.
+async fn evil_server() -> (RunningService<RoleClient, ()>, tempfile::TempDir) {
+    let (backorders, dir) = Harness::with(Setup {
         component: Some(EVIL_COMPONENT.into()),
-        now: Some(T0),
+        configure: Box::new(|engine| {
+            engine
+                .with_limits(Limits {
+                    cpu_time: Duration::from_millis(1_000),
+                    ..Limits::default()
+                })
+                .with_compile_cache(CompileCache::Disabled)
+        }),
     })
-    .with_limits(Limits {
-        cpu_time: Duration::from_millis(1_000),
-        ..Limits::default()
-    })
-    .with_compile_cache(CompileCache::Disabled);
+    .into_engine();
     // The component reserves a unit of each SKU before it misbehaves.
     for sku in ["LOOP", "PANIC", "OK"] {
         backorders
@@ -42,7 +45,7 @@ async fn evil_server(dir: &tempfile::TempDir) -> RunningService<RoleClient, ()> 
         let session = server.serve(server_end).await.expect("the server starts");
         let _ = session.waiting().await;
     });
-    ().serve(client_end).await.expect("the client connects")
+    (().serve(client_end).await.expect("the client connects"), dir)
 }
 
 async fn create(client: &RunningService<RoleClient, ()>, sku: &str) -> CallToolResult {
@@ -75,8 +78,7 @@ async fn succeeds(client: &RunningService<RoleClient, ()>) {
 
 #[tokio::test]
 async fn a_guest_panic_is_a_tool_error_and_the_server_keeps_serving() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let client = evil_server(&dir).await;
+    let (client, _dir) = evil_server().await;
     let (error, line) = failure(&create(&client, "PANIC").await);
     assert_eq!(error["kind"], json!("trap"), "{line}");
     assert_eq!(error["export"], json!("create-backorder"));
@@ -90,8 +92,7 @@ async fn a_guest_panic_is_a_tool_error_and_the_server_keeps_serving() {
 
 #[tokio::test]
 async fn a_call_stuck_in_the_guest_neither_holds_up_the_protocol_nor_the_next_call() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let client = evil_server(&dir).await;
+    let (client, _dir) = evil_server().await;
     let started = Instant::now();
     let (stuck, listed) = tokio::join!(create(&client, "LOOP"), async {
         // Sent while the endless loop runs on its blocking thread.

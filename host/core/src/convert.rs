@@ -3,7 +3,7 @@
 //! a new case on either side breaks the build here.
 
 use crate::bindings::{
-    AllocationRequest, AllocationRunRequest, Entry, FulfillmentRequest, InventoryError,
+    AllocationRequest, AllocationRunRequest, BackorderUpdate, Entry, FulfillmentRequest, InventoryError,
     ListRequest, NewBackorder, ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
 };
 use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError, Write};
@@ -64,23 +64,24 @@ pub fn new_reservation(request: ReservationRequest, created_at: Timestamp) -> Ne
     }
 }
 
+/// A request with the fields it is given and every optional one after
+/// `none:` empty: each constructor below names only what it sets.
+macro_rules! given {
+    ($request:ident { $($field:ident $(: $value:expr)?),* $(,)? } none: $($none:ident),*) => {
+        $request { $($field $(: $value)?,)* $($none: None,)* }
+    };
+}
+
 impl NewBackorder {
     /// `quantity` units of `sku` owed on `order_id` to `customer_id`, every
     /// optional field empty; set others with `..NewBackorder::new(…)`.
     pub fn new(order_id: &str, customer_id: &str, sku: &str, quantity: u64) -> Self {
-        Self {
+        given! { Self {
             order_id: order_id.into(),
-            order_line_id: None,
             customer_id: customer_id.into(),
             sku: sku.into(),
             quantity,
-            priority: None,
-            expected_date: None,
-            promised_date: None,
-            location: None,
-            notes: None,
-            request_id: None,
-        }
+        } none: order_line_id, priority, expected_date, promised_date, location, notes, request_id }
     }
 }
 
@@ -149,5 +150,14 @@ impl ListRequest {
             limit: None,
             cursor: None,
         }
+    }
+}
+
+impl BackorderUpdate {
+    /// An update of `backorder_id` that changes nothing yet; set what it
+    /// changes with `..BackorderUpdate::new(…)`.
+    pub fn new(backorder_id: &str) -> Self {
+        given! { Self { backorder_id: backorder_id.into() }
+            none: priority, expected_date, promised_date, location, notes, request_id, expected_version }
     }
 }

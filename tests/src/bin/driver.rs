@@ -78,16 +78,7 @@ fn contend(db: &str, seed: u64, rounds: u64, backorders: u64) {
                 engine.fulfill_backorder(&request, Mode::Apply).map(drop)
             }
             _ => {
-                let request = AllocationRunRequest {
-                    sku: "SCARCE".into(),
-                    location: None,
-                    policy: None,
-                    source: SourceKind::Inventory,
-                    source_ref: None,
-                    expires_at: None,
-                    received: None,
-                    request_id: None,
-                };
+                let request = AllocationRunRequest::from_stock("SCARCE");
                 engine.allocate_available(&request, Mode::Apply).map(drop)
             }
         };

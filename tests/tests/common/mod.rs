@@ -1,8 +1,8 @@
 //! The harness every integration test uses: the real component, loaded by
 //! the real host, on a real SQLite file in a fresh temporary directory, or
 //! on the in-memory provider. Each test file that does not need a file of
-//! its own is built twice (see `tests/Cargo.toml`): as itself, on SQLite,
-//! and as `<name>_in_memory`, on the memory provider.
+//! its own is built twice: as itself, on SQLite, and as `<name>_in_memory`
+//! (a file that `include!`s it), on the memory provider.
 #![allow(dead_code)]
 
 use backorders_cli::database::ProviderKind;
@@ -60,26 +60,56 @@ pub struct Harness {
     /// The SQLite file; on the memory provider, a path nothing uses.
     pub db_path: PathBuf,
     memory: Option<MemoryProvider>,
+    setup: Setup,
     _dir: tempfile::TempDir,
+}
+
+/// How a test's handles are made: the component they run (`None`: the one
+/// this build embeds) and what is set on each new handle (limits, cache).
+pub struct Setup {
+    pub component: Option<PathBuf>,
+    pub configure: Box<dyn Fn(Backorders) -> Backorders>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            component: None,
+            configure: Box::new(|engine| engine),
+        }
+    }
 }
 
 impl Harness {
     pub fn new() -> Self {
+        Self::with(Setup::default())
+    }
+
+    /// A fresh database on this binary's provider, its handles made by
+    /// `setup`.
+    pub fn with(setup: Setup) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_path = dir.path().join("backorders.db");
         let memory = (PROVIDER == ProviderKind::Memory).then(MemoryProvider::new);
         Harness {
-            engine: handle(&memory, &db_path),
+            engine: handle(&memory, &db_path, &setup),
             db_path,
             memory,
+            setup,
             _dir: dir,
         }
+    }
+
+    /// The handle, to hand to a server that owns it, and the directory
+    /// its database lives in, to keep until the server is done.
+    pub fn into_engine(self) -> (Backorders, tempfile::TempDir) {
+        (self.engine, self._dir)
     }
 
     /// A new handle on the same database, as a restarted process would
     /// have.
     pub fn reopen(&mut self) {
-        self.engine = handle(&self.memory, &self.db_path);
+        self.engine = handle(&self.memory, &self.db_path, &self.setup);
     }
 
     pub fn at(&mut self, now: Timestamp) {
@@ -182,18 +212,15 @@ impl Harness {
 }
 
 /// A handle on the memory provider when there is one, else on the file.
-fn handle(memory: &Option<MemoryProvider>, db_path: &std::path::Path) -> Backorders {
-    match memory {
-        Some(memory) => Backorders::new(memory.clone(), options()),
-        None => backorders_sqlite::open(db_path, options()),
-    }
-}
-
-fn options() -> Options {
-    Options {
-        component: None,
+fn handle(memory: &Option<MemoryProvider>, db_path: &std::path::Path, setup: &Setup) -> Backorders {
+    let options = Options {
+        component: setup.component.clone(),
         now: Some(T0),
-    }
+    };
+    (setup.configure)(match memory {
+        Some(memory) => Backorders::new(memory.clone(), options),
+        None => backorders_sqlite::open(db_path, options),
+    })
 }
 
 /// The domain error of a call, or its value; a host failure fails the test.
@@ -241,28 +268,13 @@ pub fn list() -> ListRequest {
 }
 
 pub fn update(id: &str) -> BackorderUpdate {
-    BackorderUpdate {
-        backorder_id: id.into(),
-        priority: None,
-        expected_date: None,
-        promised_date: None,
-        location: None,
-        notes: None,
-        request_id: None,
-        expected_version: None,
-    }
+    BackorderUpdate::new(id)
 }
 
 pub fn run(sku: &str, policy: AllocationPolicy) -> AllocationRunRequest {
     AllocationRunRequest {
-        sku: sku.into(),
-        location: None,
         policy: Some(policy),
-        source: SourceKind::Inventory,
-        source_ref: None,
-        expires_at: None,
-        received: None,
-        request_id: None,
+        ..AllocationRunRequest::from_stock(sku)
     }
 }
 

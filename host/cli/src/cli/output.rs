@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use backorders_cli::json;
 use backorders_host::{BackorderError, CallError};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const PREVIEW_NOTE: &str = "preview: nothing was changed; add --apply to apply it";
 
@@ -66,10 +66,7 @@ pub fn usage_error(error: clap::Error, json: bool) -> ExitCode {
         let rendered = error.render().to_string();
         let message = rendered.lines().next().unwrap_or_default();
         let message = message.strip_prefix("error: ").unwrap_or(message);
-        println!(
-            "{}",
-            json!({"error": {"kind": "usage", "message": message}})
-        );
+        println!("{}", json::error_reply(json::ErrorKind::Usage, message));
     }
     // Prints to stderr for errors, to stdout for --help and --version.
     // Nothing sensible is left to do when the terminal is gone.

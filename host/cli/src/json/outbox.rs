@@ -1,38 +1,24 @@
-//! Host-only data: stock levels and stored events.
+//! Host-only data: stock levels and stored events. Their shapes come from
+//! the serde derives on the core types.
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-use super::{object, time};
-use backorders_host::Event;
-use backorders_host::names::WireName;
+use super::object;
 use backorders_host::{OutboxEvent, StockLevel};
 
+/// A core type's derived JSON. Serializing plain data to a `Value` cannot
+/// fail.
+fn derived(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|error| unreachable!("plain data serializes: {error}"))
+}
+
+/// `sku`, `location`, `on_hand`, `reserved` and `available`.
 pub fn stock_level(level: &StockLevel) -> Map<String, Value> {
-    object(json!({
-        "sku": level.sku,
-        "location": level.location,
-        "on_hand": level.on_hand,
-        "reserved": level.reserved,
-        "available": level.available(),
-    }))
+    object(derived(&level.report()))
 }
 
-fn event_fields(event: &Event) -> Map<String, Value> {
-    object(json!({
-        "kind": event.kind.wire_name(),
-        "at": time(event.at),
-        "backorder_id": event.backorder_id,
-        "sku": event.sku,
-        "allocation_id": event.allocation_id,
-        "quantity": event.quantity,
-        "status": event.status.wire_name(),
-    }))
-}
-
+/// `seq`, the event's fields, and `recorded_at`.
 pub fn outbox_event(stored: &OutboxEvent) -> Value {
-    let mut fields = Map::new();
-    fields.insert("seq".into(), stored.seq.into());
-    fields.extend(event_fields(&stored.event));
-    fields.insert("recorded_at".into(), time(stored.recorded_at));
-    Value::Object(fields)
+    derived(stored)
 }
