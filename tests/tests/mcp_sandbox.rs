@@ -7,6 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use backorders_cli::database::ProviderKind;
 use backorders_cli::mcp::BackordersServer;
 use backorders_host::*;
 use common::*;
@@ -113,4 +114,38 @@ async fn a_call_stuck_in_the_guest_neither_holds_up_the_protocol_nor_the_next_ca
         "tools/list waited {listed_after:?} for the stuck call"
     );
     succeeds(&client).await;
+}
+
+#[tokio::test]
+async fn a_read_runs_beside_a_call_stuck_in_the_guest() {
+    let (client, _dir) = evil_server().await;
+    let started = Instant::now();
+    let (stuck, read) = tokio::join!(create(&client, "LOOP"), async {
+        // Sent while the endless loop holds its write transaction.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let result = client
+            .call_tool(CallToolRequestParams::new("get_backorder_summary"))
+            .await
+            .expect("a tool result, not a protocol error");
+        (result, started.elapsed())
+    });
+    let (error, line) = failure(&stuck);
+    assert_eq!(error["limit"], json!("cpu"), "{line}");
+    // The evil component answers every read with a domain failure: that
+    // answer shows the read ran the guest.
+    let (read, answered_after) = read;
+    let (error, line) = failure(&read);
+    assert_eq!(error["kind"], json!("other"), "{line}");
+    assert!(line.contains("not implemented"), "{line}");
+    // On SQLite a reader does not wait for the writer (WAL), and the server
+    // no longer runs one call at a time: the read answers long before the
+    // stuck call's 1 s deadline. The memory provider runs one transaction
+    // at a time, so there the read answers after the deadline.
+    match PROVIDER {
+        ProviderKind::Sqlite => assert!(
+            answered_after < Duration::from_millis(800),
+            "the read waited {answered_after:?} for the stuck call"
+        ),
+        ProviderKind::Memory => assert!(answered_after >= Duration::from_millis(900), "{answered_after:?}"),
+    }
 }

@@ -2,7 +2,7 @@
 //! offered as a tool, each running the library's typed call on a blocking
 //! thread.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use rmcp::handler::server::router::tool::{ToolRoute, ToolRouter};
 use rmcp::handler::server::tool::ToolCallContext;
@@ -23,9 +23,10 @@ use backorders_host::{Backorders, Mode};
 /// `"applied": false`. Reads always run.
 #[derive(Clone)]
 pub struct BackordersServer {
-    /// Calls take turns on the library from blocking threads, one at a
-    /// time, so the protocol loop never waits.
-    backorders: Arc<Mutex<Backorders>>,
+    /// The shared handle: each call runs on a blocking thread, so the
+    /// protocol loop never waits, and calls run side by side (each in its
+    /// own instance and transaction; the provider serializes writers).
+    backorders: Arc<Backorders>,
     mode: Mode,
     tool_router: ToolRouter<Self>,
 }
@@ -41,7 +42,7 @@ impl BackordersServer {
             }
         }
         Self {
-            backorders: Arc::new(Mutex::new(backorders)),
+            backorders: Arc::new(backorders),
             mode,
             tool_router,
         }
@@ -54,7 +55,7 @@ impl BackordersServer {
     /// Compiles the component now, to report a bad one before serving and
     /// spare the first call the wait.
     pub fn load_component(&self) -> Result<(), HostError> {
-        lock(&self.backorders).load_component()
+        self.backorders.load_component()
     }
 
     /// Checks the arguments, runs the operation on a blocking thread and
@@ -72,7 +73,7 @@ impl BackordersServer {
         let shared = Arc::clone(&self.backorders);
         let mode = self.mode;
         let outcome =
-            tokio::task::spawn_blocking(move || operation.run(&lock(&shared), &arguments, mode))
+            tokio::task::spawn_blocking(move || operation.run(&shared, &arguments, mode))
                 .await;
         match outcome {
             Ok(Ok(done)) => reply::success(done),
@@ -80,16 +81,6 @@ impl BackordersServer {
             Err(failed) => reply::internal_error(&format!("the call did not finish: {failed}")),
         }
     }
-}
-
-/// The library handle, also after a call panicked while holding it: that
-/// call's database connection was dropped with its transaction uncommitted,
-/// and the next call opens the file afresh.
-fn lock(shared: &Mutex<Backorders>) -> MutexGuard<'_, Backorders> {
-    shared.lock().unwrap_or_else(|poisoned| {
-        shared.clear_poison();
-        poisoned.into_inner()
-    })
 }
 
 /// The tool of `operation`: its name, description, input schema and hints.
