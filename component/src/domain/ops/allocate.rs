@@ -34,10 +34,11 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
             ),
         ));
     }
-    // Claims take nothing from stock on hand, so they cannot starve anyone.
-    let overridden = if request.source.is_claim() { None } else { guard_priority(&mut ports.store, &old, request.override_priority)? };
-    let reserve = !request.source.is_claim();
     let location = request.location.clone().or_else(|| old.location.clone());
+    // Claims take nothing from stock on hand, so they cannot starve anyone.
+    let overridden =
+        if request.source.is_claim() { None } else { guard_priority(ports, &old, location.as_deref(), request.override_priority)? };
+    let reserve = !request.source.is_claim();
     let spec = NewAllocation { what: AllocationRequest { location, ..request }, reserve, overridden, by: None };
     let mut counts = repo::Counts::default();
     let (r, allocation) = add_allocation(ports, &old, spec, &mut counts)?;

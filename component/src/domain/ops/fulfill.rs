@@ -48,7 +48,8 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     let held: u64 = eligible.iter().map(|a| a.held()).sum();
     let unreserved = request.quantity.saturating_sub(held);
     let overridden = if unreserved > 0 && request.source == SourceKind::Inventory {
-        guard_priority(&mut ports.store, &old, request.override_priority)?
+        // Unreserved units ship from the backorder's location.
+        guard_priority(ports, &old, old.location.as_deref(), request.override_priority)?
     } else {
         None
     };

@@ -36,7 +36,9 @@ use super::model::{Allocation, AllocationStatus, EventKind, HistoryAction, Sourc
 use super::buffer::Buffer;
 use super::ports::Ports;
 use super::record::BackorderRecord;
-use super::repo::{self, Change};
+use super::limits::WALK_CHUNK;
+use super::repo::{self, Change, NeedValue};
+use std::ops::ControlFlow;
 
 /// The backorder a write changes (the write being `what` it is): at the
 /// expected version when one is given, and open, since no change reaches a
@@ -80,26 +82,43 @@ fn check_units_from_source(backorder_id: &str, quantity: u64, source: SourceKind
     Ok(id)
 }
 
-/// The most urgent other backorder of the same SKU that lacks allocation,
-/// if it is strictly more urgent than `r`: taking unreserved stock for `r`
-/// would then go ahead of it.
-fn priority_blocker(store: &mut Buffer, r: &BackorderRecord) -> DomainResult<Option<BackorderId>> {
-    let (start, end) = keys::index_range("need", &[r.sku.as_bytes()]);
-    let Some((key, _)) = store.scan(&start, &end, 1)?.into_iter().next() else { return Ok(None) };
-    let first = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
-    let rank = keys::part_before_backorder(&key).and_then(|part| part.first().copied());
-    match rank {
-        _ if first == r.id() => Ok(None),
-        Some(rank) if rank < b'0' + r.priority.rank() => Ok(Some(first)),
-        Some(_) => Ok(None),
-        None => Err(DomainError::corrupt("need index key without a rank")),
-    }
+/// The location rule, one for the priority guard and the allocation runs:
+/// stock at `stock_location` can serve a backorder lacking allocation only
+/// at the same location, none meaning the default location on either side.
+fn stock_serves(stock_location: Option<&str>, need: &NeedValue) -> bool {
+    need.location.as_deref() == stock_location
 }
 
-/// Applies the priority guard: refuses unless overridden; tells whether an
-/// override was needed (it is then recorded in the history).
-fn guard_priority(store: &mut Buffer, r: &BackorderRecord, override_priority: bool) -> DomainResult<Option<BackorderId>> {
-    match priority_blocker(store, r)? {
+/// The most urgent backorder of the same SKU that lacks allocation, is
+/// strictly more urgent than `r` and could be served by the stock at
+/// `stock_location`: taking unreserved stock there for `r` would go ahead of
+/// it. Reads only the `need` entries of strictly higher priority (the range
+/// ends before `r`'s rank digit), key and value, no records, and stops at the
+/// first one the stock serves; so it reads at most one entry more than the
+/// more urgent backorders of the SKU lacking allocation at other locations.
+fn priority_blocker(ports: &mut Ports, r: &BackorderRecord, stock_location: Option<&str>) -> DomainResult<Option<BackorderId>> {
+    let (start, _) = keys::index_range("need", &[r.sku.as_bytes()]);
+    let mut end = start.clone();
+    end.push(b'0' + r.priority.rank());
+    let blocker = repo::walk(ports, start, &end, WALK_CHUNK, |_, key, value| {
+        Ok(match stock_serves(stock_location, &NeedValue::decode(&value)?) {
+            true => ControlFlow::Break(key),
+            false => ControlFlow::Continue(()),
+        })
+    })?;
+    blocker.map(|key| BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())).transpose()
+}
+
+/// Applies the priority guard to taking unreserved stock at `stock_location`
+/// for `r`: refuses unless overridden; tells whether an override was needed
+/// (it is then recorded in the history).
+fn guard_priority(
+    ports: &mut Ports,
+    r: &BackorderRecord,
+    stock_location: Option<&str>,
+    override_priority: bool,
+) -> DomainResult<Option<BackorderId>> {
+    match priority_blocker(ports, r, stock_location)? {
         Some(blocker) if !override_priority => Err(DomainError::PriorityConflict(blocker.to_string())),
         blocker => Ok(blocker),
     }

@@ -17,7 +17,7 @@ use super::super::repo::{self, Change, NeedValue};
 use super::super::stored::MARKER;
 use super::super::validate;
 use super::allocate::{add_allocation, NewAllocation};
-use super::check_source_ref;
+use super::{check_source_ref, stock_serves};
 use std::ops::ControlFlow;
 
 /// Allocates the units of `request.sku` available now at `request.location`.
@@ -117,10 +117,6 @@ impl Run {
         });
     }
 
-    fn location_matches(&self, location: &Option<String>) -> bool {
-        *location == self.out.location
-    }
-
     /// Reserves `give` units for a backorder and explains it.
     fn serve(&mut self, ports: &mut Ports, r: &BackorderRecord, give: u64, shortfall: Option<Shortfall>) -> DomainResult<()> {
         let need = r.need();
@@ -157,7 +153,7 @@ impl Run {
         repo::walk(ports, start, &end, WALK_CHUNK, |ports, key, value| {
             let candidate = Candidate::parse(key, &value)?;
             let r = repo::load_backorder(&mut ports.store, candidate.id)?;
-            if !self.location_matches(&candidate.need.location) {
+            if !stock_serves(self.out.location.as_deref(), &candidate.need) {
                 self.line(&r, candidate.need.need, 0, None, Some(Shortfall::LocationMismatch));
                 return Ok(ControlFlow::Continue(()));
             }
@@ -210,7 +206,7 @@ impl Run {
                 return Ok(ControlFlow::Break(candidate.key));
             }
             rank = candidate.rank();
-            if self.location_matches(&candidate.need.location) {
+            if stock_serves(self.out.location.as_deref(), &candidate.need) {
                 tier.push(candidate);
             } else {
                 let r = repo::load_backorder(&mut ports.store, candidate.id)?;

@@ -98,6 +98,48 @@ fn a_more_urgent_backorder_blocks_manual_inventory_allocation_unless_overridden(
 }
 
 #[test]
+fn a_more_urgent_backorder_at_the_same_location_still_blocks() {
+    let mut w = World::new();
+    w.inventory.add("SKU", Some("WH-A"), 15);
+    w.inventory.add("SKU", Some("WH-B"), 10);
+    let low = w.create_at("SKU", 10, Priority::Low, Some("WH-A"));
+    let critical = w.create_at("SKU", 10, Priority::Critical, Some("WH-B"));
+    let high = w.create_at("SKU", 10, Priority::High, Some("WH-A"));
+    // The critical one is more urgent, but only the high one could take
+    // these units: it is the one named.
+    assert_eq!(w.allocate(&low, 5).unwrap_err(), DomainError::PriorityConflict(high.clone()));
+    assert_eq!(w.fulfill(&low, 5).unwrap_err(), DomainError::PriorityConflict(high.clone()));
+    // The stock's location is what counts: taking WH-B's units for the low
+    // one goes ahead of the critical one there.
+    let from_b = AllocationRequest { location: Some("WH-B".into()), ..alloc(&low, 5) };
+    assert_eq!(w.call(|p| ops::allocate_backorder(p, from_b)).unwrap_err(), DomainError::PriorityConflict(critical));
+    w.allocate(&high, 10).unwrap();
+    w.allocate(&low, 5).unwrap();
+}
+
+#[test]
+fn no_location_means_the_default_location_for_the_guard() {
+    let mut w = World::new();
+    w.inventory.add("SKU", None, 15);
+    w.inventory.add("SKU", Some("WH-A"), 10);
+    let critical = w.create_at("SKU", 10, Priority::Critical, None);
+    let low_at_default = w.create_at("SKU", 10, Priority::Low, None);
+    let low_at_a = w.create_at("SKU", 10, Priority::Low, Some("WH-A"));
+    // Default stock for a backorder of the default location: the critical
+    // one, also of the default location, could take it.
+    assert_eq!(w.allocate(&low_at_default, 5).unwrap_err(), DomainError::PriorityConflict(critical.clone()));
+    assert_eq!(w.fulfill(&low_at_default, 5).unwrap_err(), DomainError::PriorityConflict(critical.clone()));
+    // WH-A's stock is not the default location's: nothing blocks.
+    w.allocate(&low_at_a, 5).unwrap();
+    w.fulfill(&low_at_a, 10).unwrap();
+    // And the other way round: a more urgent backorder at WH-A does not
+    // block default stock.
+    w.allocate(&critical, 10).unwrap();
+    let _high_at_a = w.create_at("SKU", 10, Priority::High, Some("WH-A"));
+    w.allocate(&low_at_default, 5).unwrap();
+}
+
+#[test]
 fn equal_priority_does_not_block() {
     let mut w = World::new();
     w.inventory.add("SKU", None, 100);

@@ -68,6 +68,13 @@ impl World {
         orders.map(|(quantity, priority)| self.create(sku, quantity, priority).backorder_id)
     }
 
+    /// A backorder of `quantity` units of `sku` to be served at `location`
+    /// (none: the default location); its id.
+    pub fn create_at(&mut self, sku: &str, quantity: u64, priority: Priority, location: Option<&str>) -> String {
+        let location = location.map(String::from);
+        self.create_with(NewBackorder { sku: sku.into(), quantity, priority: Some(priority), location, ..base() }).backorder_id
+    }
+
     pub fn get(&mut self, id: &str) -> BackorderDetail {
         self.call(|p| ops::get_backorder(p, id)).expect("get")
     }

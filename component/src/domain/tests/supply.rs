@@ -90,6 +90,32 @@ fn fair_share_splits_a_short_tier_in_proportion_to_need() {
 }
 
 #[test]
+fn the_guard_and_a_run_apply_the_same_location_rule() {
+    // Issue 16, problem 3: stock at WH-A, a low backorder at WH-A, a
+    // critical one at WH-B.
+    let setup = || {
+        let mut w = World::new();
+        w.inventory.add("SKU", Some("WH-A"), 10);
+        let low = w.create_at("SKU", 10, Priority::Low, Some("WH-A"));
+        let critical = w.create_at("SKU", 10, Priority::Critical, Some("WH-B"));
+        (w, low, critical)
+    };
+    let (mut w, low, critical) = setup();
+    let result = w.allocate_available(RunRequest { location: Some("WH-A".into()), ..run("SKU", AllocationPolicy::StrictPriority) });
+    assert_eq!(result.lines[0].backorder_id, critical);
+    assert_eq!(result.lines[0].shortfall, Some(Shortfall::LocationMismatch));
+    assert_eq!(served(&result), [(low, 10)]);
+    // The operator may do by hand what the run does: no priority conflict,
+    // no override recorded.
+    let (mut w, low, _) = setup();
+    let manual = w.allocate(&low, 10).unwrap();
+    assert_eq!(manual.backorder.status, Status::Allocated);
+    assert!(!w.get(&low).history.last().unwrap().priority_override);
+    let (mut w, low, _) = setup();
+    assert_eq!(w.fulfill(&low, 10).unwrap().backorder.status, Status::Fulfilled);
+}
+
+#[test]
 fn a_run_at_one_location_skips_backorders_of_another() {
     let mut w = World::new();
     let east = w.create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), location: Some("EAST".into()), ..base() }).backorder_id;
