@@ -32,6 +32,11 @@ pub const MAX_EXPIRE: u32 = 1000;
 /// Index entries an allocation run reads per store scan: small, because a
 /// run stops as soon as the supply is used up.
 pub const WALK_CHUNK: u32 = 32;
+/// More urgent backorders lacking allocation at other locations that the
+/// priority guard skips at most, looking for one the stock could serve;
+/// past them it refuses, naming the most urgent, as if it were served there
+/// (so the guard's cost stays bounded and it never lets a blocker through).
+pub const MAX_GUARD_SKIPS: usize = 10_000;
 /// Expected supplies listed or planned per SKU at most.
 pub const MAX_EXPECTED_SUPPLIES: u32 = 1000;
 /// How long a request id is remembered for idempotent writes.

@@ -36,7 +36,7 @@ use super::model::{Allocation, AllocationStatus, EventKind, HistoryAction, Sourc
 use super::buffer::Buffer;
 use super::ports::Ports;
 use super::record::BackorderRecord;
-use super::limits::WALK_CHUNK;
+use super::limits::{MAX_GUARD_SKIPS, WALK_CHUNK};
 use super::repo::{self, Change, NeedValue};
 use std::ops::ControlFlow;
 
@@ -94,17 +94,23 @@ fn stock_serves(stock_location: Option<&str>, need: &NeedValue) -> bool {
 /// `stock_location`: taking unreserved stock there for `r` would go ahead of
 /// it. Reads only the `need` entries of strictly higher priority (the range
 /// ends before `r`'s rank digit), key and value, no records, and stops at the
-/// first one the stock serves; so it reads at most one entry more than the
-/// more urgent backorders of the SKU lacking allocation at other locations.
+/// first one the stock serves. Past `MAX_GUARD_SKIPS` entries of other
+/// locations it stops and names the most urgent of them, as the guard did
+/// before it knew locations: a refusal the operator can override, never a
+/// blocker let through, and a cost bounded by that limit.
 fn priority_blocker(ports: &mut Ports, r: &BackorderRecord, stock_location: Option<&str>) -> DomainResult<Option<BackorderId>> {
     let (start, _) = keys::index_range("need", &[r.sku.as_bytes()]);
     let mut end = start.clone();
     end.push(b'0' + r.priority.rank());
+    let mut most_urgent = None;
+    let mut skipped = 0;
     let blocker = repo::walk(ports, start, &end, WALK_CHUNK, |_, key, value| {
-        Ok(match stock_serves(stock_location, &NeedValue::decode(&value)?) {
-            true => ControlFlow::Break(key),
-            false => ControlFlow::Continue(()),
-        })
+        if stock_serves(stock_location, &NeedValue::decode(&value)?) {
+            return Ok(ControlFlow::Break(key));
+        }
+        let most_urgent: &mut Vec<u8> = most_urgent.get_or_insert(key);
+        skipped += 1;
+        Ok(if skipped < MAX_GUARD_SKIPS { ControlFlow::Continue(()) } else { ControlFlow::Break(most_urgent.clone()) })
     })?;
     blocker.map(|key| BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())).transpose()
 }

@@ -118,6 +118,28 @@ fn a_more_urgent_backorder_at_the_same_location_still_blocks() {
 }
 
 #[test]
+fn the_guard_skips_a_bounded_number_of_other_locations_then_refuses() {
+    use crate::domain::limits::MAX_GUARD_SKIPS;
+    let mut w = World::new();
+    w.inventory.add("SKU", Some("WH-A"), 10);
+    let low = w.create_at("SKU", 10, Priority::Low, Some("WH-A"));
+    // Straight through the ports: a rollback copy per call would make this
+    // many creates quadratic.
+    let mut elsewhere = Vec::new();
+    for _ in 0..MAX_GUARD_SKIPS {
+        let request = NewBackorder { sku: "SKU".into(), priority: Some(Priority::High), location: Some("WH-B".into()), ..base() };
+        let created = crate::domain::call(&mut w.store, &mut w.inventory, &mut w.events, w.now, |p| ops::create_backorder(p, request));
+        elsewhere.push(created.unwrap().backorder_id);
+    }
+    // Exactly the limit skipped: the refusal names the most urgent of them.
+    assert_eq!(w.allocate(&low, 5).unwrap_err(), DomainError::PriorityConflict(elsewhere[0].clone()));
+    // One of them served: within the limit, nobody at WH-A is more urgent.
+    w.inventory.add("SKU", Some("WH-B"), 10);
+    w.call(|p| ops::allocate_backorder(p, AllocationRequest { location: Some("WH-B".into()), ..alloc(&elsewhere[0], 10) })).unwrap();
+    w.allocate(&low, 5).unwrap();
+}
+
+#[test]
 fn no_location_means_the_default_location_for_the_guard() {
     let mut w = World::new();
     w.inventory.add("SKU", None, 15);
