@@ -86,6 +86,7 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
 /// An allocation and its backorder, at the expected version if one is given.
 fn load(ports: &mut Ports, allocation_id: &str, expected_version: Option<u64>) -> DomainResult<(Allocation, BackorderRecord)> {
     let id = AllocationId::parse("allocation_id", allocation_id)?;
+    super::expire::settle(ports)?;
     let allocation = repo::load_allocation(&mut ports.store, id)?;
     let backorder = BackorderId::parse("backorder_id", &allocation.backorder_id)?;
     let record = repo::load_backorder(&mut ports.store, backorder)
