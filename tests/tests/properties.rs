@@ -2,7 +2,10 @@
 // against the real component in the real host and against a small model
 // written here. After every step the backorders and the stock match the
 // model and DOMAIN.md's invariants hold; after every sequence the
-// integrity check finds nothing.
+// integrity check finds nothing. Allocations may expire, and the clock
+// steps across their instants: from it the backorders and summaries show
+// the hold expired, and the first write after it (create excepted)
+// finalises it, giving the reservation back.
 
 mod common;
 use backorders_host::*;
@@ -13,7 +16,7 @@ use proptest::prelude::*;
 enum Op {
     Create { quantity: u64, priority: u8 },
     Stock { quantity: u64 },
-    Allocate { backorder: usize, quantity: u64 },
+    Allocate { backorder: usize, quantity: u64, expires_in: Option<i64> },
     Confirm { allocation: usize },
     Release { allocation: usize },
     Fulfill { backorder: usize, quantity: u64 },
@@ -26,18 +29,21 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (1..30u64, 0..4u8).prop_map(|(quantity, priority)| Op::Create { quantity, priority }),
         2 => (1..40u64).prop_map(|quantity| Op::Stock { quantity }),
-        3 => (0..12usize, 0..25u64).prop_map(|(backorder, quantity)| Op::Allocate { backorder, quantity }),
+        // Expiries shorter than the longest tick, so that ticks cross them.
+        3 => (0..12usize, 0..25u64, proptest::option::of(1..120i64))
+            .prop_map(|(backorder, quantity, expires_in)| Op::Allocate { backorder, quantity, expires_in }),
         1 => (0..15usize).prop_map(|allocation| Op::Confirm { allocation }),
         1 => (0..15usize).prop_map(|allocation| Op::Release { allocation }),
         3 => (0..12usize, 0..25u64).prop_map(|(backorder, quantity)| Op::Fulfill { backorder, quantity }),
         1 => (0..12usize, proptest::option::of(0..25u64)).prop_map(|(backorder, quantity)| Op::Cancel { backorder, quantity }),
         1 => Just(Op::Run),
-        1 => (0..600i64).prop_map(|minutes| Op::Tick { minutes }),
+        2 => (0..600i64).prop_map(|minutes| Op::Tick { minutes }),
     ]
 }
 
-/// The model: quantities only, one SKU, the default location.
-#[derive(Default, Debug)]
+/// The model: quantities only, one SKU, the default location. It holds what
+/// is stored; `settled` is what every view shows.
+#[derive(Default, Debug, Clone)]
 struct Model {
     backorders: Vec<ModelBackorder>,
     /// Held units and confirmation per allocation, in creation order.
@@ -61,6 +67,7 @@ struct ModelAllocation {
     held: u64,
     confirmed: bool,
     live: bool,
+    expires_at: Option<Timestamp>,
 }
 
 impl ModelBackorder {
@@ -70,6 +77,25 @@ impl ModelBackorder {
 }
 
 impl Model {
+    /// Finalises every reserved allocation whose expiry is not after `now`,
+    /// as the engine's writes do first.
+    fn settle(&mut self, now: Timestamp) {
+        for a in &mut self.allocations {
+            if a.live && !a.confirmed && a.expires_at.is_some_and(|t| t <= now) {
+                self.reserved -= a.held;
+                a.held = 0;
+                a.live = false;
+            }
+        }
+    }
+
+    /// The state as every view shows it at `now`.
+    fn settled(&self, now: Timestamp) -> Model {
+        let mut m = self.clone();
+        m.settle(now);
+        m
+    }
+
     fn allocated(&self, b: usize) -> u64 {
         self.allocations.iter().filter(|a| a.backorder == b && a.live).map(|a| a.held).sum()
     }
@@ -168,29 +194,35 @@ fn allocation_id(a: usize) -> String {
 
 const PRIORITIES: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Critical];
 
-fn step(h: &mut Harness, m: &mut Model, op: &Op) {
+/// Runs `op` on the engine and the model; tells whether it wrote (a failed
+/// write rolls back, finalised expiries included).
+fn step(h: &mut Harness, m: &mut Model, op: &Op, now: Timestamp) -> bool {
     match *op {
         Op::Create { quantity, priority } => {
             let request = NewBackorder { sku: "P".into(), quantity, priority: Some(PRIORITIES[priority as usize]), ..new_backorder() };
             assert_eq!(outcome(h.engine.create_backorder(&request, Mode::Apply)), Expect::Ok);
             m.backorders.push(ModelBackorder { ordered: quantity, fulfilled: 0, cancelled: 0, priority, closed_by_cancel: false });
+            true
         }
         Op::Stock { quantity } => {
             h.engine.stock_add("P", None, quantity, Mode::Apply).unwrap();
             m.on_hand += quantity;
+            true
         }
-        Op::Allocate { backorder: b, quantity } => {
-            let request = AllocationRequest { override_priority: true, ..allocation(&id(b), quantity) };
+        Op::Allocate { backorder: b, quantity, expires_in } => {
+            let expires_at = expires_in.map(|minutes| now + minutes * 60_000);
+            let request = AllocationRequest { override_priority: true, expires_at, ..allocation(&id(b), quantity) };
             let expected = if let Some(refused) = m.refusal(b, Some(quantity), |m| m.backorders[b].remaining() - m.allocated(b)) {
                 refused
             } else if quantity > m.on_hand - m.reserved {
                 Expect::Stock(m.on_hand - m.reserved)
             } else {
-                m.allocations.push(ModelAllocation { backorder: b, held: quantity, confirmed: false, live: true });
+                m.allocations.push(ModelAllocation { backorder: b, held: quantity, confirmed: false, live: true, expires_at });
                 m.reserved += quantity;
                 Expect::Ok
             };
             assert_eq!(outcome(h.engine.allocate_backorder(&request, Mode::Apply)), expected, "{op:?}");
+            expected == Expect::Ok
         }
         Op::Confirm { allocation: a } | Op::Release { allocation: a } => {
             let confirm = matches!(op, Op::Confirm { .. });
@@ -216,6 +248,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
                     al.live = false;
                 }
             }
+            expected == Expect::Ok
         }
         Op::Fulfill { backorder: b, quantity } => {
             let request = FulfillmentRequest { override_priority: true, ..fulfillment(&id(b), quantity) };
@@ -246,6 +279,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
                 }
             };
             assert_eq!(outcome(h.engine.fulfill_backorder(&request, Mode::Apply)), expected, "{op:?}");
+            expected == Expect::Ok
         }
         Op::Cancel { backorder: b, quantity } => {
             let request = cancellation(&id(b), quantity);
@@ -260,6 +294,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
                 Expect::Ok
             };
             assert_eq!(outcome(h.engine.cancel_backorder(&request, Mode::Apply)), expected, "{op:?}");
+            expected == Expect::Ok
         }
         Op::Run => {
             let result = domain(h.engine.allocate_available(&run("P", AllocationPolicy::StrictPriority), Mode::Apply)).unwrap();
@@ -277,22 +312,25 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op) {
                     break;
                 }
                 let give = need.min(left);
-                m.allocations.push(ModelAllocation { backorder: b, held: give, confirmed: false, live: true });
+                m.allocations.push(ModelAllocation { backorder: b, held: give, confirmed: false, live: true, expires_at: None });
                 m.reserved += give;
                 left -= give;
                 served.push((id(b), give));
             }
             let got: Vec<_> = result.lines.iter().filter(|l| l.allocated > 0).map(|l| (l.backorder_id.clone(), l.allocated)).collect();
             assert_eq!(got, served);
+            true
         }
-        Op::Tick { minutes } => {
-            // Time moves but nothing here expires; summaries and numbering must not care.
-            let _ = minutes;
-        }
+        // The clock moved before the step (see the test): no call, no write.
+        Op::Tick { .. } => false,
     }
 }
 
-fn compare(h: &mut Harness, m: &Model) {
+/// The engine's views against the model's as of `now`, and the stock
+/// (the inventory's reservations: what was finalised) against what the
+/// model stored.
+fn compare(h: &mut Harness, stored: &Model, now: Timestamp) {
+    let m = &stored.settled(now);
     for b in 0..m.backorders.len() {
         let bo = h.backorder(&id(b));
         let model = &m.backorders[b];
@@ -307,7 +345,7 @@ fn compare(h: &mut Harness, m: &Model) {
     }
     let stock = h.engine.stock_show(Some("P")).unwrap();
     let (on_hand, reserved) = stock.first().map_or((0, 0), |s| (s.on_hand, s.reserved));
-    assert_eq!((on_hand, reserved), (m.on_hand, m.reserved));
+    assert_eq!((on_hand, reserved), (stored.on_hand, stored.reserved));
     let summary = h.engine.backorder_summary().unwrap();
     let open: Vec<usize> = (0..m.backorders.len()).filter(|&b| m.open(b)).collect();
     assert_eq!(summary.open_backorders, open.len() as u64);
@@ -328,8 +366,17 @@ proptest! {
                 now += minutes * 60_000;
                 h.at(now);
             }
-            step(&mut h, &mut m, op);
-            compare(&mut h, &m);
+            // Every write but create first finalises the expiries due; a
+            // failed one rolls that back with the rest.
+            let before = m.clone();
+            let settles = !matches!(op, Op::Create { .. } | Op::Stock { .. } | Op::Tick { .. });
+            if settles {
+                m.settle(now);
+            }
+            if !step(&mut h, &mut m, op, now) && settles {
+                m = before;
+            }
+            compare(&mut h, &m, now);
         }
         let report = h.engine.check_integrity().unwrap();
         prop_assert_eq!(report.problems, vec![]);

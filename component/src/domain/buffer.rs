@@ -124,6 +124,11 @@ impl<'a> Buffer<'a> {
         self.writes.range::<Vec<u8>, _>(range)
     }
 
+    /// Drops the buffered writes: a read that worked on a changed view.
+    pub fn discard(&mut self) {
+        self.writes.clear();
+    }
+
     /// Whether the call wrote anything.
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty()

@@ -681,3 +681,59 @@ fn the_python_sdk_creates_and_reads_back_a_backorder() {
     assert!(stdout.contains("read back BO-"), "stdout:\n{stdout}");
     assert!(db.path.exists(), "--apply committed to the database file");
 }
+
+/// A server started with `Mode::Apply` runs the expiry sweep on its
+/// interval: a hold past its expiry is finalised (its event written) and,
+/// the sweep reallocating, the units go to the backorder still waiting,
+/// with no call from the client. A preview server runs none.
+#[tokio::test]
+async fn an_applying_server_sweeps_expired_holds_on_its_interval() {
+    let db = fresh_db();
+    let client = connect(&db.path, NOW, Mode::Apply).await;
+    client.ok("create_backorder", widget(5, json!({}))).await;
+    client
+        .ok(
+            "receive",
+            json!({"sku": "WIDGET-001", "quantity": 5, "expires_at": "2026-11-03"}),
+        )
+        .await;
+
+    let later = || {
+        let options = Options {
+            component: None,
+            now: Some(dates::parse_time("now", "2026-11-04T00:00:00Z").unwrap()),
+        };
+        backorders_sqlite::open(&db.path, options)
+    };
+    let expired = || {
+        let events = later().events(50).unwrap();
+        let kinds = events.into_iter().map(|e| e.event.kind);
+        kinds
+            .filter(|kind| *kind == backorders_host::EventKind::AllocationExpired)
+            .count()
+    };
+    assert_eq!(expired(), 0, "nothing has finalised the expiry yet");
+    let every = Some(std::time::Duration::from_millis(50));
+    let preview = BackordersServer::new(later(), Mode::Preview).with_sweep_every(every);
+    assert!(
+        preview.start_sweep().is_none(),
+        "a preview server sweeps nothing"
+    );
+
+    let server = BackordersServer::new(later(), Mode::Apply).with_sweep_every(every);
+    let sweep = server.start_sweep().expect("an applying server sweeps");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while expired() == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sweep did not run"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Later ticks find nothing more to expire: the one hold is finalised once.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    sweep.abort();
+    assert_eq!(expired(), 1);
+    let stock = later().stock_show(Some("WIDGET-001")).unwrap();
+    assert_eq!(stock[0].reserved, 5, "the units were offered again");
+}

@@ -22,7 +22,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
     validate::optional_reference("lot", request.lot.as_deref())?;
     validate::future("expires_at", request.expires_at, ports.now)?;
 
-    let old = load_open(&mut ports.store, id, request.expected_version, "allocated")?;
+    let old = load_open(ports, id, request.expected_version, "allocated")?;
     if request.quantity > old.need() {
         return Err(DomainError::invalid(
             "quantity",

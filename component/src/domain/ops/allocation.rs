@@ -3,7 +3,7 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::{AllocationId, BackorderId};
 use super::super::model::{
-    Allocation, AllocationChange, AllocationExtension, AllocationResult, AllocationStatus, EventKind, HistoryAction, Timestamp,
+    Allocation, AllocationChange, AllocationExtension, AllocationResult, AllocationStatus, EventKind, HistoryAction,
 };
 use super::super::ports::Ports;
 use super::super::record::BackorderRecord;
@@ -18,7 +18,7 @@ pub fn confirm_allocation(ports: &mut Ports, request: AllocationChange) -> Domai
 }
 
 fn confirm(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
-    ensure_reserved(allocation, "confirmed", ports.now)?;
+    ensure_reserved(allocation, "confirmed")?;
     if allocation.reservation_id.is_none() {
         return Err(DomainError::state(
             &allocation.allocation_id,
@@ -67,7 +67,7 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
     AllocationId::parse("allocation_id", &request.allocation_id)?;
     validate::future("expires_at", Some(expires_at), ports.now)?;
     change(ports, &request.allocation_id, request.expected_version, &|ports, allocation, _| {
-        ensure_reserved(allocation, "extended", ports.now)?;
+        ensure_reserved(allocation, "extended")?;
         if let Some(reservation) = &allocation.reservation_id {
             ports.inventory.extend(reservation, Some(expires_at))?;
         }
@@ -86,6 +86,7 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
 /// An allocation and its backorder, at the expected version if one is given.
 fn load(ports: &mut Ports, allocation_id: &str, expected_version: Option<u64>) -> DomainResult<(Allocation, BackorderRecord)> {
     let id = AllocationId::parse("allocation_id", allocation_id)?;
+    super::expire::settle(ports)?;
     let allocation = repo::load_allocation(&mut ports.store, id)?;
     let backorder = BackorderId::parse("backorder_id", &allocation.backorder_id)?;
     let record = repo::load_backorder(&mut ports.store, backorder)
@@ -94,21 +95,14 @@ fn load(ports: &mut Ports, allocation_id: &str, expected_version: Option<u64>) -
     Ok((allocation, record))
 }
 
-/// Only a reserved allocation that has not passed its expiry can be
-/// confirmed or extended; a lapsed one waits for expiry processing.
-fn ensure_reserved(allocation: &Allocation, what: &str, now: Timestamp) -> DomainResult<()> {
+/// Only a reserved allocation can be confirmed or extended. One past its
+/// expiry is no longer reserved: `load` finalised its expiry first.
+fn ensure_reserved(allocation: &Allocation, what: &str) -> DomainResult<()> {
     if allocation.status != AllocationStatus::Reserved {
         return Err(DomainError::state(
             &allocation.allocation_id,
             allocation.status,
             format!("only a reserved allocation can be {what}"),
-        ));
-    }
-    if let Some(expires_at) = allocation.expires_at.filter(|t| *t <= now) {
-        return Err(DomainError::state(
-            &allocation.allocation_id,
-            allocation.status,
-            format!("expired at {}; it can no longer be {what}", time::rfc3339(expires_at)),
         ));
     }
     Ok(())

@@ -20,7 +20,7 @@ fn cancel(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResul
     }
     validate::notes("reason", request.reason.as_deref())?;
 
-    let old = load_open(&mut ports.store, id, request.expected_version, "cancelled")?;
+    let old = load_open(ports, id, request.expected_version, "cancelled")?;
     let quantity = request.quantity.unwrap_or(old.remaining());
     if quantity > old.remaining() {
         return Err(DomainError::invalid(

@@ -22,7 +22,7 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     validate::optional_reference("fulfilled_by", request.fulfilled_by.as_deref())?;
     validate::notes("notes", request.notes.as_deref())?;
 
-    let old = load_open(&mut ports.store, id, request.expected_version, "fulfilled")?;
+    let old = load_open(ports, id, request.expected_version, "fulfilled")?;
     if request.quantity > old.remaining() {
         return Err(DomainError::invalid(
             "quantity",

@@ -6,9 +6,14 @@ use super::super::model::{BackorderDetail, Fulfillment, HistoryEntry};
 use super::super::ports::Ports;
 use super::super::repo;
 
-/// A backorder with its allocations, fulfilments and history, oldest first.
+/// A backorder with its allocations, fulfilments and history, oldest first,
+/// as of now (an expiry due shows as finalised).
 pub fn get_backorder(ports: &mut Ports, backorder_id: &str) -> DomainResult<BackorderDetail> {
     let id = BackorderId::parse("backorder_id", backorder_id)?;
+    super::expire::as_of_now(ports, |ports| get(ports, id))
+}
+
+fn get(ports: &mut Ports, id: BackorderId) -> DomainResult<BackorderDetail> {
     let record = repo::load_backorder(&mut ports.store, id)?;
     let allocations = repo::allocations_of(&mut ports.store, id)?;
     let fulfillments = repo::scan_all(&mut ports.store, keys::fulfillments(id), u32::MAX)?

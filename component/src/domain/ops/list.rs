@@ -82,6 +82,11 @@ pub fn list_backorders(ports: &mut Ports, request: ListRequest) -> DomainResult<
     validate::optional_reference("order_id", request.order_id.as_deref())?;
     validate::timestamp("expected_before", request.expected_before)?;
 
+    super::expire::as_of_now(ports, |ports| list(ports, request, limit))
+}
+
+/// The walk of `list_backorders`, its request checked.
+fn list(ports: &mut Ports, request: ListRequest, limit: u32) -> DomainResult<BackorderPage> {
     let plan = plan(&request, ports.now);
     let mut start = match &request.cursor {
         Some(cursor) => decode_cursor(cursor, &plan)?,

@@ -40,11 +40,12 @@ use super::limits::{MAX_GUARD_SKIPS, WALK_CHUNK};
 use super::repo::{self, Change, NeedValue};
 use std::ops::ControlFlow;
 
-/// The backorder a write changes (the write being `what` it is): at the
-/// expected version when one is given, and open, since no change reaches a
-/// closed backorder.
-fn load_open(store: &mut Buffer, id: BackorderId, expected_version: Option<u64>, what: &str) -> DomainResult<BackorderRecord> {
-    let r = repo::load_backorder(store, id)?;
+/// The backorder a write changes (the write being `what` it is), once what
+/// has expired is finalised: at the expected version when one is given,
+/// and open, since no change reaches a closed backorder.
+fn load_open(ports: &mut Ports, id: BackorderId, expected_version: Option<u64>, what: &str) -> DomainResult<BackorderRecord> {
+    expire::settle(ports)?;
+    let r = repo::load_backorder(&mut ports.store, id)?;
     check_version(&r, expected_version)?;
     let status = r.status();
     if !status.is_open() {

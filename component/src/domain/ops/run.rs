@@ -42,6 +42,7 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
         validate::quantity("received", received)?;
     }
     let policy = request.policy.unwrap_or_default();
+    super::expire::settle(ports)?;
     let available = ports.inventory.available(&request.sku, request.location.as_deref())?;
     let mut run = Run {
         out: AllocationRun {

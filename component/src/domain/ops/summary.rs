@@ -8,8 +8,12 @@ use super::super::repo;
 use super::super::{time, validate};
 
 /// Figures over all open backorders, from the running totals: the cost does
-/// not grow with the number of backorders.
+/// not grow with the number of backorders. Like every read, as of now.
 pub fn get_backorder_summary(ports: &mut Ports) -> DomainResult<Summary> {
+    super::expire::as_of_now(ports, summary)
+}
+
+fn summary(ports: &mut Ports) -> DomainResult<Summary> {
     let totals: Totals = repo::get(&mut ports.store, "totals", &keys::totals())?.unwrap_or_default();
     let overdue = overdue(&mut ports.store, ports.now, keys::due_buckets(), &[])?;
     let oldest = oldest_open(&mut ports.store, keys::index_range("open", &[]))?;
@@ -20,6 +24,10 @@ pub fn get_backorder_summary(ports: &mut Ports) -> DomainResult<Summary> {
 /// unknown SKU, or one with nothing open, gives zeros.
 pub fn get_sku_backorder_summary(ports: &mut Ports, sku: &str) -> DomainResult<SkuSummary> {
     validate::sku("sku", sku)?;
+    super::expire::as_of_now(ports, |ports| sku_summary(ports, sku))
+}
+
+fn sku_summary(ports: &mut Ports, sku: &str) -> DomainResult<SkuSummary> {
     let part = sku.as_bytes();
     let totals: Totals = repo::get(&mut ports.store, "totals", &keys::sku_totals(sku))?.unwrap_or_default();
     let overdue = overdue(&mut ports.store, ports.now, keys::sku_due_buckets(sku), &[part])?;

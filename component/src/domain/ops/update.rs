@@ -40,7 +40,7 @@ fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder
         validate::notes("notes", Some(notes))?;
     }
 
-    let old = load_open(&mut ports.store, id, request.expected_version, "updated")?;
+    let old = load_open(ports, id, request.expected_version, "updated")?;
     let mut r = old.clone();
     let mut changes = Vec::new();
     if let Some(priority) = request.priority {

@@ -70,20 +70,22 @@ fn each_operation_crosses_the_boundary_a_known_number_of_times() {
     assert!(totals[0].1 <= 5 && totals[1].1 <= 5, "a create crosses at most 5 times: {totals:?}");
     // Before the write buffer (0.1.0): create 24 (28 with a request id),
     // get 6, list 3, update 12, allocate 16, fulfil 15, cancel 26,
-    // summary 6, SKU summary 8.
+    // summary 6, SKU summary 8. Since expiry holds at its instant (issue
+    // 16) every operation but create reads the due part of the expiry
+    // index first: one scan more each.
     assert_eq!(
         totals,
         vec![
             ("create", 4),
             ("create (request id)", 5),
-            ("get", 5),
-            ("list", 3),
-            ("update", 5),
-            ("allocate", 8),
-            ("fulfil", 8),
-            ("cancel", 8),
-            ("summary", 5),
-            ("sku summary", 7),
+            ("get", 6),
+            ("list", 4),
+            ("update", 6),
+            ("allocate", 9),
+            ("fulfil", 9),
+            ("cancel", 9),
+            ("summary", 6),
+            ("sku summary", 8),
         ]
     );
 }

@@ -11,6 +11,10 @@ pub struct Args {
     /// that runs and rolls back
     #[arg(long)]
     apply: bool,
+    /// With --apply, run the expiry sweep (`expire` with reallocation)
+    /// every this many seconds; 0 turns it off
+    #[arg(long, value_name = "SECONDS", default_value_t = mcp::SWEEP_EVERY.as_secs())]
+    sweep_seconds: u64,
 }
 
 /// Serves `backorders`, configured by the global options, until the client
@@ -22,7 +26,9 @@ pub fn run(backorders: Backorders, args: Args) -> Result<(), Failure> {
         Mode::Preview
     };
     let db_path = backorders.describe_provider();
-    let server = BackordersServer::new(backorders, mode);
+    let sweep_every =
+        Some(std::time::Duration::from_secs(args.sweep_seconds)).filter(|every| !every.is_zero());
+    let server = BackordersServer::new(backorders, mode).with_sweep_every(sweep_every);
     // A component that does not load is reported now, as any command
     // would, rather than as an error of every tool call.
     server.load_component()?;

@@ -21,7 +21,7 @@ mod server;
 
 pub use crate::operations::ArgumentError;
 pub use reply::PREVIEW_HINT;
-pub use server::BackordersServer;
+pub use server::{BackordersServer, SWEEP_EVERY};
 
 use rmcp::ServiceExt;
 
@@ -48,18 +48,19 @@ pub fn serve_stdio(server: BackordersServer) -> Result<(), ServeError> {
         .build()
         .map_err(ServeError::Runtime)?;
     runtime.block_on(async {
+        let sweep = server.start_sweep();
         let session = server
             .serve(rmcp::transport::stdio())
             .await
             .map_err(|error| ServeError::Initialize {
                 reason: error.to_string(),
             })?;
-        session
-            .waiting()
-            .await
-            .map(drop)
-            .map_err(|error| ServeError::Session {
-                reason: error.to_string(),
-            })
+        let ended = session.waiting().await;
+        if let Some(sweep) = sweep {
+            sweep.abort();
+        }
+        ended.map(drop).map_err(|error| ServeError::Session {
+            reason: error.to_string(),
+        })
     })
 }

@@ -3,6 +3,7 @@
 //! thread.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rmcp::handler::server::router::tool::{ToolRoute, ToolRouter};
 use rmcp::handler::server::tool::ToolCallContext;
@@ -14,7 +15,11 @@ use rmcp::{tool_handler, ServerHandler};
 use super::reply;
 use crate::operations::{self, input_schema, Effect, Operation};
 use backorders_host::HostError;
-use backorders_host::{Backorders, Mode};
+use backorders_host::{Backorders, ExpiryRequest, Mode};
+
+/// How often a server in `Mode::Apply` runs the expiry sweep unless told
+/// otherwise (`backorders mcp --sweep-seconds`).
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Serves the backorders of one database to an MCP client.
 ///
@@ -28,6 +33,8 @@ pub struct BackordersServer {
     /// own instance and transaction; the provider serializes writers).
     backorders: Arc<Backorders>,
     mode: Mode,
+    /// The expiry sweep's interval; `None`: no sweep.
+    sweep_every: Option<Duration>,
     tool_router: ToolRouter<Self>,
 }
 
@@ -44,8 +51,56 @@ impl BackordersServer {
         Self {
             backorders: Arc::new(backorders),
             mode,
+            sweep_every: Some(SWEEP_EVERY),
             tool_router,
         }
+    }
+
+    /// Sets the expiry sweep's interval (`None`: no sweep).
+    pub fn with_sweep_every(self, sweep_every: Option<Duration>) -> Self {
+        Self {
+            sweep_every,
+            ..self
+        }
+    }
+
+    /// Starts the expiry sweep on the current tokio runtime, when the
+    /// server applies writes and has an interval: every interval,
+    /// `expire_allocations` (reallocating) until nothing more is due.
+    /// Every operation already treats an allocation as expired from its
+    /// instant; the sweep finalises expiries nobody's write touched, so
+    /// reads stay cheap, reservations go back to the inventory and the
+    /// events go out close to the instant. A failed sweep is noted on
+    /// stderr and tried again at the next tick.
+    pub fn start_sweep(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let every = self.sweep_every.filter(|_| self.mode == Mode::Apply)?;
+        let shared = Arc::clone(&self.backorders);
+        Some(tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            loop {
+                ticks.tick().await;
+                let shared = Arc::clone(&shared);
+                let swept = tokio::task::spawn_blocking(move || loop {
+                    let request = ExpiryRequest {
+                        reallocate: true,
+                        request_id: None,
+                    };
+                    match shared.expire_allocations(&request, Mode::Apply) {
+                        Ok(done) if done.value.more => continue,
+                        Ok(_) => return Ok(()),
+                        Err(error) => return Err(error),
+                    }
+                })
+                .await;
+                match swept {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => eprintln!("backorders mcp: the expiry sweep failed: {error}"),
+                    Err(failed) => {
+                        eprintln!("backorders mcp: the expiry sweep did not finish: {failed}")
+                    }
+                }
+            }
+        }))
     }
 
     pub fn mode(&self) -> Mode {
