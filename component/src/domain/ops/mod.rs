@@ -33,7 +33,6 @@ use super::error::{DomainError, DomainResult};
 use super::ids::BackorderId;
 use super::keys;
 use super::model::{Allocation, AllocationStatus, EventKind, HistoryAction, SourceKind};
-use super::buffer::Buffer;
 use super::ports::Ports;
 use super::record::BackorderRecord;
 use super::limits::{MAX_GUARD_SKIPS, WALK_CHUNK};
