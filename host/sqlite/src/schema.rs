@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use backorders_host::HostError;
 
 use super::database;
+use super::transaction::while_locked;
 
 /// `PRAGMA application_id` of a backorders database ("BKOR"), so a foreign
 /// SQLite file is recognised and refused.
@@ -150,12 +151,10 @@ fn migrate(connection: &Connection, version: i32) -> Result<(), HostError> {
 fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError> {
     // WAL lets readers run beside the one writer. The mode is stored in the
     // file, and cannot change inside a transaction.
-    connection
-        .pragma_update(None, "journal_mode", "WAL")
-        .map_err(database("enable WAL"))?;
-    connection
-        .execute_batch("BEGIN IMMEDIATE")
-        .map_err(database("begin schema creation"))?;
+    // Another connection creating the same new file can hold the lock the
+    // switch needs, and SQLite does not wait for it here.
+    while_locked("enable WAL", || connection.pragma_update(None, "journal_mode", "WAL"))?;
+    while_locked("begin schema creation", || connection.execute_batch("BEGIN IMMEDIATE"))?;
     // Another process may have created the schema while this one waited for
     // the write lock; identify again under the lock.
     let result = match identify(connection, path) {

@@ -6,17 +6,39 @@ use backorders_host::HostError;
 use super::database;
 use backorders_host::provider::{Access, Transactional};
 
-/// Tries to begin a transaction at most this many times when the database
-/// stays locked past the busy timeout, pausing between tries.
-const BEGIN_ATTEMPTS: u32 = 6;
-const BEGIN_FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
-const BEGIN_MAX_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+/// Tries a statement that needs a lock at most this many times when the
+/// database stays locked past the busy timeout, pausing between tries.
+const LOCK_ATTEMPTS: u32 = 6;
+const FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+const MAX_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 
 fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(
         error.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
     )
+}
+
+/// Runs `attempt` (`operation`, for its error) until it does not find the
+/// database locked: the busy timeout already waits for the lock, but SQLite
+/// skips it where waiting could deadlock (taking the write lock, switching
+/// the journal mode), so a few more tries with growing pauses ride out a
+/// burst of other connections before a "database is locked" reaches anyone.
+pub(crate) fn while_locked<T>(
+    operation: &'static str,
+    mut attempt: impl FnMut() -> rusqlite::Result<T>,
+) -> Result<T, HostError> {
+    let mut pause = FIRST_PAUSE;
+    for _ in 1..LOCK_ATTEMPTS {
+        match attempt() {
+            Err(error) if is_busy(&error) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(MAX_PAUSE);
+            }
+            other => return other.map_err(database(operation)),
+        }
+    }
+    attempt().map_err(database(operation))
 }
 
 impl Transactional for SqliteConnection {
@@ -29,22 +51,7 @@ impl Transactional for SqliteConnection {
             Access::Read => "BEGIN DEFERRED",
             Access::Write => "BEGIN IMMEDIATE",
         };
-        // The busy timeout already waits for the lock; past it, a few more
-        // tries with growing pauses ride out a burst of writers before a
-        // "database is locked" reaches anyone.
-        let mut pause = BEGIN_FIRST_PAUSE;
-        for _ in 1..BEGIN_ATTEMPTS {
-            match self.connection.execute_batch(statement) {
-                Err(error) if is_busy(&error) => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(BEGIN_MAX_PAUSE);
-                }
-                other => return other.map_err(database("begin transaction")),
-            }
-        }
-        self.connection
-            .execute_batch(statement)
-            .map_err(database("begin transaction"))
+        while_locked("begin transaction", || self.connection.execute_batch(statement))
     }
 
     fn commit(&mut self) -> Result<(), HostError> {
