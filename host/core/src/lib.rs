@@ -42,6 +42,7 @@ pub mod names;
 pub mod provider;
 mod runtime;
 mod stats;
+mod wasi;
 
 /// The guest component this host was built with (see `build.rs`).
 pub const EMBEDDED_COMPONENT: &[u8] =

@@ -96,7 +96,6 @@ fn engine(limits: &Limits) -> Result<wasmtime::Engine, HostError> {
         .total_core_instances(POOLED_INSTANCES * limits.instances)
         .total_memories(POOLED_INSTANCES * limits.memories)
         .total_tables(POOLED_INSTANCES * limits.tables)
-        .total_stacks(0)
         .max_core_instances_per_component(limits.instances)
         .max_memories_per_component(limits.memories)
         .max_tables_per_component(limits.tables)
@@ -227,13 +226,13 @@ impl Runtime {
 }
 
 /// Links the component against the `engine` world's imports and the WASI
-/// its standard library imports (which reach nothing: see `CallContext`).
+/// its standard library imports (which reach nothing: see `crate::wasi`).
 fn link(
     engine: &wasmtime::Engine,
     component: &Component,
 ) -> Result<EnginePre<CallContext>, HostError> {
     let mut linker = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(load_error)?;
+    crate::wasi::add_to_linker(&mut linker, component).map_err(load_error)?;
     EngineWorld::add_to_linker::<_, HasSelf<_>>(&mut linker, |context| context)
         .map_err(load_error)?;
     let instance_pre = linker.instantiate_pre(component).map_err(load_error)?;
