@@ -123,6 +123,14 @@ fn inventory_failure(error: StockError) -> ports::InventoryFailure {
     }
 }
 
+/// A list the provider returned, in the port's terms.
+fn listed<T, U>(
+    list: Result<Vec<T>, StockError>,
+    convert: impl FnMut(T) -> U,
+) -> Result<Vec<U>, ports::InventoryFailure> {
+    Ok(list.map_err(inventory_failure)?.into_iter().map(convert).collect())
+}
+
 impl ports::Inventory for InventoryPort<'_> {
     fn available(
         &mut self,
@@ -191,19 +199,34 @@ impl ports::Inventory for InventoryPort<'_> {
     }
 
     fn reserved_totals(&mut self) -> Result<Vec<ports::ReservedUnits>, ports::InventoryFailure> {
-        let totals = self
-            .0
+        listed(self.0.borrow_mut().reserved_totals(), |(sku, location, quantity)| {
+            ports::ReservedUnits { sku, location, quantity }
+        })
+    }
+
+    fn reservations(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+    ) -> Result<Vec<ports::Holding>, ports::InventoryFailure> {
+        listed(self.0.borrow_mut().reservations(sku, location), |holding| ports::Holding {
+            reservation_id: holding.reservation_id,
+            holder: holding.holder,
+            quantity: holding.quantity,
+        })
+    }
+
+    fn set_on_hand(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+        quantity: u64,
+    ) -> Result<(), ports::InventoryFailure> {
+        self.0
             .borrow_mut()
-            .reserved_totals()
-            .map_err(inventory_failure)?;
-        Ok(totals
-            .into_iter()
-            .map(|(sku, location, quantity)| ports::ReservedUnits {
-                sku,
-                location,
-                quantity,
-            })
-            .collect())
+            .set_on_hand(sku, location, quantity)
+            .map(drop)
+            .map_err(|error| ports::InventoryFailure::Unavailable(error.to_string()))
     }
 }
 
