@@ -471,11 +471,21 @@ fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
             shortfall: l.shortfall.map(shortfall),
         })
     };
+    let unserved = |u: m::Unserved| api::Unserved {
+        count: u.count,
+        at_least: u.at_least,
+        next_in_line: u
+            .next_in_line
+            .into_iter()
+            .map(|(backorder_id, lacking)| api::WaitingBackorder { backorder_id, lacking })
+            .collect(),
+    };
     convert!(r => api::AllocationRun {
         sku, location, source_ref, available, allocated;
         policy: policy(r.policy),
         source: source(r.source),
         lines: r.lines.into_iter().map(line).collect(),
+        unserved: r.unserved.map(unserved),
     })
 }
 

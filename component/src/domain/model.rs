@@ -549,6 +549,21 @@ pub struct AllocationRun {
     pub available: u64,
     pub allocated: u64,
     pub lines: Vec<RunLine>,
+    /// Who still waits; not remembered with an idempotent request's result
+    /// (so the remembered layout stays as it was): none on a repeat.
+    #[serde(skip)]
+    pub unserved: Option<Unserved>,
+}
+
+/// The open backorders a run left lacking units at its location.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unserved {
+    /// Counted over at most `MAX_UNSERVED_SCAN` entries of the run's order.
+    pub count: u64,
+    /// The count stopped at that bound.
+    pub at_least: bool,
+    /// (backorder id, units lacking), the next in line first.
+    pub next_in_line: Vec<(String, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -40,5 +40,5 @@ pub use generated::exports::commerce::backorders::backorders::{
     SkuSummary, StatusCounts, SupplyExpectation, TextChange,
 };
 pub use generated::exports::commerce::backorders::backorders::{
-    StockAdjustment, StockAdjustmentRequest, StockChange, StockLoss,
+    StockAdjustment, StockAdjustmentRequest, StockChange, StockLoss, Unserved, WaitingBackorder,
 };
