@@ -92,7 +92,7 @@ fn every_bad_input_gets_its_error_and_exit_code_and_changes_nothing() {
         (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1000", "--reason", "lost", "--apply"], 2, "quantity: would take on hand below 0"),
         (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "0", "--reason", "lost", "--apply"], 2, "quantity: an adjustment must not be 0"),
         (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1", "--apply"], 2, "--reason"),
-        (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1", "--reason", " ", "--apply"], 2, "reason: is required"),
+        (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1", "--reason", " ", "--apply"], 2, "reason: must not be blank"),
         (&["stock", "set", "--sku", "WIDGET-001", "--quantity", "1", "--location", "", "--apply"], 2, "location: must not be empty"),
         (&["sku-summary", "A B"], 2, "sku"),
         (&["receive", "--sku", "WIDGET-001", "--quantity", "0", "--apply"], 2, "quantity"),

@@ -78,15 +78,16 @@ fn check(request: &StockAdjustmentRequest) -> DomainResult<()> {
     validate::sku("sku", &request.sku)?;
     validate::optional_reference("location", request.location.as_deref())?;
     validate::notes("reason", request.reason.as_deref())?;
+    if request.reason.as_deref().is_some_and(|reason| reason.trim().is_empty()) {
+        return Err(DomainError::invalid("reason", "must not be blank"));
+    }
     let size = match request.quantity {
         StockChange::Set(count) => count,
         StockChange::Adjust(0) => return Err(DomainError::invalid("quantity", "an adjustment must not be 0")),
-        StockChange::Adjust(delta) => {
-            if request.reason.as_deref().is_none_or(|reason| reason.trim().is_empty()) {
-                return Err(DomainError::invalid("reason", "is required for an adjustment: why units were found or lost"));
-            }
-            delta.unsigned_abs()
+        StockChange::Adjust(_) if request.reason.is_none() => {
+            return Err(DomainError::invalid("reason", "is required for an adjustment: why units were found or lost"))
         }
+        StockChange::Adjust(delta) => delta.unsigned_abs(),
     };
     if size > MAX_STOCK_COUNT {
         return Err(DomainError::invalid("quantity", format!("must be at most {MAX_STOCK_COUNT} units")));

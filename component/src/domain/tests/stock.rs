@@ -128,6 +128,7 @@ fn bad_stock_input_is_refused_and_changes_nothing() {
         (count("SKU", None, StockChange::Adjust(-6), Some("x")), "quantity"),
         (count("SKU", None, StockChange::Adjust(-1), None), "reason"),
         (count("SKU", None, StockChange::Adjust(-1), Some("  ")), "reason"),
+        (count("SKU", None, StockChange::Set(1), Some("")), "reason"),
     ];
     for (request, field) in cases {
         assert_eq!(invalid_field(w.adjust(request).unwrap_err()), field);
