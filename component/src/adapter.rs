@@ -108,6 +108,15 @@ impl ports::Inventory for WitInventory {
         let totals = inventory::reserved_totals().map_err(inventory_failure)?;
         Ok(totals.into_iter().map(|t| convert!(t => ports::ReservedUnits { sku, location, quantity })).collect())
     }
+
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<ports::Holding>, ports::InventoryFailure> {
+        let holdings = inventory::reservations(sku, location).map_err(inventory_failure)?;
+        Ok(holdings.into_iter().map(|h| convert!(h => ports::Holding { reservation_id, holder, quantity })).collect())
+    }
+
+    fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), ports::InventoryFailure> {
+        inventory::set_on_hand(sku, location, quantity).map_err(inventory_failure)
+    }
 }
 
 struct WitEvents;
@@ -312,6 +321,35 @@ impl Guest for Component {
             },
         )
     }
+
+    fn adjust_stock(request: api::StockAdjustmentRequest) -> Result<api::StockAdjustment, t::BackorderError> {
+        let request = convert!(request => m::StockAdjustmentRequest {
+            sku, location, reason, request_id;
+            quantity: match request.quantity {
+                api::StockChange::Set(count) => m::StockChange::Set(count),
+                api::StockChange::Adjust(delta) => m::StockChange::Adjust(delta),
+            },
+        });
+        run(
+            |p| domain::adjust_stock(p, request),
+            |a| {
+                convert!(a => api::StockAdjustment {
+                    sku, location, on_hand_before, on_hand, reserved;
+                    released: a
+                        .released
+                        .into_iter()
+                        .map(|l| {
+                            convert!(l => api::StockLoss {
+                                backorder_id, allocation_id, quantity;
+                                priority: priority(l.priority),
+                                status: status(l.status),
+                            })
+                        })
+                        .collect(),
+                })
+            },
+        )
+    }
 }
 
 // ---- conversions ----
@@ -433,11 +471,21 @@ fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
             shortfall: l.shortfall.map(shortfall),
         })
     };
+    let unserved = |u: m::Unserved| api::Unserved {
+        count: u.count,
+        at_least: u.at_least,
+        next_in_line: u
+            .next_in_line
+            .into_iter()
+            .map(|(backorder_id, lacking)| api::WaitingBackorder { backorder_id, lacking })
+            .collect(),
+    };
     convert!(r => api::AllocationRun {
         sku, location, source_ref, available, allocated;
         policy: policy(r.policy),
         source: source(r.source),
         lines: r.lines.into_iter().map(line).collect(),
+        unserved: r.unserved.map(unserved),
     })
 }
 

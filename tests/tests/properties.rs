@@ -5,7 +5,9 @@
 // integrity check finds nothing. Allocations may expire, and the clock
 // steps across their instants: from it the backorders and summaries show
 // the hold expired, and the first write after it (create excepted)
-// finalises it, giving the reservation back.
+// finalises it, giving the reservation back. Stock counts find units
+// missing, often below what is reserved: reservations are released least
+// urgent first, and reserved never exceeds on hand.
 
 mod common;
 use backorders_host::*;
@@ -23,6 +25,9 @@ enum Op {
     Cancel { backorder: usize, quantity: Option<u64> },
     Run,
     Tick { minutes: i64 },
+    /// A stock count finding `lost` units missing: entered as the new count
+    /// (`set`) or as an adjustment of `-lost`.
+    Count { lost: u64, set: bool },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -38,6 +43,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..12usize, proptest::option::of(0..25u64)).prop_map(|(backorder, quantity)| Op::Cancel { backorder, quantity }),
         1 => Just(Op::Run),
         2 => (0..600i64).prop_map(|minutes| Op::Tick { minutes }),
+        2 => (0..30u64, any::<bool>()).prop_map(|(lost, set)| Op::Count { lost, set }),
     ]
 }
 
@@ -140,6 +146,25 @@ impl Model {
         } else {
             None
         }
+    }
+
+    /// A count of `on_hand` units: releases held units until the reserved
+    /// fit, least urgent first (lowest priority, then newest backorder, as
+    /// no backorder here has a promise; newest allocation within one).
+    fn count(&mut self, on_hand: u64) {
+        let mut order: Vec<usize> = (0..self.allocations.len()).filter(|&a| self.allocations[a].live).collect();
+        order.sort_by_key(|&a| (self.backorders[self.allocations[a].backorder].priority, std::cmp::Reverse((self.allocations[a].backorder, a))));
+        for a in order {
+            let excess = self.reserved.saturating_sub(on_hand);
+            let al = &mut self.allocations[a];
+            let take = excess.min(al.held);
+            al.held -= take;
+            self.reserved -= take;
+            if al.held == 0 {
+                al.live = false;
+            }
+        }
+        self.on_hand = on_hand;
     }
 
     /// Releases held units beyond what is owed, newest allocation first.
@@ -319,6 +344,33 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op, now: Timestamp) -> bool {
             }
             let got: Vec<_> = result.lines.iter().filter(|l| l.allocated > 0).map(|l| (l.backorder_id.clone(), l.allocated)).collect();
             assert_eq!(got, served);
+            true
+        }
+        Op::Count { lost, set } => {
+            let (quantity, target) = if set {
+                (StockChange::Set(m.on_hand.saturating_sub(lost)), Some(m.on_hand.saturating_sub(lost)))
+            } else {
+                (StockChange::Adjust(-(lost as i64)), (lost > 0).then(|| m.on_hand.checked_sub(lost)).flatten())
+            };
+            let request = StockAdjustmentRequest {
+                sku: "P".into(),
+                location: None,
+                quantity,
+                reason: Some("cycle count".into()),
+                request_id: None,
+            };
+            let result = h.engine.adjust_stock(&request, Mode::Apply);
+            let Some(on_hand) = target else {
+                assert_eq!(outcome(result), Expect::Invalid, "{op:?}");
+                return false;
+            };
+            let reserved_before = m.reserved;
+            m.count(on_hand);
+            let adjustment = result.expect("a count the model accepts").value;
+            assert_eq!((adjustment.on_hand, adjustment.reserved), (m.on_hand, m.reserved), "{op:?}");
+            assert!(adjustment.reserved <= adjustment.on_hand);
+            let lost: u64 = adjustment.released.iter().map(|loss| loss.quantity).sum();
+            assert_eq!(lost, reserved_before - m.reserved);
             true
         }
         // The clock moved before the step (see the test): no call, no write.

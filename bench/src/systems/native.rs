@@ -123,16 +123,24 @@ fn inventory_failure(error: StockError) -> ports::InventoryFailure {
     }
 }
 
+impl InventoryPort<'_> {
+    /// One provider call on the borrowed connection, its refusal in the
+    /// port's terms.
+    fn port<T>(
+        &self,
+        call: impl FnOnce(&mut SqliteConnection) -> Result<T, StockError>,
+    ) -> Result<T, ports::InventoryFailure> {
+        call(&mut self.0.borrow_mut()).map_err(inventory_failure)
+    }
+}
+
 impl ports::Inventory for InventoryPort<'_> {
     fn available(
         &mut self,
         sku: &str,
         location: Option<&str>,
     ) -> Result<u64, ports::InventoryFailure> {
-        self.0
-            .borrow_mut()
-            .available(sku, location)
-            .map_err(inventory_failure)
+        self.port(|connection| connection.available(sku, location))
     }
 
     fn reserve(
@@ -147,17 +155,11 @@ impl ports::Inventory for InventoryPort<'_> {
             expires_at: request.expires_at,
             created_at: SystemClock.now(),
         };
-        self.0
-            .borrow_mut()
-            .reserve(&reservation)
-            .map_err(inventory_failure)
+        self.port(|connection| connection.reserve(&reservation))
     }
 
     fn release(&mut self, id: &str, quantity: Option<u64>) -> Result<(), ports::InventoryFailure> {
-        self.0
-            .borrow_mut()
-            .release(id, quantity)
-            .map_err(inventory_failure)
+        self.port(|connection| connection.release(id, quantity))
     }
 
     fn extend(
@@ -165,17 +167,11 @@ impl ports::Inventory for InventoryPort<'_> {
         id: &str,
         expires_at: Option<m::Timestamp>,
     ) -> Result<(), ports::InventoryFailure> {
-        self.0
-            .borrow_mut()
-            .extend(id, expires_at)
-            .map_err(inventory_failure)
+        self.port(|connection| connection.extend(id, expires_at))
     }
 
     fn consume(&mut self, id: &str, quantity: u64) -> Result<(), ports::InventoryFailure> {
-        self.0
-            .borrow_mut()
-            .consume(id, quantity)
-            .map_err(inventory_failure)
+        self.port(|connection| connection.consume(id, quantity))
     }
 
     fn issue(
@@ -184,26 +180,48 @@ impl ports::Inventory for InventoryPort<'_> {
         location: Option<&str>,
         quantity: u64,
     ) -> Result<(), ports::InventoryFailure> {
-        self.0
-            .borrow_mut()
-            .issue(sku, location, quantity)
-            .map_err(inventory_failure)
+        self.port(|connection| connection.issue(sku, location, quantity))
     }
 
     fn reserved_totals(&mut self) -> Result<Vec<ports::ReservedUnits>, ports::InventoryFailure> {
-        let totals = self
-            .0
-            .borrow_mut()
-            .reserved_totals()
-            .map_err(inventory_failure)?;
+        let totals = self.port(|connection| connection.reserved_totals())?;
         Ok(totals
             .into_iter()
-            .map(|(sku, location, quantity)| ports::ReservedUnits {
-                sku,
-                location,
-                quantity,
+            .map(|(sku, location, quantity)| ports::ReservedUnits { sku, location, quantity })
+            .collect())
+    }
+
+    fn reservations(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+    ) -> Result<Vec<ports::Holding>, ports::InventoryFailure> {
+        let holdings = self.port(|connection| connection.reservations(sku, location))?;
+        Ok(holdings
+            .into_iter()
+            .map(|holding| ports::Holding {
+                reservation_id: holding.reservation_id,
+                holder: holding.holder,
+                quantity: holding.quantity,
             })
             .collect())
+    }
+
+    /// The host's count rule refuses a count below the reserved units,
+    /// which the domain never asks for; any failure is the port's
+    /// `Unavailable`.
+    fn set_on_hand(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+        quantity: u64,
+    ) -> Result<(), ports::InventoryFailure> {
+        self.port(|connection| {
+            connection
+                .set_on_hand(sku, location, quantity)
+                .map(drop)
+                .map_err(|error| StockError::Unavailable { reason: error.to_string() })
+        })
     }
 }
 

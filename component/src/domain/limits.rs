@@ -46,3 +46,14 @@ pub const REQUEST_ID_RETENTION_MS: i64 = 7 * 86_400_000;
 pub const REQUEST_ID_PRUNE_PER_CALL: u32 = 8;
 /// Problems `check-integrity` lists at most.
 pub const MAX_PROBLEMS: usize = 1000;
+/// Largest stock count, and largest adjustment either way: a quadrillion
+/// units, as the reference host's stock commands allow.
+pub const MAX_STOCK_COUNT: u64 = 1_000_000_000_000_000;
+/// Most units on hand at one place after an adjustment: what every host
+/// can store in a signed 64-bit integer.
+pub const MAX_ON_HAND: u64 = i64::MAX as u64;
+/// Need-index entries an allocation run reads at most, after it is done, to
+/// count who still waits at its location; past them it says "at least".
+pub const MAX_UNSERVED_SCAN: u32 = 1000;
+/// Backorders still waiting that a run names, the next in line first.
+pub const MAX_NEXT_IN_LINE: usize = 5;

@@ -3,7 +3,7 @@
 //! location with reservations, like the reference host's.
 
 use super::model::{Event, Timestamp};
-use super::ports::{Events, Inventory, InventoryFailure, ReservationRequest, ReservedUnits, Store, StoreFailure, Write};
+use super::ports::{Events, Holding, Inventory, InventoryFailure, ReservationRequest, ReservedUnits, Store, StoreFailure, Write};
 use std::collections::BTreeMap;
 
 #[derive(Default, Clone, Debug)]
@@ -161,6 +161,23 @@ impl Inventory for MemoryInventory {
             .map(|((sku, location), quantity)| ReservedUnits { sku, location: (!location.is_empty()).then_some(location), quantity })
             .collect())
     }
+
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, InventoryFailure> {
+        let (sku, location) = Self::place(sku, location);
+        Ok(self
+            .reservations
+            .iter()
+            .filter(|(_, r)| r.sku == sku && r.location == location)
+            .map(|(n, r)| Holding { reservation_id: format!("R-{n}"), holder: r.holder.clone(), quantity: r.quantity })
+            .collect())
+    }
+
+    fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure> {
+        let place = Self::place(sku, location);
+        assert!(quantity >= self.reserved(&place.0, &place.1), "on hand set below the units reserved");
+        self.on_hand.insert(place, quantity);
+        Ok(())
+    }
 }
 
 #[derive(Default, Clone, Debug)]
@@ -244,6 +261,16 @@ impl<P: Inventory + ?Sized> Inventory for Counted<'_, P> {
     fn reserved_totals(&mut self) -> Result<Vec<ReservedUnits>, InventoryFailure> {
         self.calls += 1;
         self.inner.reserved_totals()
+    }
+
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, InventoryFailure> {
+        self.calls += 1;
+        self.inner.reservations(sku, location)
+    }
+
+    fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure> {
+        self.calls += 1;
+        self.inner.set_on_hand(sku, location, quantity)
     }
 }
 

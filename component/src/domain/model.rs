@@ -549,6 +549,21 @@ pub struct AllocationRun {
     pub available: u64,
     pub allocated: u64,
     pub lines: Vec<RunLine>,
+    /// Who still waits; not remembered with an idempotent request's result
+    /// (so the remembered layout stays as it was): none on a repeat.
+    #[serde(skip)]
+    pub unserved: Option<Unserved>,
+}
+
+/// The open backorders a run left lacking units at its location.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unserved {
+    /// Counted over at most `MAX_UNSERVED_SCAN` entries of the run's order.
+    pub count: u64,
+    /// The count stopped at that bound.
+    pub at_least: bool,
+    /// (backorder id, units lacking), the next in line first.
+    pub next_in_line: Vec<(String, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -654,4 +669,48 @@ pub struct IntegrityReport {
     pub allocations_checked: u64,
     pub index_entries_checked: u64,
     pub problems: Vec<IntegrityProblem>,
+}
+
+/// What a stock count or correction does to the units on hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StockChange {
+    /// The units counted: on hand becomes this.
+    Set(u64),
+    /// Units found (positive) or lost (negative).
+    Adjust(i64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockAdjustmentRequest {
+    pub sku: String,
+    /// none: the default location.
+    pub location: Option<String>,
+    pub quantity: StockChange,
+    /// Why; written on every backorder that loses units.
+    pub reason: Option<String>,
+    /// Makes the call idempotent (see `ops::idempotency`).
+    pub request_id: Option<String>,
+}
+
+/// Units a backorder lost to a stock count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLoss {
+    pub backorder_id: String,
+    pub priority: Priority,
+    pub allocation_id: String,
+    pub quantity: u64,
+    /// The backorder's status afterwards.
+    pub status: Status,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockAdjustment {
+    pub sku: String,
+    pub location: Option<String>,
+    pub on_hand_before: u64,
+    pub on_hand: u64,
+    /// Units still reserved afterwards.
+    pub reserved: u64,
+    /// Who lost what, in the order they lost it.
+    pub released: Vec<StockLoss>,
 }

@@ -63,6 +63,19 @@ pub trait Inventory {
     fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure>;
     /// Every SKU and location where reservations hold units.
     fn reserved_totals(&mut self) -> Result<Vec<ReservedUnits>, InventoryFailure>;
+    /// The reservations holding units at one SKU and location, oldest first.
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, InventoryFailure>;
+    /// Sets the units on hand at one SKU and location; never below what
+    /// is reserved there (the caller releases first).
+    fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure>;
+}
+
+/// Units one reservation holds, and for whom (an allocation id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holding {
+    pub reservation_id: String,
+    pub holder: String,
+    pub quantity: u64,
 }
 
 /// The event outbox: takes a call's events in one batch, in order.

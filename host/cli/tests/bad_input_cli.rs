@@ -86,7 +86,14 @@ fn every_bad_input_gets_its_error_and_exit_code_and_changes_nothing() {
         (&["cancel", "BO-2026-0002", "--apply"], 1, "invalid state: BO-2026-0002 is fulfilled"),
         (&["cancel", "BO-2026-0001", "--quantity", "11", "--apply"], 2, "quantity: exceeds"),
         (&["stock", "add", "--sku", "WIDGET-001", "--quantity", "0", "--apply"], 2, "quantity"),
-        (&["stock", "set", "--sku", "WIDGET-001", "--quantity", "1", "--apply"], 1, "reserved"),
+        // A count below the reserved units is no longer refused (issue 16
+        // part 4: it releases the least urgent; `cli.rs` shows it); what is
+        // refused is a count or adjustment that cannot be.
+        (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1000", "--reason", "lost", "--apply"], 2, "quantity: would take on hand below 0"),
+        (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "0", "--reason", "lost", "--apply"], 2, "quantity: an adjustment must not be 0"),
+        (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1", "--apply"], 2, "--reason"),
+        (&["stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-1", "--reason", " ", "--apply"], 2, "reason: must not be blank"),
+        (&["stock", "set", "--sku", "WIDGET-001", "--quantity", "1", "--location", "", "--apply"], 2, "location: must not be empty"),
         (&["sku-summary", "A B"], 2, "sku"),
         (&["receive", "--sku", "WIDGET-001", "--quantity", "0", "--apply"], 2, "quantity"),
         (&["expect", "--sku", "WIDGET-001", "--quantity", "5", "--date", "2026-12-01", "--source", "inventory", "--source-ref", "X", "--apply"], 2, "source"),

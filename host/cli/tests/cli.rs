@@ -362,3 +362,32 @@ fn without_now_a_backorder_is_stamped_with_the_system_time() {
     let id = created["backorder_id"].as_str().expect("backorder_id");
     assert!(id.starts_with(&format!("BO-{year}-")) || id.starts_with(&format!("BO-{}-", after.format("%Y"))), "{id}");
 }
+
+#[test]
+fn a_stock_count_below_the_reserved_units_names_who_lost_them() {
+    let db = fresh_db();
+    succeeds(stock(&db.path, "add", "10", &["--apply"]));
+    let low = json(&succeeds(create(&db.path, "6", &["--json", "--priority", "low", "--apply"])));
+    let high = json(&succeeds(create(&db.path, "4", &["--json", "--priority", "high", "--apply"])));
+    succeeds(backorders(&db.path, &["allocate-available", "--sku", "WIDGET-001", "--apply"]));
+
+    // The preview names the losers and changes nothing.
+    let preview = succeeds(stock(&db.path, "adjust", "-7", &["--reason", "cycle count"]));
+    let text = stdout(&preview);
+    assert!(text.contains(&format!("{} (low) lost 6 reserved units", low["backorder_id"].as_str().unwrap())), "{text}");
+    assert!(text.contains(&format!("{} (high) lost 1 reserved units", high["backorder_id"].as_str().unwrap())), "{text}");
+
+    let applied = json_of(&db.path, &["--json", "stock", "adjust", "--sku", "WIDGET-001", "--quantity", "-7", "--reason", "cycle count", "--apply"]);
+    assert_eq!((applied["on_hand_before"].as_u64(), applied["on_hand"].as_u64(), applied["reserved"].as_u64()), (Some(10), Some(3), Some(3)));
+    assert_eq!(applied["released"][0]["backorder_id"], low["backorder_id"]);
+    assert_eq!(applied["released"][0]["quantity"], 6);
+    assert_eq!(applied["released"][1]["backorder_id"], high["backorder_id"]);
+    assert_eq!(applied["released"][1]["status"], "pending");
+
+    // A count of 0 takes the rest; `check` stays clean.
+    let zero = json_of(&db.path, &["--json", "stock", "set", "--sku", "WIDGET-001", "--quantity", "0", "--reason", "recount", "--apply"]);
+    assert_eq!(zero["released"][0]["quantity"], 3);
+    succeeds(backorders(&db.path, &["check"]));
+    let shown = stdout(&succeeds(backorders(&db.path, &["show", high["backorder_id"].as_str().unwrap()])));
+    assert!(shown.contains("recount"), "{shown}");
+}

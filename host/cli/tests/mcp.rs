@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 const NOW: &str = "2026-11-02T09:00:00Z";
 
 /// Every tool the server offers, in name order.
-const TOOLS: [&str; 18] = [
+const TOOLS: [&str; 20] = [
     "allocate_available",
     "allocate_backorder",
     "cancel_backorder",
@@ -35,6 +35,8 @@ const TOOLS: [&str; 18] = [
     "list_expected_supply",
     "receive",
     "release_allocation",
+    "stock_adjust",
+    "stock_set",
     "update_backorder",
 ];
 

@@ -24,6 +24,7 @@ pub(crate) use generated::{Engine as EngineWorld, EnginePre};
 pub use generated::commerce::backorders::inventory::{
     InventoryError, ReservationRequest, ReservedUnits,
 };
+pub use generated::commerce::backorders::inventory::Holding as WitHolding;
 pub use generated::commerce::backorders::store::{Entry, StoreError, Write as StoreWrite};
 pub use generated::commerce::backorders::types::{
     Allocation, AllocationStatus, Backorder, BackorderDetail, BackorderError, BackorderStatus,
@@ -37,4 +38,7 @@ pub use generated::exports::commerce::backorders::backorders::{
     FulfillmentRequest, FulfillmentResult, IntegrityProblem, IntegrityReport, ListRequest,
     NewBackorder, PriorityCounts, ProblemKind, PromiseLine, PromisePlan, RunLine, Shortfall,
     SkuSummary, StatusCounts, SupplyExpectation, TextChange,
+};
+pub use generated::exports::commerce::backorders::backorders::{
+    StockAdjustment, StockAdjustmentRequest, StockChange, StockLoss, Unserved, WaitingBackorder,
 };

@@ -5,8 +5,9 @@
 use crate::bindings::{
     AllocationRequest, AllocationRunRequest, BackorderUpdate, Entry, FulfillmentRequest, InventoryError,
     ListRequest, NewBackorder, ReservationRequest, SourceKind, StoreError, StoreWrite, Timestamp,
+    WitHolding,
 };
-use crate::provider::{KeyValueError, KeyValuePair, NewReservation, StockError, Write};
+use crate::provider::{Holding, KeyValueError, KeyValuePair, NewReservation, StockError, Write};
 
 impl From<KeyValueError> for StoreError {
     fn from(error: KeyValueError) -> Self {
@@ -160,4 +161,10 @@ impl BackorderUpdate {
         given! { Self { backorder_id: backorder_id.into() }
             none: priority, expected_date, promised_date, location, notes, request_id, expected_version }
     }
+}
+
+/// A reservation the provider lists, as the component sees it.
+pub fn holding(holding: Holding) -> WitHolding {
+    let Holding { reservation_id, holder, quantity } = holding;
+    WitHolding { reservation_id, holder, quantity }
 }

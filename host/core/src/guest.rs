@@ -1,7 +1,7 @@
 //! The component's exports, called on a fresh instance without re-checking
 //! their types at every instantiation.
 //!
-//! The generated `Guest` looks up and type-checks all seventeen exports each
+//! The generated `Guest` looks up and type-checks all eighteen exports each
 //! time it is built from an instance: about 7 µs, a third of a small call.
 //! Here each export's index and type are checked once per loaded component
 //! (on its first call), and a call looks up only the export it runs. The
@@ -21,7 +21,7 @@ use crate::bindings::{
     AllocationRunRequest, Backorder, BackorderDetail, BackorderError, BackorderPage,
     BackorderSummary, BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest,
     ExpiryResult, FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest,
-    NewBackorder, PromisePlan, SkuSummary, SupplyExpectation,
+    NewBackorder, PromisePlan, SkuSummary, StockAdjustment, StockAdjustmentRequest, SupplyExpectation,
 };
 use crate::compat::{WIT_PACKAGE, WIT_VERSION};
 
@@ -61,6 +61,9 @@ macro_rules! for_each_export {
             read check_integrity = "check-integrity" () -> IntegrityReport;
             read backorder_summary = "get-backorder-summary" () -> BackorderSummary;
             read sku_summary = "get-sku-backorder-summary" (sku: &str) -> SkuSummary;
+            /// Sets or adjusts the units on hand at one place; a count below
+            /// the reserved units releases the least urgent reservations.
+            write adjust_stock = "adjust-stock" (request: &StockAdjustmentRequest) -> StockAdjustment;
         }
     };
 }

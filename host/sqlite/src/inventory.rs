@@ -7,7 +7,7 @@ use rusqlite::OptionalExtension;
 use super::schema::DEFAULT_LOCATION;
 use super::SqliteConnection;
 use backorders_host::Timestamp;
-use backorders_host::provider::{Inventory, NewReservation, StockError};
+use backorders_host::provider::{Holding, Inventory, NewReservation, StockError};
 
 /// Reservation ids are `RS-<n>` with `n` the row's never-reused key.
 const RESERVATION_PREFIX: &str = "RS-";
@@ -218,6 +218,26 @@ impl Inventory for SqliteConnection {
                     (location != DEFAULT_LOCATION).then_some(location),
                     row.get(2)?,
                 ))
+            })
+            .map_err(unavailable)?;
+        rows.collect::<Result<_, _>>().map_err(unavailable)
+    }
+
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, StockError> {
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT id, holder, quantity FROM reservations
+                 WHERE sku = ?1 AND location = ?2 ORDER BY id",
+            )
+            .map_err(unavailable)?;
+        let rows = statement
+            .query_map((sku, stored_location(location)), |row| {
+                Ok(Holding {
+                    reservation_id: reservation_id(row.get(0)?),
+                    holder: row.get(1)?,
+                    quantity: row.get(2)?,
+                })
             })
             .map_err(unavailable)?;
         rows.collect::<Result<_, _>>().map_err(unavailable)

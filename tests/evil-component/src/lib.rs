@@ -240,4 +240,8 @@ impl Guest for Evil {
     fn get_sku_backorder_summary(_: String) -> Result<api::SkuSummary, t::BackorderError> {
         not_implemented()
     }
+
+    fn adjust_stock(_: api::StockAdjustmentRequest) -> Result<api::StockAdjustment, t::BackorderError> {
+        not_implemented()
+    }
 }

@@ -45,7 +45,7 @@ macro_rules! requests {
 
 requests!(
     NewBackorder, BackorderUpdate, AllocationRequest, FulfillmentRequest, CancelRequest, RunRequest, SupplyExpectation,
-    AllocationChange, AllocationExtension, ExpiryRequest,
+    AllocationChange, AllocationExtension, ExpiryRequest, StockAdjustmentRequest,
 );
 
 /// Runs `write` on `request` once per request id: a request without one

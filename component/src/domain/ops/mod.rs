@@ -12,6 +12,7 @@ mod integrity;
 mod list;
 mod promise;
 mod run;
+mod stock;
 mod summary;
 mod update;
 
@@ -26,6 +27,7 @@ pub use integrity::check_integrity;
 pub use list::list_backorders;
 pub use promise::{expect_supply, list_expected_supply};
 pub use run::allocate_available;
+pub use stock::adjust_stock;
 pub use summary::{get_backorder_summary, get_sku_backorder_summary};
 pub use update::update_backorder;
 

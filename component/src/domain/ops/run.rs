@@ -5,10 +5,10 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::{AllocationId, BackorderId};
 use super::super::keys;
-use super::super::limits::WALK_CHUNK;
+use super::super::limits::{MAX_NEXT_IN_LINE, MAX_UNSERVED_SCAN, WALK_CHUNK};
 use super::super::model::{
     AllocationPolicy, AllocationRequest, AllocationRun, AllocationStatus, EventKind, ExpectedSupply, HistoryAction, RunLine, RunRequest,
-    Shortfall, SourceKind, Timestamp,
+    Shortfall, SourceKind, Timestamp, Unserved,
 };
 use super::idempotency;
 use super::super::ports::{InventoryFailure, Ports, ReservationRequest};
@@ -54,6 +54,7 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
             available,
             allocated: 0,
             lines: Vec::new(),
+            unserved: None,
         },
         left: available,
         expires_at: request.expires_at,
@@ -62,11 +63,15 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
     if request.source.is_claim() {
         run.receive_claims(ports)?;
     }
+    let order = match policy {
+        AllocationPolicy::Fifo => "need-age",
+        AllocationPolicy::StrictPriority | AllocationPolicy::FairShare => "need",
+    };
     match policy {
-        AllocationPolicy::StrictPriority => run.walk(ports, "need")?,
-        AllocationPolicy::Fifo => run.walk(ports, "need-age")?,
+        AllocationPolicy::StrictPriority | AllocationPolicy::Fifo => run.walk(ports, order)?,
         AllocationPolicy::FairShare => run.fair_share(ports)?,
     }
+    run.out.unserved = Some(unserved(ports, &run.out, order)?);
     if let (Some(received), Some(reference)) = (request.received, &request.source_ref) {
         if request.source.is_claim() {
             consume_expectation(ports, &request.sku, request.source, reference, received)?;
@@ -290,6 +295,30 @@ impl Run {
         }
         Ok(())
     }
+}
+
+/// Who still waits after the run: the open backorders at its location left
+/// lacking units, in the order the next run would walk (`order`, the need
+/// index the run used). Reads index entries only, in one scan of at most
+/// `MAX_UNSERVED_SCAN` of them (entries of other locations included), and
+/// names the first `MAX_NEXT_IN_LINE`, so its cost is bounded whatever the
+/// number of open backorders.
+fn unserved(ports: &mut Ports, run: &AllocationRun, order: &str) -> DomainResult<Unserved> {
+    let (start, end) = keys::index_range(order, &[run.sku.as_bytes()]);
+    // One scan: a run's crossings stay what its serving costs, plus one.
+    let mut entries = ports.store.scan(&start, &end, MAX_UNSERVED_SCAN + 1)?;
+    let mut out = Unserved { at_least: entries.len() > MAX_UNSERVED_SCAN as usize, ..Unserved::default() };
+    entries.truncate(MAX_UNSERVED_SCAN as usize);
+    for (key, value) in entries {
+        let candidate = Candidate::parse(key, &value)?;
+        if stock_serves(run.location.as_deref(), &candidate.need) {
+            out.count += 1;
+            if out.next_in_line.len() < MAX_NEXT_IN_LINE {
+                out.next_in_line.push((candidate.id.to_string(), candidate.need.need));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Proportional whole-unit shares of `units` over a tier that needs more,

@@ -4,6 +4,7 @@
 mod crossings;
 mod lifecycle;
 mod reliability;
+mod stock;
 mod supply;
 
 use super::memory::{MemoryEvents, MemoryInventory, MemoryStore};

@@ -336,3 +336,37 @@ fn a_run_writes_the_running_totals_once_and_they_stay_exact() {
     assert_eq!(w.sku_summary("SKU").summary.totals.units_allocated, 38);
     assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
 }
+
+#[test]
+fn a_run_ends_with_who_still_waits_at_its_location_next_in_line_first() {
+    let mut w = World::new();
+    let [first, second] = w.create_each("SKU", [(10, Priority::High), (4, Priority::Normal)]);
+    let elsewhere = w.create_at("SKU", 3, Priority::Critical, Some("WH-B"));
+    let rest: Vec<String> = (0..6).map(|_| w.create("SKU", 2, Priority::Low).backorder_id).collect();
+    w.inventory.add("SKU", None, 6);
+    let result = w.allocate_available(run("SKU", AllocationPolicy::StrictPriority));
+    let unserved = result.unserved.expect("a run says who waits");
+    // The high one got 6 of its 10; it and the 7 after it wait here; the
+    // one at WH-B is not counted.
+    assert_eq!((unserved.count, unserved.at_least), (8, false));
+    let mut expected = vec![(first, 4), (second, 4)];
+    expected.extend(rest.iter().take(3).map(|id| (id.clone(), 2)));
+    assert_eq!(unserved.next_in_line, expected);
+    assert!(!unserved.next_in_line.iter().any(|(id, _)| *id == elsewhere));
+
+    // A run that serves everyone leaves nobody waiting.
+    w.inventory.add("SKU", None, 100);
+    let result = w.allocate_available(run("SKU", AllocationPolicy::Fifo));
+    assert_eq!(result.unserved, Some(Unserved::default()));
+}
+
+#[test]
+fn past_its_bound_a_run_says_at_least_that_many_wait() {
+    let mut w = World::new();
+    for _ in 0..1001 {
+        w.create("SKU", 1, Priority::Normal);
+    }
+    let result = w.allocate_available(run("SKU", AllocationPolicy::StrictPriority));
+    let unserved = result.unserved.unwrap();
+    assert_eq!((unserved.count, unserved.at_least, unserved.next_in_line.len()), (1000, true, 5));
+}

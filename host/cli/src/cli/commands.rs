@@ -6,8 +6,8 @@ use backorders_cli::operations::{
     Integrity, ALLOCATE_AVAILABLE, ALLOCATE_BACKORDER, CANCEL_BACKORDER, CHECK_INTEGRITY,
     CONFIRM_ALLOCATION, CREATE_BACKORDER, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, EXTEND_ALLOCATION,
     FULFILL_BACKORDER, GET_BACKORDER, GET_BACKORDER_SUMMARY, GET_SKU_BACKORDER_SUMMARY,
-    LIST_BACKORDERS, LIST_EXPECTED_SUPPLY, RECEIVE, RELEASE_ALLOCATION, STOCK_ADD, STOCK_SET,
-    UPDATE_BACKORDER,
+    LIST_BACKORDERS, LIST_EXPECTED_SUPPLY, RECEIVE, RELEASE_ALLOCATION, STOCK_ADD, STOCK_ADJUST,
+    STOCK_SET, UPDATE_BACKORDER,
 };
 use backorders_host::{BackorderPage, BackorderSummary, ListRequest, SkuSummary};
 
@@ -67,6 +67,7 @@ static TOP: &[&dyn Command] = &[
 ];
 
 static STOCK: &[&dyn Command] = &[
-    &Entry::new("set", &STOCK_SET, stock::level),
+    &Entry::new("set", &STOCK_SET, stock::adjustment),
     &Entry::new("add", &STOCK_ADD, stock::level),
+    &Entry::new("adjust", &STOCK_ADJUST, stock::adjustment),
 ];

@@ -215,6 +215,9 @@ fn arg(param: &Param) -> Arg {
         Kind::Text | Kind::Date => valued(arg).value_parser(value_parser!(String)),
         Kind::Quantity { .. } => valued(arg).value_parser(value_parser!(u64)),
         Kind::Count { .. } => valued(arg).value_parser(value_parser!(u32)),
+        Kind::Delta { .. } => valued(arg)
+            .value_parser(value_parser!(i64))
+            .allow_negative_numbers(true),
         Kind::Choice(choice) => {
             valued(arg).value_parser(PossibleValuesParser::new((choice.names)()))
         }
@@ -248,6 +251,7 @@ fn value(param: &Param, matches: &ArgMatches) -> Option<Value> {
             .map(|text| Value::from(text.as_str())),
         Kind::Quantity { .. } => matches.get_one::<u64>(param.name).map(|&n| n.into()),
         Kind::Count { .. } => matches.get_one::<u32>(param.name).map(|&n| n.into()),
+        Kind::Delta { .. } => matches.get_one::<i64>(param.name).map(|&n| n.into()),
         Kind::Flag | Kind::Bool => matches
             .get_flag(param.name)
             .then(|| Value::Bool(!matches!(param.cli.form, Form::Negated(_)))),
@@ -271,6 +275,7 @@ mod tests {
         let value: Value = match param.kind {
             Kind::Text | Kind::Date => format!("{}-1", param.name).into(),
             Kind::Quantity { .. } | Kind::Count { .. } => 7.into(),
+            Kind::Delta { .. } => (-7).into(),
             Kind::Choice(choice) => (*(choice.names)().last().expect("an enum has names")).into(),
             Kind::Flag | Kind::Bool => (!matches!(param.cli.form, Form::Negated(_))).into(),
         };

@@ -3,7 +3,7 @@
 //! reserved allocations.
 
 use backorders_host::names::WireName;
-use backorders_host::{AllocationRun, ExpiryResult, RunLine};
+use backorders_host::{AllocationRun, ExpiryResult, RunLine, Unserved};
 
 use super::render::{self, location, or_none, prefixed, time_or_none};
 use super::table::{self, Column};
@@ -43,7 +43,27 @@ pub fn run_text(run: &AllocationRun) -> String {
         run.available,
         run.allocated,
     );
-    text + &table::render(RUN_COLUMNS, &run.lines)
+    text + &table::render(RUN_COLUMNS, &run.lines) + &unserved_text(run.unserved.as_ref())
+}
+
+/// The line after a run's table: who still waits at its location.
+fn unserved_text(unserved: Option<&Unserved>) -> String {
+    let Some(unserved) = unserved else { return String::new() };
+    if unserved.count == 0 {
+        return "nothing else waits here\n".to_owned();
+    }
+    let names: Vec<String> = unserved
+        .next_in_line
+        .iter()
+        .map(|waiting| format!("{} (lacks {})", waiting.backorder_id, waiting.lacking))
+        .collect();
+    let more = if unserved.count > names.len() as u64 { ", ..." } else { "" };
+    format!(
+        "{}{} open backorders still wait here; next in line: {}{more}\n",
+        if unserved.at_least { "at least " } else { "" },
+        unserved.count,
+        names.join(", "),
+    )
 }
 
 pub fn expiry_text(result: &ExpiryResult) -> String {

@@ -1,9 +1,12 @@
-//! `backorders stock set|add|show`: the platform's stock, which the
-//! component only reserves and ships from. `set` and `add` are table
-//! commands (`super::commands::Stock`); `show` reads the host directly.
+//! `backorders stock set|add|adjust|show`: the platform's stock. `set` (a
+//! count) and `adjust` (units found or lost) go through the component,
+//! which decides who loses reserved units; `add` is the host's own; all
+//! three are table commands (`super::commands::Stock`); `show` reads the
+//! host directly.
 
 use backorders_cli::json;
-use backorders_host::{CallError, StockLevel};
+use backorders_host::names::WireName;
+use backorders_host::{CallError, StockAdjustment, StockLevel};
 use clap::Subcommand;
 use serde_json::Value;
 
@@ -50,6 +53,24 @@ fn table(levels: &[StockLevel]) -> String {
 /// One stock level as the table of `stock show`.
 pub fn level(level: &StockLevel) -> String {
     table(std::slice::from_ref(level))
+}
+
+/// A count or correction: the level after it, then who lost reserved
+/// units, one line each, in the order they lost them.
+pub fn adjustment(adjustment: &StockAdjustment) -> String {
+    let mut text = level(&adjustment.level());
+    text.push_str(&format!("on hand was {}\n", adjustment.on_hand_before));
+    for loss in &adjustment.released {
+        text.push_str(&format!(
+            "{} ({}) lost {} reserved units of {}; now {}\n",
+            loss.backorder_id,
+            loss.priority.wire_name(),
+            loss.quantity,
+            loss.allocation_id,
+            loss.status.wire_name(),
+        ));
+    }
+    text
 }
 
 pub fn print_levels(session: &mut Session, sku: Option<&str>) -> Result<(), CallError> {

@@ -8,7 +8,7 @@ mod summaries;
 mod supply;
 
 pub use errors::{error, error_reply, ErrorKind};
-pub use outbox::{outbox_event, stock_level};
+pub use outbox::{outbox_event, stock_adjustment, stock_level};
 pub use summaries::{sku_summary, summary};
 pub use supply::{allocation_run, expected_supply, expiry_result, promise_plan};
 

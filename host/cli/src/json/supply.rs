@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::{allocation, object, optional_time, time};
 use backorders_host::{
-    AllocationRun, ExpectedSupply, ExpiryResult, PromiseLine, PromisePlan, RunLine,
+    AllocationRun, ExpectedSupply, ExpiryResult, PromiseLine, PromisePlan, RunLine, Unserved,
 };
 use backorders_host::names::WireName;
 
@@ -32,7 +32,19 @@ pub fn allocation_run(run: &AllocationRun) -> Map<String, Value> {
         "available": run.available,
         "allocated": run.allocated,
         "lines": run.lines.iter().map(run_line).collect::<Vec<_>>(),
+        "unserved": run.unserved.as_ref().map(unserved),
     }))
+}
+
+fn unserved(unserved: &Unserved) -> Value {
+    let next = unserved.next_in_line.iter().map(|waiting| {
+        json!({"backorder_id": waiting.backorder_id, "lacking": waiting.lacking})
+    });
+    json!({
+        "count": unserved.count,
+        "at_least": unserved.at_least,
+        "next_in_line": next.collect::<Vec<_>>(),
+    })
 }
 
 pub fn expiry_result(result: &ExpiryResult) -> Map<String, Value> {

@@ -123,6 +123,7 @@ fn check_value(param: &Param, value: &Value) -> Result<(), String> {
         Kind::Text | Kind::Date => read::<String>(value).map(drop),
         Kind::Quantity { .. } => read::<u64>(value).map(drop),
         Kind::Count { .. } => read::<u32>(value).map(drop),
+        Kind::Delta { .. } => read::<i64>(value).map(drop),
         Kind::Flag | Kind::Bool => read::<bool>(value).map(drop),
         Kind::Choice(choice) => {
             let name = read::<String>(value)?;

@@ -25,7 +25,7 @@ pub use backorder::{
 };
 pub use reports::{
     problems, Integrity, StockChange, CHECK_INTEGRITY, GET_BACKORDER_SUMMARY,
-    GET_SKU_BACKORDER_SUMMARY, STOCK_ADD, STOCK_SET,
+    GET_SKU_BACKORDER_SUMMARY, STOCK_ADD, STOCK_ADJUST, STOCK_SET,
 };
 pub use runs::{
     ALLOCATE_AVAILABLE, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, LIST_EXPECTED_SUPPLY, RECEIVE,
@@ -60,6 +60,7 @@ pub static ALL: &[&dyn Operation] = &[
     &CHECK_INTEGRITY,
     &STOCK_ADD,
     &STOCK_SET,
+    &STOCK_ADJUST,
 ];
 
 /// The operation called `name`.
@@ -123,7 +124,7 @@ impl Param {
     /// `value_name`.
     pub const fn new(name: &'static str, kind: Kind, doc: &'static str) -> Self {
         let value_name = match kind {
-            Kind::Quantity { .. } | Kind::Count { .. } => "N",
+            Kind::Quantity { .. } | Kind::Count { .. } | Kind::Delta { .. } => "N",
             Kind::Date => "D",
             Kind::Text | Kind::Flag | Kind::Bool | Kind::Choice(_) => "",
         };
@@ -214,6 +215,10 @@ pub enum Kind {
         min: u32,
         max: u32,
     },
+    /// A signed whole number (i64) within `-max..=max`: units found or lost.
+    Delta {
+        max: u64,
+    },
     /// A bool defaulting to false; null is refused.
     Flag,
     /// A bool that may be absent or null (the operation picks the default).
@@ -241,8 +246,10 @@ pub const fn choice<T: WireName>() -> Kind {
 #[derive(Debug)]
 pub struct Spec {
     pub name: &'static str,
-    /// Offered as an MCP tool. The stock operations are not: stock is the
-    /// platform's, the reference host's commands only stand in for it.
+    /// Offered as an MCP tool. `stock_add` is not: received stock is the
+    /// platform's, the reference host's command only stands in for it (a
+    /// receipt that allocates is `receive`). A count or correction is, since
+    /// deciding who loses reserved units is the component's rule.
     pub tool: bool,
     pub title: &'static str,
     /// What it does, its errors in order, and whether it writes.

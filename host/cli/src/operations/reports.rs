@@ -2,11 +2,14 @@
 //! stock.
 
 use backorders_host::names::WireName;
-use backorders_host::{BackorderSummary, IntegrityReport, SkuSummary, StockLevel};
+use backorders_host::{
+    BackorderSummary, IntegrityReport, SkuSummary, StockAdjustment, StockAdjustmentRequest,
+    StockChange as StockQuantity, StockLevel, MAX_STOCK_QUANTITY,
+};
 use serde_json::{json, Map, Value};
 
-use super::params::{LOCATION, SKU};
-use super::{family, read, Effect, Op, Param, Spec};
+use super::params::{LOCATION, REQUEST_ID, SKU};
+use super::{read, Effect, Op, Param, Spec};
 use crate::json;
 
 fn summary_line(summary: &BackorderSummary) -> String {
@@ -104,34 +107,11 @@ pub static CHECK_INTEGRITY: Op<(), Integrity> = Op {
     },
 };
 
-/// `stock_add` and `stock_set`: what `backorders stock add|set` takes.
+/// `stock_add`: what `backorders stock add` takes.
 pub struct StockChange {
     pub sku: String,
     pub location: Option<String>,
     pub quantity: u64,
-}
-
-const STOCK_PARAMS: &[Param] = &[
-    SKU,
-    LOCATION,
-    Param::new(
-        "quantity",
-        super::Kind::Quantity { min: 0, max: None },
-        "Units on hand (set) or received (add).",
-    )
-    .required(),
-];
-
-fn stock_change(arguments: &super::Arguments) -> Result<StockChange, backorders_host::CallError> {
-    Ok(StockChange {
-        sku: arguments.required("sku"),
-        location: arguments.get("location"),
-        quantity: arguments.required("quantity"),
-    })
-}
-
-fn stock_json(level: &StockLevel) -> Value {
-    Value::Object(json::stock_level(level))
 }
 
 fn stock_summary(level: &StockLevel) -> String {
@@ -144,25 +124,113 @@ fn stock_summary(level: &StockLevel) -> String {
     )
 }
 
-/// `backorders.method(sku, location, quantity, mode)`.
-macro_rules! by_change {
-    ($method:ident) => {
-        |backorders, change, mode| {
-            backorders.$method(
-                &change.sku,
-                change.location.as_deref(),
-                change.quantity,
-                mode,
-            )
-        }
-    };
+pub static STOCK_ADD: Op<StockChange, StockLevel> = Op {
+    spec: Spec {
+        name: "stock_add",
+        tool: false,
+        title: "Add received stock",
+        description: "Adds received units to the stock on hand of a SKU at a location, as `backorders stock add` does; the reference host's stand-in for the platform's inventory.",
+        effect: Effect::Write { destructive: false, idempotent: false },
+        params: &[
+            SKU,
+            LOCATION,
+            Param::new("quantity", super::Kind::Quantity { min: 1, max: Some(MAX_STOCK_QUANTITY) }, "Units received.")
+                .required(),
+        ],
+    },
+    build: |arguments| {
+        Ok(StockChange {
+            sku: arguments.required("sku"),
+            location: arguments.get("location"),
+            quantity: arguments.required("quantity"),
+        })
+    },
+    call: |backorders, change, mode| {
+        backorders.stock_add(&change.sku, change.location.as_deref(), change.quantity, mode)
+    },
+    json: |level| Value::Object(json::stock_level(level)),
+    summary: stock_summary,
+};
+
+/// A count or a correction, `quantity` read as `change` makes it.
+fn stock_adjustment(arguments: &super::Arguments, quantity: StockQuantity) -> StockAdjustmentRequest {
+    StockAdjustmentRequest {
+        sku: arguments.required("sku"),
+        location: arguments.get("location"),
+        quantity,
+        reason: arguments.get("reason"),
+        request_id: arguments.get("request_id"),
+    }
 }
 
-family! {
-    Op<StockChange, StockLevel> { tool: false, params: STOCK_PARAMS, build: stock_change,
-        call: by_change!, json: stock_json, summary: |_, level| stock_summary(level) }
-    STOCK_ADD = stock_add, "", Effect::Write { destructive: false, idempotent: false }, "Add received stock",
-        "Adds received units to the stock on hand of a SKU at a location, as `backorders stock add` does; the reference host's stand-in for the platform's inventory.";
-    STOCK_SET = stock_set, "", Effect::Write { destructive: true, idempotent: true }, "Set stock on hand",
-        "Sets the units on hand of a SKU at a location (a stock count), as `backorders stock set` does; the reference host's stand-in for the platform's inventory.";
+fn stock_adjustment_summary(adjustment: &StockAdjustment) -> String {
+    let lost: u64 = adjustment.released.iter().map(|loss| loss.quantity).sum();
+    format!(
+        "{} at {}: {} on hand (was {}), {} reserved; {lost} reserved units released from {} allocations",
+        adjustment.sku,
+        adjustment.location.as_deref().unwrap_or("the default location"),
+        adjustment.on_hand,
+        adjustment.on_hand_before,
+        adjustment.reserved,
+        adjustment.released.len(),
+    )
 }
+
+const REASON: Param = Param::new(
+    "reason",
+    super::Kind::Text,
+    "Why the count differs (a cycle count, damage, theft): written on every backorder that loses reserved units. At most 2,000 characters.",
+)
+.value_name("T");
+
+pub static STOCK_SET: Op<StockAdjustmentRequest, StockAdjustment> = Op {
+    spec: Spec {
+        name: "stock_set",
+        tool: true,
+        title: "Set stock on hand (a count)",
+        description: "Sets the units on hand of a SKU at a location, as a stock count found them. Below the units\nreserved there, reservations are released until they fit, least urgent backorder first\n(priority, then latest promise, then newest), each loss written on its backorder with the\nreason; `released` says who lost what. Errors: `invalid_input` (sku, location, quantity, reason).",
+        effect: Effect::Write { destructive: true, idempotent: true },
+        params: &[
+            SKU,
+            LOCATION,
+            Param::new(
+                "quantity",
+                super::Kind::Quantity { min: 0, max: Some(MAX_STOCK_QUANTITY) },
+                "Units counted on hand.",
+            )
+            .required(),
+            REASON,
+            REQUEST_ID,
+        ],
+    },
+    build: |arguments| Ok(stock_adjustment(arguments, StockQuantity::Set(arguments.required("quantity")))),
+    call: |backorders, request, mode| backorders.adjust_stock(request, mode),
+    json: |adjustment| Value::Object(json::stock_adjustment(adjustment)),
+    summary: stock_adjustment_summary,
+};
+
+pub static STOCK_ADJUST: Op<StockAdjustmentRequest, StockAdjustment> = Op {
+    spec: Spec {
+        name: "stock_adjust",
+        tool: true,
+        title: "Adjust stock on hand",
+        description: "Adds units found (positive `quantity`) to, or takes units lost (negative) from, the stock on\nhand of a SKU at a location, with the reason. Taking on hand below the units reserved there\nreleases reservations until they fit, least urgent backorder first (priority, then latest\npromise, then newest); `released` says who lost what. Errors: `invalid_input` (sku, location,\nquantity 0 or taking on hand below 0, reason missing).",
+        effect: Effect::Write { destructive: true, idempotent: false },
+        params: &[
+            SKU,
+            LOCATION,
+            Param::new(
+                "quantity",
+                super::Kind::Delta { max: MAX_STOCK_QUANTITY },
+                "Units found (positive) or lost (negative); not 0.",
+            )
+            .required(),
+            Param { doc: "Why units were found or lost (a cycle count, damage, theft): written on every backorder that loses reserved units. 1 to 2,000 characters.", ..REASON }.required(),
+            REQUEST_ID,
+        ],
+    },
+    build: |arguments| Ok(stock_adjustment(arguments, StockQuantity::Adjust(arguments.required("quantity")))),
+    call: |backorders, request, mode| backorders.adjust_stock(request, mode),
+    json: |adjustment| Value::Object(json::stock_adjustment(adjustment)),
+    summary: stock_adjustment_summary,
+};

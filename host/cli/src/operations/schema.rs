@@ -58,6 +58,12 @@ fn property(param: &Param) -> Map<String, Value> {
             property.insert("minimum".into(), min.into());
             property.insert("maximum".into(), max.into());
         }
+        Kind::Delta { max } => {
+            property.insert("type".into(), type_of("integer"));
+            property.insert("format".into(), "int64".into());
+            property.insert("minimum".into(), (-(max as i128) as i64).into());
+            property.insert("maximum".into(), max.into());
+        }
         Kind::Flag => {
             property.insert("type".into(), "boolean".into());
             property.insert("default".into(), false.into());

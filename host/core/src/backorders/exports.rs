@@ -7,7 +7,7 @@ use crate::bindings::{
     AllocationRunRequest, Backorder, BackorderDetail, BackorderPage, BackorderSummary,
     BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest, ExpiryResult,
     FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest, NewBackorder, PromisePlan,
-    SkuSummary, SupplyExpectation,
+    SkuSummary, StockAdjustment, StockAdjustmentRequest, SupplyExpectation,
 };
 use crate::error::CallError;
 use crate::provider::Access;

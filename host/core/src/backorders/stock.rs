@@ -99,7 +99,9 @@ pub(super) fn add_on_hand(
 
 impl Backorders {
     /// Sets the units on hand of `sku` at `location` (none: the default
-    /// location), as after a stock count.
+    /// location) as the platform's own inventory would, refusing a count
+    /// below what is reserved. A count that may take reserved units, and
+    /// decide who loses them, is the component's `adjust_stock`.
     pub fn stock_set(
         &self,
         sku: &str,
@@ -109,18 +111,7 @@ impl Backorders {
     ) -> Result<Outcome<StockLevel>, CallError> {
         check_stock_input(sku, location, on_hand, 0)?;
         self.host_operation(Access::Write, mode, |connection| {
-            let mut level = connection.stock_level(sku, location)?;
-            if on_hand < level.reserved {
-                return Err(HostError::StockBelowReserved {
-                    sku: sku.to_owned(),
-                    location: location.map(str::to_owned),
-                    on_hand,
-                    reserved: level.reserved,
-                });
-            }
-            level.on_hand = on_hand;
-            connection.write_on_hand(&level)?;
-            Ok(level)
+            connection.set_on_hand(sku, location, on_hand)
         })
     }
 

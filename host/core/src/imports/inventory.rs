@@ -1,6 +1,6 @@
 //! `inventory`: stock and reservations through the provider.
 
-use crate::bindings::commerce::backorders::inventory::{Host, ReservationId, ReservedUnits};
+use crate::bindings::commerce::backorders::inventory::{Holding, Host, ReservationId, ReservedUnits};
 use crate::bindings::{InventoryError, ReservationRequest, Timestamp};
 use crate::context::CallContext;
 use crate::convert;
@@ -113,5 +113,38 @@ impl Host for CallContext {
                 })
                 .collect()
         }))
+    }
+
+    fn reservations(
+        &mut self,
+        sku: String,
+        location: Option<String>,
+    ) -> wasmtime::Result<Result<Vec<Holding>, InventoryError>> {
+        let holdings = self.inventory(
+            |context| context.check_place(&sku, location.as_deref()),
+            |backend| backend.reservations(&sku, location.as_deref()),
+        )?;
+        Ok(holdings.map(|holdings| holdings.into_iter().map(convert::holding).collect()))
+    }
+
+    /// A count below the reserved units is the component breaking the
+    /// contract (it releases first): a trap. A count the store cannot hold,
+    /// or a failing store, is `unavailable`.
+    fn set_on_hand(
+        &mut self,
+        sku: String,
+        location: Option<String>,
+        quantity: u64,
+    ) -> wasmtime::Result<Result<(), InventoryError>> {
+        self.crossings += 1;
+        self.check_place(&sku, location.as_deref())?;
+        match self.backend.set_on_hand(&sku, location.as_deref(), quantity) {
+            Ok(_) => Ok(Ok(())),
+            Err(HostError::StockBelowReserved { .. }) => Err(wasmtime::Error::new(HostError::ContractViolation {
+                import: "inventory.set-on-hand",
+                rule: "quantity must not be below the units reserved",
+            })),
+            Err(other) => Ok(Err(InventoryError::Unavailable(other.to_string()))),
+        }
     }
 }

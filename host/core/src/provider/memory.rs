@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::{
-    Access, Connection, EventSink, Inventory, KeyValue, KeyValueError, KeyValuePair,
+    Access, Connection, EventSink, Holding, Inventory, KeyValue, KeyValueError, KeyValuePair,
     NewReservation, OutboxEvent, Provider, StockAdmin, StockAudit, StockError, StockLevel,
     Transactional,
 };
@@ -45,6 +45,7 @@ fn level(place: &Place, (on_hand, reserved): (u64, u64)) -> StockLevel {
 #[derive(Clone, Debug)]
 struct Reservation {
     place: Place,
+    holder: String,
     quantity: u64,
     expires_at: Option<Timestamp>,
 }
@@ -360,6 +361,7 @@ impl Inventory for MemoryConnection {
         let number = held.data.last_reservation;
         let reservation = Reservation {
             place,
+            holder: request.holder.clone(),
             quantity: request.quantity,
             expires_at: request.expires_at,
         };
@@ -402,6 +404,22 @@ impl Inventory for MemoryConnection {
         Ok(totals
             .into_iter()
             .map(|(place, quantity)| (place.0.clone(), location_of(place), quantity))
+            .collect())
+    }
+
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, StockError> {
+        let place = place(sku, location);
+        Ok(self
+            .stock_data()?
+            .data
+            .reservations
+            .iter()
+            .filter(|(_, reservation)| reservation.place == place)
+            .map(|(number, reservation)| Holding {
+                reservation_id: reservation_id(*number),
+                holder: reservation.holder.clone(),
+                quantity: reservation.quantity,
+            })
             .collect())
     }
 }

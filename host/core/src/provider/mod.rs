@@ -159,6 +159,17 @@ pub trait Inventory {
     /// Units held by reservations, per SKU and location (none: default),
     /// summed from the reservations themselves, ordered by SKU then location.
     fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError>;
+    /// The reservations holding units of `sku` at `location`, oldest first.
+    fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, StockError>;
+}
+
+/// Units one reservation holds, and for whom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Holding {
+    pub reservation_id: String,
+    /// Who asked for it (the component's allocation id).
+    pub holder: String,
+    pub quantity: u64,
 }
 
 /// Units on hand and reserved of one SKU at one location (none: default).
@@ -182,6 +193,18 @@ impl StockLevel {
         StockLevelReport {
             level: self,
             available: self.available(),
+        }
+    }
+}
+
+impl crate::bindings::StockAdjustment {
+    /// The stock level a count or correction left.
+    pub fn level(&self) -> StockLevel {
+        StockLevel {
+            sku: self.sku.clone(),
+            location: self.location.clone(),
+            on_hand: self.on_hand,
+            reserved: self.reserved,
         }
     }
 }
@@ -218,6 +241,24 @@ pub trait StockAdmin {
     fn stock_levels(&mut self, sku: Option<&str>, limit: u32) -> Result<Vec<StockLevel>, HostError>;
     /// Every row, and every place that only reservations name.
     fn stock_audit(&mut self) -> Result<Vec<StockAudit>, HostError>;
+
+    /// Sets the units on hand at one place, as a count does: refused below
+    /// what is reserved there. The one rule for `Backorders::stock_set` and
+    /// the component's `set-on-hand`; providers keep this default.
+    fn set_on_hand(&mut self, sku: &str, location: Option<&str>, on_hand: u64) -> Result<StockLevel, HostError> {
+        let mut level = self.stock_level(sku, location)?;
+        if on_hand < level.reserved {
+            return Err(HostError::StockBelowReserved {
+                sku: sku.to_owned(),
+                location: location.map(str::to_owned),
+                on_hand,
+                reserved: level.reserved,
+            });
+        }
+        level.on_hand = on_hand;
+        self.write_on_hand(&level)?;
+        Ok(level)
+    }
 }
 
 /// An event as the outbox keeps it. Serializes as `{"seq", "kind", "at",
