@@ -38,3 +38,5 @@ pub use generated::exports::commerce::backorders::backorders::{
     NewBackorder, PriorityCounts, ProblemKind, PromiseLine, PromisePlan, RunLine, Shortfall,
     SkuSummary, StatusCounts, SupplyExpectation, TextChange,
 };
+pub use generated::commerce::backorders::types::DateOrTime;
+pub use generated::exports::commerce::backorders::backorders::{Settings, SettingsUpdate};

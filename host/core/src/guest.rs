@@ -23,6 +23,7 @@ use crate::bindings::{
     ExpiryResult, FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest,
     NewBackorder, PromisePlan, SkuSummary, SupplyExpectation,
 };
+use crate::bindings::{Settings, SettingsUpdate};
 use crate::compat::{WIT_PACKAGE, WIT_VERSION};
 
 /// The exported interface, by the name the generated bindings look it up.
@@ -61,6 +62,8 @@ macro_rules! for_each_export {
             read check_integrity = "check-integrity" () -> IntegrityReport;
             read backorder_summary = "get-backorder-summary" () -> BackorderSummary;
             read sku_summary = "get-sku-backorder-summary" (sku: &str) -> SkuSummary;
+            /// The settings after the request (an empty one only reads them).
+            write update_settings = "update-settings" (request: &SettingsUpdate) -> Settings;
         }
     };
 }

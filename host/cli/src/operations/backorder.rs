@@ -66,8 +66,8 @@ pub static CREATE_BACKORDER: Op<NewBackorder, Backorder> = Op {
             sku: arguments.required("sku"),
             quantity: arguments.required("quantity"),
             priority: arguments.choice("priority"),
-            expected_date: arguments.date("expected_date")?,
-            promised_date: arguments.date("promised_date")?,
+            expected_date: arguments.given_date("expected_date")?,
+            promised_date: arguments.given_date("promised_date")?,
             location: arguments.get("location"),
             notes: arguments.get("notes"),
             request_id: arguments.get("request_id"),
@@ -195,7 +195,7 @@ pub static UPDATE_BACKORDER: Op<BackorderUpdate, Backorder> = Op {
     },
     build: |arguments| {
         let date = |field: &'static str| {
-            let value = arguments.date(field)?;
+            let value = arguments.given_date(field)?;
             let clear = arguments.flag(&format!("clear_{field}"));
             change(field, value, clear, DateChange::Set, DateChange::Clear)
         };

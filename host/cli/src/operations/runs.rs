@@ -1,7 +1,7 @@
 //! The operations over a SKU's supply: allocation runs (receive, allocate
 //! available), expiry, and expected supply.
 
-use backorders_host::dates::format_time;
+use backorders_host::dates::format_date;
 use backorders_host::names::WireName;
 use backorders_host::{
     AllocationRun, AllocationRunRequest, ExpectedSupply, ExpiryRequest, ExpiryResult, PromisePlan,
@@ -174,7 +174,7 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
         Ok(SupplyExpectation {
             sku: arguments.required("sku"),
             quantity: arguments.required("quantity"),
-            expected_at: arguments.required_date("expected_at")?,
+            expected_at: arguments.required_given_date("expected_at")?,
             source: source(arguments),
             source_ref: arguments.required("source_ref"),
             location: arguments.get("location"),
@@ -189,7 +189,7 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
             plan.supply.quantity,
             plan.supply.sku,
             plan.supply.source_ref,
-            format_time(plan.supply.expected_at),
+            format_date(plan.supply.expected_at),
             plan.lines.len(),
             plan.lines.iter().filter(|line| line.at_risk).count(),
         )
