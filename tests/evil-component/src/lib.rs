@@ -240,4 +240,8 @@ impl Guest for Evil {
     fn get_sku_backorder_summary(_: String) -> Result<api::SkuSummary, t::BackorderError> {
         not_implemented()
     }
+
+    fn update_settings(_: api::SettingsUpdate) -> Result<api::Settings, t::BackorderError> {
+        not_implemented()
+    }
 }
