@@ -10,7 +10,7 @@ use backorders_host::{
 use serde_json::Value;
 
 use super::params::{
-    date, source, text, time, units, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT, SKU, SOURCE,
+    date, day, source, text, units, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT, SKU, SOURCE,
 };
 use super::{read, Arguments, Effect, Kind, Op, Param, Spec};
 use crate::json;
@@ -163,7 +163,7 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
         params: &[
             SKU,
             units("Units expected: 1 to 1,000,000,000."),
-            date("expected_at", time!("When the units arrive")).required().alias("date"),
+            date("expected_at", day!("When the units arrive")).required().alias("date"),
             Param { doc: "The kind of document: `purchase_order`, `transfer` or `production`.", ..SOURCE }.required(),
             text("source_ref", "The document (e.g. `PO-1042`), 1-64 characters. A second call for the same SKU, source and document replaces the first.").required().value_name("R"),
             LOCATION,
