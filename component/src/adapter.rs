@@ -140,14 +140,16 @@ impl ports::Events for WitEvents {
 /// Runs one domain operation against the imports as one call: the clock
 /// read once, the writes sent in one batch and the events in one emit.
 fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl FnOnce(T) -> U) -> Result<U, t::BackorderError> {
-    domain::call(&mut WitStore, &mut WitInventory, &mut WitEvents, clock::now(), op).map(out).map_err(error)
+    domain::call(&mut WitStore, &mut WitInventory, &mut WitEvents, clock::now(), &mut clock::utc_offset, op).map(out).map_err(error)
 }
 
 impl Guest for Component {
     fn create_backorder(request: api::NewBackorder) -> Result<t::Backorder, t::BackorderError> {
         let request = convert!(request => m::NewBackorder {
-            order_id, order_line_id, customer_id, sku, quantity, expected_date, promised_date, location, notes, request_id;
+            order_id, order_line_id, customer_id, sku, quantity, location, notes, request_id;
             priority: request.priority.map(priority_in),
+            expected_date: request.expected_date.map(date_in),
+            promised_date: request.promised_date.map(date_in),
         });
         run(|p| domain::create_backorder(p, request), backorder)
     }
@@ -181,7 +183,7 @@ impl Guest for Component {
 
     fn update_backorder(request: api::BackorderUpdate) -> Result<t::Backorder, t::BackorderError> {
         let date = |c: api::DateChange| match c {
-            api::DateChange::Set(value) => m::Change::Set(value),
+            api::DateChange::Set(value) => m::Change::Set(date_in(value)),
             api::DateChange::Clear => m::Change::Clear,
         };
         let text = |c: api::TextChange| match c {
@@ -265,7 +267,8 @@ impl Guest for Component {
 
     fn expect_supply(request: api::SupplyExpectation) -> Result<api::PromisePlan, t::BackorderError> {
         let request = convert!(request => m::SupplyExpectation {
-            sku, quantity, expected_at, source_ref, location, request_id;
+            sku, quantity, source_ref, location, request_id;
+            expected_at: date_in(request.expected_at),
             source: source_in(request.source),
         });
         run(
@@ -277,8 +280,10 @@ impl Guest for Component {
                     .into_iter()
                     .map(|l| {
                         convert!(l => api::PromiseLine {
-                            backorder_id, quantity, source_ref, expected_date, promised_date, at_risk;
+                            backorder_id, quantity, source_ref, at_risk;
                             priority: priority(l.priority),
+                            expected_date: date(l.expected_date),
+                            promised_date: l.promised_date.map(date),
                         })
                     })
                     .collect(),
@@ -310,12 +315,19 @@ impl Guest for Component {
         run(domain::get_backorder_summary, summary)
     }
 
+    fn update_settings(request: api::SettingsUpdate) -> Result<api::Settings, t::BackorderError> {
+        let request = convert!(request => m::SettingsUpdate { timezone });
+        run(|p| domain::update_settings(p, request), |s| convert!(s => api::Settings { timezone }))
+    }
+
     fn get_sku_backorder_summary(sku: String) -> Result<api::SkuSummary, t::BackorderError> {
         run(
             |p| domain::get_sku_backorder_summary(p, &sku),
             |s| {
                 convert!(s => api::SkuSummary {
-                    sku, earliest_expected_date, earliest_promised_date;
+                    sku;
+                    earliest_expected_date: s.earliest_expected_date.map(date),
+                    earliest_promised_date: s.earliest_promised_date.map(date),
                     summary: summary(s.summary),
                 })
             },
@@ -421,11 +433,16 @@ fn record_status(s: m::RecordStatus) -> t::RecordStatus {
     }
 }
 
+/// Out of line: ten exports return a backorder, and inlined into each it
+/// cost 4 KB of component.
+#[inline(never)]
 fn backorder(b: m::Backorder) -> t::Backorder {
     convert!(b => t::Backorder {
         backorder_id, order_id, order_line_id, customer_id, sku,
         quantity_ordered, quantity_allocated, quantity_confirmed, quantity_fulfilled, quantity_cancelled, quantity_remaining,
-        expected_date, promised_date, location, notes, created_at, updated_at, version, at_risk;
+        location, notes, created_at, updated_at, version, at_risk;
+        expected_date: b.expected_date.map(date),
+        promised_date: b.promised_date.map(date),
         priority: priority(b.priority),
         status: status(b.status),
     })
@@ -466,7 +483,8 @@ fn allocation_change(request: api::AllocationChange) -> m::AllocationChange {
 fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
     let line = |l: m::RunLine| {
         convert!(l => api::RunLine {
-            backorder_id, promised_date, created_at, needed, allocated, allocation_id, from_claim;
+            backorder_id, created_at, needed, allocated, allocation_id, from_claim;
+            promised_date: l.promised_date.map(date),
             priority: priority(l.priority),
             shortfall: l.shortfall.map(shortfall),
         })
@@ -491,7 +509,8 @@ fn allocation_run(r: m::AllocationRun) -> api::AllocationRun {
 
 fn expected_supply(s: m::ExpectedSupply) -> api::ExpectedSupply {
     convert!(s => api::ExpectedSupply {
-        sku, source_ref, quantity, expected_at, location, created_at, updated_at;
+        sku, source_ref, quantity, location, created_at, updated_at;
+        expected_at: date(s.expected_at),
         source: source(s.source),
     })
 }
@@ -516,4 +535,18 @@ fn status_counts(totals: &m::Totals) -> api::StatusCounts {
 fn priority_counts(totals: &m::Totals) -> api::PriorityCounts {
     let [low, normal, high, critical] = totals.by_priority;
     api::PriorityCounts { low, normal, high, critical }
+}
+
+fn date(d: m::DateOrTime) -> t::DateOrTime {
+    match d {
+        m::DateOrTime::Date(day) => t::DateOrTime::Date(day),
+        m::DateOrTime::Time(at) => t::DateOrTime::Time(at),
+    }
+}
+
+fn date_in(d: t::DateOrTime) -> m::DateOrTime {
+    match d {
+        t::DateOrTime::Date(day) => m::DateOrTime::Date(day),
+        t::DateOrTime::Time(at) => m::DateOrTime::Time(at),
+    }
 }

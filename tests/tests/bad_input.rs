@@ -41,8 +41,8 @@ fn each_bad_input_gets_its_own_error_and_the_database_is_unchanged() {
     add("padded customer", create(&mut h, NewBackorder { customer_id: " C".into(), ..new_backorder() }), Box::new(invalid("customer_id")));
     add("empty order line", create(&mut h, NewBackorder { order_line_id: Some("".into()), ..new_backorder() }), Box::new(invalid("order_line_id")));
     add("notes over the limit", create(&mut h, NewBackorder { notes: Some("n".repeat(2001)), ..new_backorder() }), Box::new(invalid("notes")));
-    add("date before 1970", create(&mut h, NewBackorder { promised_date: Some(-DAY), ..new_backorder() }), Box::new(invalid("promised_date")));
-    add("date after 9999", create(&mut h, NewBackorder { expected_date: Some(i64::MAX), ..new_backorder() }), Box::new(invalid("expected_date")));
+    add("date before 1970", create(&mut h, NewBackorder { promised_date: Some(DateOrTime::Time(-DAY)), ..new_backorder() }), Box::new(invalid("promised_date")));
+    add("date after 9999", create(&mut h, NewBackorder { expected_date: Some(DateOrTime::Time(i64::MAX)), ..new_backorder() }), Box::new(invalid("expected_date")));
     add("malformed id", read(h.engine.get_backorder("BO-26-1")).map(|_| ()), Box::new(invalid("backorder_id")));
     add("non-canonical id", read(h.engine.get_backorder("BO-2026-00001")).map(|_| ()), Box::new(invalid("backorder_id")));
     add("unknown id", read(h.engine.get_backorder("BO-2026-0999")).map(|_| ()), Box::new(|e| *e == BackorderError::NotFound("BO-2026-0999".into())));
@@ -73,7 +73,7 @@ fn each_bad_input_gets_its_own_error_and_the_database_is_unchanged() {
     let stock_source = SupplyExpectation {
         sku: "SKU".into(),
         quantity: 5,
-        expected_at: T0 + DAY,
+        expected_at: DateOrTime::Time(T0 + DAY),
         source: SourceKind::Inventory,
         source_ref: "X".into(),
         location: None,

@@ -88,10 +88,10 @@ fn the_priority_guard_refuses_and_the_override_is_recorded() {
 #[test]
 fn updates_set_and_clear_planning_fields() {
     let mut h = Harness::new();
-    let id = h.create_with(NewBackorder { promised_date: Some(T0 + DAY), notes: Some("fragile".into()), ..new_backorder() }).backorder_id;
+    let id = h.create_with(NewBackorder { promised_date: Some(DateOrTime::Time(T0 + DAY)), notes: Some("fragile".into()), ..new_backorder() }).backorder_id;
     let change = BackorderUpdate {
         priority: Some(Priority::Critical),
-        expected_date: Some(DateChange::Set(T0 + 3 * DAY)),
+        expected_date: Some(DateChange::Set(DateOrTime::Time(T0 + 3 * DAY))),
         promised_date: Some(DateChange::Clear),
         location: Some(TextChange::Set("WH-2".into())),
         notes: Some(TextChange::Clear),
@@ -99,7 +99,7 @@ fn updates_set_and_clear_planning_fields() {
     };
     let updated = domain(h.engine.update_backorder(&change, Mode::Apply)).unwrap();
     assert_eq!(updated.priority, Priority::Critical);
-    assert_eq!(updated.expected_date, Some(T0 + 3 * DAY));
+    assert_eq!(updated.expected_date, Some(DateOrTime::Time(T0 + 3 * DAY)));
     assert_eq!(updated.promised_date, None);
     assert_eq!(updated.location.as_deref(), Some("WH-2"));
     assert_eq!(updated.notes, None);
@@ -153,8 +153,8 @@ fn summaries_count_open_backorders_and_overdue_ones() {
     let mut h = Harness::new();
     h.stock("A", 10);
     let a = h.create("A", 10, Priority::Critical).backorder_id;
-    h.create_with(NewBackorder { sku: "A".into(), quantity: 5, promised_date: Some(T0 - DAY), ..new_backorder() });
-    let b = h.create_with(NewBackorder { sku: "B".into(), quantity: 7, expected_date: Some(T0 + 2 * DAY), ..new_backorder() });
+    h.create_with(NewBackorder { sku: "A".into(), quantity: 5, promised_date: Some(DateOrTime::Time(T0 - DAY)), ..new_backorder() });
+    let b = h.create_with(NewBackorder { sku: "B".into(), quantity: 7, expected_date: Some(DateOrTime::Time(T0 + 2 * DAY)), ..new_backorder() });
     h.allocate(&a, 10).unwrap();
     let summary = h.engine.backorder_summary().unwrap();
     assert_eq!(summary.open_backorders, 3);
@@ -165,7 +165,7 @@ fn summaries_count_open_backorders_and_overdue_ones() {
     assert_eq!(summary.by_priority.critical, 1);
     assert_eq!(summary.overdue, 1);
     let sku_b = h.engine.sku_summary("B").unwrap();
-    assert_eq!(sku_b.earliest_expected_date, Some(T0 + 2 * DAY));
+    assert_eq!(sku_b.earliest_expected_date, Some(DateOrTime::Time(T0 + 2 * DAY)));
     h.cancel(&b.backorder_id, None).unwrap();
     let sku_b = h.engine.sku_summary("B").unwrap();
     assert_eq!((sku_b.summary.open_backorders, sku_b.summary.units_remaining, sku_b.earliest_expected_date), (0, 0, None));

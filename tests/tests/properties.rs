@@ -7,7 +7,10 @@
 // the hold expired, and the first write after it (create excepted)
 // finalises it, giving the reservation back. Stock counts find units
 // missing, often below what is reserved: reservations are released least
-// urgent first, and reserved never exceeds on hand.
+// urgent first, and reserved never exceeds on hand. The database has a time
+// zone other than UTC, and backorders are promised a day or an instant: the
+// clock steps across day boundaries there, and overdue follows the day's
+// end in that zone.
 
 mod common;
 use backorders_host::*;
@@ -16,7 +19,7 @@ use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Create { quantity: u64, priority: u8 },
+    Create { quantity: u64, priority: u8, promise: Option<Promise> },
     Stock { quantity: u64 },
     Allocate { backorder: usize, quantity: u64, expires_in: Option<i64> },
     Confirm { allocation: usize },
@@ -30,9 +33,24 @@ enum Op {
     Count { lost: u64, set: bool },
 }
 
+/// A promise: a day (days after T0's), or an instant (minutes after T0).
+#[derive(Clone, Copy, Debug)]
+enum Promise {
+    Day(i32),
+    At(i64),
+}
+
+/// The zones the database may be set to: west and east of UTC, one with
+/// a half-hour offset.
+const ZONES: [&str; 3] = ["America/Los_Angeles", "Europe/Berlin", "Asia/Kolkata"];
+
+fn promise() -> impl Strategy<Value = Option<Promise>> {
+    proptest::option::of(prop_oneof![(-1..3i32).prop_map(Promise::Day), (0..3000i64).prop_map(Promise::At)])
+}
+
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (1..30u64, 0..4u8).prop_map(|(quantity, priority)| Op::Create { quantity, priority }),
+        3 => (1..30u64, 0..4u8, promise()).prop_map(|(quantity, priority, promise)| Op::Create { quantity, priority, promise }),
         2 => (1..40u64).prop_map(|quantity| Op::Stock { quantity }),
         // Expiries shorter than the longest tick, so that ticks cross them.
         3 => (0..12usize, 0..25u64, proptest::option::of(1..120i64))
@@ -65,6 +83,7 @@ struct ModelBackorder {
     cancelled: u64,
     priority: u8,
     closed_by_cancel: bool,
+    promised: Option<DateOrTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -223,10 +242,15 @@ const PRIORITIES: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::Hi
 /// write rolls back, finalised expiries included).
 fn step(h: &mut Harness, m: &mut Model, op: &Op, now: Timestamp) -> bool {
     match *op {
-        Op::Create { quantity, priority } => {
-            let request = NewBackorder { sku: "P".into(), quantity, priority: Some(PRIORITIES[priority as usize]), ..new_backorder() };
+        Op::Create { quantity, priority, promise } => {
+            let promised = promise.map(|promise| match promise {
+                Promise::Day(days) => DateOrTime::Date((T0 / DAY) as i32 + days),
+                Promise::At(minutes) => DateOrTime::Time(T0 + minutes * 60_000),
+            });
+            let priority_name = Some(PRIORITIES[priority as usize]);
+            let request = NewBackorder { sku: "P".into(), quantity, priority: priority_name, promised_date: promised, ..new_backorder() };
             assert_eq!(outcome(h.engine.create_backorder(&request, Mode::Apply)), Expect::Ok);
-            m.backorders.push(ModelBackorder { ordered: quantity, fulfilled: 0, cancelled: 0, priority, closed_by_cancel: false });
+            m.backorders.push(ModelBackorder { ordered: quantity, fulfilled: 0, cancelled: 0, priority, closed_by_cancel: false, promised });
             true
         }
         Op::Stock { quantity } => {
@@ -325,7 +349,13 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op, now: Timestamp) -> bool {
             let result = domain(h.engine.allocate_available(&run("P", AllocationPolicy::StrictPriority), Mode::Apply)).unwrap();
             // Strict priority: the model serves the same order the engine walks.
             let mut order: Vec<usize> = (0..m.backorders.len()).filter(|&b| m.open(b)).collect();
-            order.sort_by_key(|&b| (std::cmp::Reverse(m.backorders[b].priority), b));
+            // Promised earliest first, none last; a day ranks at its start in UTC.
+            let promised = |b: usize| match m.backorders[b].promised {
+                Some(DateOrTime::Date(day)) => (false, i64::from(day) * DAY),
+                Some(DateOrTime::Time(t)) => (false, t),
+                None => (true, 0),
+            };
+            order.sort_by_key(|&b| (std::cmp::Reverse(m.backorders[b].priority), promised(b), b));
             let mut left = m.on_hand - m.reserved;
             let mut served = Vec::new();
             for b in order {
@@ -381,7 +411,23 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op, now: Timestamp) -> bool {
 /// The engine's views against the model's as of `now`, and the stock
 /// (the inventory's reservations: what was finalised) against what the
 /// model stored.
-fn compare(h: &mut Harness, stored: &Model, now: Timestamp) {
+/// The backorders overdue at `now` in `zone`, by the model: a day once it
+/// has ended there (its local date is before today's), an instant once
+/// passed. chrono-tz here is the oracle, independent of the engine.
+fn overdue(m: &Model, zone: &str, now: Timestamp) -> u64 {
+    use chrono::{DateTime, NaiveDate};
+    let zone: chrono_tz::Tz = zone.parse().unwrap();
+    let today = DateTime::from_timestamp_millis(now).unwrap().with_timezone(&zone).date_naive();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let late = |b: usize| match m.backorders[b].promised {
+        Some(DateOrTime::Date(day)) => epoch + chrono::Days::new(day as u64) < today,
+        Some(DateOrTime::Time(t)) => t < now,
+        None => false,
+    };
+    (0..m.backorders.len()).filter(|&b| m.open(b) && late(b)).count() as u64
+}
+
+fn compare(h: &mut Harness, stored: &Model, now: Timestamp, zone: &str) {
     let m = &stored.settled(now);
     for b in 0..m.backorders.len() {
         let bo = h.backorder(&id(b));
@@ -403,14 +449,25 @@ fn compare(h: &mut Harness, stored: &Model, now: Timestamp) {
     assert_eq!(summary.open_backorders, open.len() as u64);
     assert_eq!(summary.units_remaining, open.iter().map(|&b| m.backorders[b].remaining()).sum::<u64>());
     assert_eq!(summary.units_allocated, open.iter().map(|&b| m.allocated(b)).sum::<u64>());
+    let late = overdue(m, zone, now);
+    assert_eq!(summary.overdue, late, "overdue at {now} in {zone}");
+    assert_eq!(h.engine.sku_summary("P").unwrap().summary.overdue, late, "SKU summary");
+    let listed = h.engine.list_backorders(&ListRequest { overdue_only: true, limit: Some(500), ..list() }).unwrap();
+    assert_eq!(listed.backorders.len() as u64, late, "overdue list");
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_operations_match_the_model_and_keep_every_invariant(ops in proptest::collection::vec(op(), 1..45)) {
+    fn random_operations_match_the_model_and_keep_every_invariant(
+        ops in proptest::collection::vec(op(), 1..45),
+        zone in 0..ZONES.len(),
+    ) {
+        let zone = ZONES[zone];
         let mut h = Harness::new();
+        let settings = SettingsUpdate { timezone: Some(zone.into()) };
+        assert_eq!(h.engine.update_settings(&settings, Mode::Apply).unwrap().value.timezone, zone);
         let mut m = Model::default();
         let mut now = T0;
         for op in &ops {
@@ -428,7 +485,7 @@ proptest! {
             if !step(&mut h, &mut m, op, now) && settles {
                 m = before;
             }
-            compare(&mut h, &m, now);
+            compare(&mut h, &m, now, zone);
         }
         let report = h.engine.check_integrity().unwrap();
         prop_assert_eq!(report.problems, vec![]);

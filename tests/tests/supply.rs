@@ -16,6 +16,7 @@ fn allocate_available(h: &mut Harness, request: AllocationRunRequest) -> Allocat
 /// A backorder of 10 `SKU` at `priority`, promised by `promised_date`:
 /// its id.
 fn promised(h: &mut Harness, priority: Priority, promised_date: Option<Timestamp>) -> String {
+    let promised_date = promised_date.map(DateOrTime::Time);
     let request = NewBackorder { sku: "SKU".into(), priority: Some(priority), promised_date, ..new_backorder() };
     h.create_with(request).backorder_id
 }
@@ -120,7 +121,7 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     let expectation = SupplyExpectation {
         sku: "SKU".into(),
         quantity: 20,
-        expected_at: T0 + 7 * DAY,
+        expected_at: DateOrTime::Time(T0 + 7 * DAY),
         source: SourceKind::PurchaseOrder,
         source_ref: "PO-7".into(),
         location: None,
@@ -130,7 +131,7 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.at_risk)).collect();
     assert_eq!(lines, [(critical.clone(), true), (normal.clone(), false)]);
     let flagged = h.backorder(&critical);
-    assert_eq!((flagged.expected_date, flagged.promised_date, flagged.at_risk), (Some(T0 + 7 * DAY), Some(T0 + 2 * DAY), true));
+    assert_eq!((flagged.expected_date, flagged.promised_date, flagged.at_risk), (Some(DateOrTime::Time(T0 + 7 * DAY)), Some(DateOrTime::Time(T0 + 2 * DAY)), true));
     assert_eq!(h.engine.list_expected_supply(Some("SKU")).unwrap().len(), 1);
     receive_purchase_order(&mut h, "PO-7", 20);
     assert!(h.engine.list_expected_supply(None).unwrap().is_empty(), "receiving consumed the expectation");

@@ -52,6 +52,7 @@ impl NativeSystem {
             &mut inventory,
             &mut events,
             SystemClock.now(),
+            &mut backorders_host::dates::utc_offset,
             operation,
         );
         let result = match (result, events.failure) {

@@ -13,6 +13,7 @@
 //! | `G` / `G` sku | running totals over open backorders |
 //! | `GD` day / `GD` sku day | open backorders falling due on that UTC day |
 //! | `E` sku kind ref | expected supply not yet received |
+//! | `S` | the settings (time zone) |
 //! | `R` id / `RT` time id | remembered request ids and their results |
 //! | `I` name ... bo/al | secondary indexes, see `repo::index_entries` |
 //!
@@ -105,6 +106,11 @@ pub fn backorder_counter(year: u16) -> Vec<u8> {
 
 pub fn allocation_counter() -> Vec<u8> {
     join(&[b"Q", b"al"])
+}
+
+/// The database's settings: `S`.
+pub fn settings() -> Vec<u8> {
+    join(&[b"S"])
 }
 
 pub fn totals() -> Vec<u8> {

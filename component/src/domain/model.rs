@@ -184,8 +184,8 @@ pub struct Backorder {
     pub quantity_fulfilled: u64,
     pub quantity_cancelled: u64,
     pub quantity_remaining: u64,
-    pub expected_date: Option<Timestamp>,
-    pub promised_date: Option<Timestamp>,
+    pub expected_date: Option<DateOrTime>,
+    pub promised_date: Option<DateOrTime>,
     pub location: Option<String>,
     pub notes: Option<String>,
     pub created_at: Timestamp,
@@ -307,8 +307,8 @@ pub struct NewBackorder {
     pub sku: String,
     pub quantity: u64,
     pub priority: Option<Priority>,
-    pub expected_date: Option<Timestamp>,
-    pub promised_date: Option<Timestamp>,
+    pub expected_date: Option<DateOrTime>,
+    pub promised_date: Option<DateOrTime>,
     pub location: Option<String>,
     pub notes: Option<String>,
     /// Makes the call idempotent (see `ops::idempotency`).
@@ -335,8 +335,8 @@ impl<T> Change<T> {
 pub struct BackorderUpdate {
     pub backorder_id: String,
     pub priority: Option<Priority>,
-    pub expected_date: Option<Change<Timestamp>>,
-    pub promised_date: Option<Change<Timestamp>>,
+    pub expected_date: Option<Change<DateOrTime>>,
+    pub promised_date: Option<Change<DateOrTime>>,
     pub location: Option<Change<String>>,
     pub notes: Option<Change<String>>,
     /// Makes the call idempotent (see `ops::idempotency`).
@@ -465,8 +465,8 @@ pub struct Summary {
 pub struct SkuSummary {
     pub sku: String,
     pub summary: Summary,
-    pub earliest_expected_date: Option<Timestamp>,
-    pub earliest_promised_date: Option<Timestamp>,
+    pub earliest_expected_date: Option<DateOrTime>,
+    pub earliest_promised_date: Option<DateOrTime>,
 }
 
 // ---- supply: allocation runs, expiry, expected supply ----
@@ -527,7 +527,7 @@ pub struct RunRequest {
 pub struct RunLine {
     pub backorder_id: String,
     pub priority: Priority,
-    pub promised_date: Option<Timestamp>,
+    pub promised_date: Option<DateOrTime>,
     pub created_at: Timestamp,
     /// Units it lacked (for a claim: units the claim held).
     pub needed: u64,
@@ -582,7 +582,7 @@ pub struct ExpectedSupply {
     pub source: SourceKind,
     pub source_ref: String,
     pub quantity: u64,
-    pub expected_at: Timestamp,
+    pub expected_at: DateOrTime,
     pub location: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -592,7 +592,7 @@ pub struct ExpectedSupply {
 pub struct SupplyExpectation {
     pub sku: String,
     pub quantity: u64,
-    pub expected_at: Timestamp,
+    pub expected_at: DateOrTime,
     pub source: SourceKind,
     pub source_ref: String,
     pub location: Option<String>,
@@ -608,8 +608,8 @@ pub struct PromiseLine {
     pub quantity: u64,
     /// The supply that completes it.
     pub source_ref: String,
-    pub expected_date: Timestamp,
-    pub promised_date: Option<Timestamp>,
+    pub expected_date: DateOrTime,
+    pub promised_date: Option<DateOrTime>,
     /// The promise falls before the expected date.
     pub at_risk: bool,
 }
@@ -713,4 +713,104 @@ pub struct StockAdjustment {
     pub reserved: u64,
     /// Who lost what, in the order they lost it.
     pub released: Vec<StockLoss>,
+}
+
+// ---- dates and settings ----
+
+/// A promised or expected date, as it was given: a whole calendar day
+/// (days since 1970-01-01), which means that day in the database's time
+/// zone, or an exact instant. Both lie in 1970..=9999 (`validate::date`).
+/// Stored as one integer (see `stored`): an instant as itself, a day `d`
+/// as `-1 - d`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrTime {
+    Date(i32),
+    Time(Timestamp),
+}
+
+impl DateOrTime {
+    /// Where it sorts among times (index keys, due-day counters, the rank
+    /// key): a day at its start in UTC, an instant as it is.
+    pub fn key(self) -> Timestamp {
+        match self {
+            DateOrTime::Date(day) => i64::from(day) * super::time::DAY_MS,
+            DateOrTime::Time(t) => t,
+        }
+    }
+
+    /// The instant a date was read as before dates were kept as given
+    /// (the start of its day in UTC).
+    pub fn as_instant(self) -> DateOrTime {
+        DateOrTime::Time(self.key())
+    }
+}
+
+impl Serialize for DateOrTime {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            DateOrTime::Date(day) => serializer.serialize_i64(-1 - i64::from(day)),
+            DateOrTime::Time(t) => serializer.serialize_i64(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DateOrTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        if value >= 0 {
+            return Ok(DateOrTime::Time(value));
+        }
+        i32::try_from(-1 - value).map(DateOrTime::Date).map_err(|_| serde::de::Error::custom("a day out of range"))
+    }
+}
+
+impl NewBackorder {
+    /// The request as a build before issue 16 read it: days as instants.
+    pub fn dates_as_instants(&self) -> Self {
+        NewBackorder {
+            expected_date: self.expected_date.map(DateOrTime::as_instant),
+            promised_date: self.promised_date.map(DateOrTime::as_instant),
+            ..self.clone()
+        }
+    }
+}
+
+impl BackorderUpdate {
+    /// The request as a build before issue 16 read it: days as instants.
+    pub fn dates_as_instants(&self) -> Self {
+        let instant = |change: &Option<Change<DateOrTime>>| match change {
+            Some(Change::Set(d)) => Some(Change::Set(d.as_instant())),
+            other => other.clone(),
+        };
+        BackorderUpdate {
+            expected_date: instant(&self.expected_date),
+            promised_date: instant(&self.promised_date),
+            ..self.clone()
+        }
+    }
+}
+
+impl SupplyExpectation {
+    /// The request as a build before issue 16 read it: days as instants.
+    pub fn dates_as_instants(&self) -> Self {
+        SupplyExpectation { expected_at: self.expected_at.as_instant(), ..self.clone() }
+    }
+}
+
+/// The database's settings, stored once (`keys::settings`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The IANA time zone in which a date means a whole day.
+    pub timezone: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { timezone: super::time::UTC.to_string() }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsUpdate {
+    pub timezone: Option<String>,
 }

@@ -2,8 +2,8 @@
 //! over the WIT imports; unit tests implement them in memory.
 
 use super::buffer::Buffer;
-use super::error::DomainResult;
-use super::model::{Event, Timestamp};
+use super::error::{DomainError, DomainResult};
+use super::model::{DateOrTime, Event, Settings, Timestamp};
 
 /// A failure of the backing store; every one rolls the call back.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,6 +95,19 @@ impl Outbox {
     }
 }
 
+/// Time zone rules (see `wit/clock.wit`): the offset from UTC, in seconds
+/// east, of an IANA zone at an instant; none for a zone the host does not
+/// know. Any `FnMut(&str, Timestamp) -> Option<i32>` is one.
+pub trait Zones {
+    fn utc_offset(&mut self, zone: &str, at: Timestamp) -> Option<i32>;
+}
+
+impl<F: FnMut(&str, Timestamp) -> Option<i32>> Zones for F {
+    fn utc_offset(&mut self, zone: &str, at: Timestamp) -> Option<i32> {
+        self(zone, at)
+    }
+}
+
 /// Everything one call runs against. The clock is read once, when the call
 /// starts, so the whole call sees one `now`. Store writes and events are
 /// buffered; `call` sends them when the operation succeeds.
@@ -103,6 +116,9 @@ pub struct Ports<'a> {
     pub inventory: &'a mut dyn Inventory,
     pub events: Outbox,
     pub now: Timestamp,
+    pub zones: &'a mut dyn Zones,
+    /// The settings, read on first use.
+    settings: Option<Settings>,
 }
 
 /// Runs one operation as one call: against a fresh write buffer and
@@ -114,15 +130,65 @@ pub fn call<T>(
     inventory: &mut dyn Inventory,
     events: &mut dyn Events,
     now: Timestamp,
+    zones: &mut dyn Zones,
     operation: impl FnOnce(&mut Ports) -> DomainResult<T>,
 ) -> DomainResult<T> {
-    let mut ports = Ports { store: Buffer::new(store), inventory, events: Outbox::default(), now };
+    let mut ports = Ports { store: Buffer::new(store), inventory, events: Outbox::default(), now, zones, settings: None };
     let value = operation(&mut ports)?;
     ports.finish(events)?;
     Ok(value)
 }
 
 impl Ports<'_> {
+    /// The database's settings (the defaults until some are saved).
+    pub fn settings(&mut self) -> DomainResult<Settings> {
+        if let Some(settings) = &self.settings {
+            return Ok(settings.clone());
+        }
+        let settings: Settings = super::repo::get(&mut self.store, "settings", &super::keys::settings())?.unwrap_or_default();
+        self.settings = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// Keeps `settings` as the call's settings (after it saved them).
+    pub fn use_settings(&mut self, settings: Settings) {
+        self.settings = Some(settings);
+    }
+
+    /// The calendar day, in the database's time zone, that `t` falls on.
+    pub fn local_day(&mut self, t: Timestamp) -> DomainResult<i64> {
+        let zone = self.settings()?.timezone;
+        let offset = if zone == super::time::UTC {
+            0
+        } else {
+            self.zones.utc_offset(&zone, t).ok_or_else(|| {
+                DomainError::Other(format!("the host does not know the database's time zone `{zone}`"))
+            })?
+        };
+        Ok(super::time::day(t.saturating_add(i64::from(offset) * 1000)))
+    }
+
+    /// The day a date means: a day as it is; an instant's, in the database's zone.
+    pub fn day_of(&mut self, d: DateOrTime) -> DomainResult<i64> {
+        match d {
+            DateOrTime::Date(day) => Ok(i64::from(day)),
+            DateOrTime::Time(t) => self.local_day(t),
+        }
+    }
+
+    /// Today, in the database's time zone, and now: what overdue is judged against.
+    pub fn today(&mut self) -> DomainResult<Today> {
+        Ok(Today { now: self.now, day: self.local_day(self.now)? })
+    }
+
+    /// The promised day falls before the expected day.
+    pub fn at_risk(&mut self, promised: Option<DateOrTime>, expected: Option<DateOrTime>) -> DomainResult<bool> {
+        match (promised, expected) {
+            (Some(p), Some(e)) => Ok(self.day_of(p)? < self.day_of(e)?),
+            _ => Ok(false),
+        }
+    }
+
     /// Sends what a successful call buffered. Kept out of line: `call` is
     /// instantiated once per operation, and the component's size counts.
     #[inline(never)]
@@ -132,5 +198,29 @@ impl Ports<'_> {
             events.emit(self.events.events);
         }
         Ok(())
+    }
+}
+
+/// Now, and the day it is in the database's time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Today {
+    pub now: Timestamp,
+    pub day: i64,
+}
+
+impl Today {
+    /// Whether something due at `due` is late: a day once it has ended in
+    /// the database's time zone, an instant once it has passed.
+    pub fn is_past(self, due: DateOrTime) -> bool {
+        match due {
+            DateOrTime::Date(day) => i64::from(day) < self.day,
+            DateOrTime::Time(t) => t < self.now,
+        }
+    }
+
+    /// The end of the due-index range holding everything past: an
+    /// instant before now, a day before today (keyed at its start in UTC).
+    pub fn past_end(self) -> Timestamp {
+        self.now.max(self.day * super::time::DAY_MS)
     }
 }

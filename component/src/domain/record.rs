@@ -2,7 +2,7 @@
 //! status from its quantities.
 
 use super::ids::BackorderId;
-use super::model::{Backorder, ClosedBy, Priority, Status, Timestamp, Totals};
+use super::model::{Backorder, ClosedBy, DateOrTime, Priority, Status, Timestamp, Totals};
 use serde::{Deserialize, Serialize};
 
 /// A backorder as stored. Status and remaining are not stored: they are
@@ -21,8 +21,10 @@ pub struct BackorderRecord {
     pub quantity_confirmed: u64,
     pub quantity_fulfilled: u64,
     pub quantity_cancelled: u64,
-    pub expected_date: Option<Timestamp>,
-    pub promised_date: Option<Timestamp>,
+    /// As given: a day or an instant (format version 2; a version 1 date
+    /// is an instant, see `stored`).
+    pub expected_date: Option<DateOrTime>,
+    pub promised_date: Option<DateOrTime>,
     pub location: Option<String>,
     pub notes: Option<String>,
     pub created_at: Timestamp,
@@ -76,14 +78,15 @@ impl BackorderRecord {
         self.status().is_open()
     }
 
-    /// Its promise falls before the supply it waits for is expected.
-    pub fn at_risk(&self) -> bool {
-        matches!((self.promised_date, self.expected_date), (Some(p), Some(e)) if p < e)
+    /// When it falls overdue: the promised date, or with none the expected
+    /// date (see `ports::Today::is_past`).
+    pub fn due(&self) -> Option<DateOrTime> {
+        self.promised_date.or(self.expected_date)
     }
 
-    /// When it falls overdue: the promised date, or with none the expected date.
-    pub fn due(&self) -> Option<Timestamp> {
-        self.promised_date.or(self.expected_date)
+    /// Where it sits in the due index and the due-day counters.
+    pub fn due_key(&self) -> Option<Timestamp> {
+        self.due().map(DateOrTime::key)
     }
 
     /// What it adds to the running totals (nothing once closed).
@@ -100,7 +103,9 @@ impl BackorderRecord {
         totals
     }
 
-    pub fn to_backorder(&self) -> Backorder {
+    /// As the domain returns it; `at_risk` is judged in the database's time
+    /// zone (`Ports::at_risk`).
+    pub fn to_backorder(&self, at_risk: bool) -> Backorder {
         Backorder {
             backorder_id: self.id().to_string(),
             order_id: self.order_id.clone(),
@@ -122,7 +127,7 @@ impl BackorderRecord {
             created_at: self.created_at,
             updated_at: self.updated_at,
             version: self.version,
-            at_risk: self.at_risk(),
+            at_risk,
         }
     }
 }

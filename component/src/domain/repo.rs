@@ -171,7 +171,7 @@ pub fn index_entries(r: &BackorderRecord) -> BTreeMap<Vec<u8>, Vec<u8>> {
     put(keys::index("customer", &[r.customer_id.as_bytes()], id), stored::marker());
     put(keys::index("order", &[r.order_id.as_bytes()], id), stored::marker());
     if let Some(expected) = r.expected_date {
-        put(keys::index("expected", &[keys::time_part(expected).as_bytes()], id), stored::marker());
+        put(keys::index("expected", &[keys::time_part(expected.key()).as_bytes()], id), stored::marker());
     }
     if status.is_open() {
         put(keys::index("open", &[], id), stored::marker());
@@ -181,15 +181,15 @@ pub fn index_entries(r: &BackorderRecord) -> BTreeMap<Vec<u8>, Vec<u8>> {
             put(keys::index("need", &[sku, rank(r).as_bytes()], id), value.clone());
             put(keys::index("need-age", &[sku], id), value);
         }
-        if let Some(due) = r.due() {
+        if let Some(due) = r.due_key() {
             put(keys::index("due", &[keys::time_part(due).as_bytes()], id), stored::marker());
             put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), stored::marker());
         }
         if let Some(expected) = r.expected_date {
-            put(keys::index("sku-expected", &[sku, keys::time_part(expected).as_bytes()], id), stored::marker());
+            put(keys::index("sku-expected", &[sku, keys::time_part(expected.key()).as_bytes()], id), stored::marker());
         }
         if let Some(promised) = r.promised_date {
-            put(keys::index("sku-promised", &[sku, keys::time_part(promised).as_bytes()], id), stored::marker());
+            put(keys::index("sku-promised", &[sku, keys::time_part(promised.key()).as_bytes()], id), stored::marker());
         }
     }
     out
@@ -251,7 +251,7 @@ pub fn allocation_index_entries(a: &Allocation) -> DomainResult<BTreeSet<Vec<u8>
 /// The allocation-order key: priority rank, promised date (none after any
 /// date), created_at. The backorder number follows as the index key's last part.
 pub fn rank(r: &BackorderRecord) -> String {
-    let promised = r.promised_date.map_or_else(|| "~".repeat(16), keys::time_part);
+    let promised = r.promised_date.map_or_else(|| "~".repeat(16), |p| keys::time_part(p.key()));
     format!("{}{}{}", r.priority.rank(), promised, keys::time_part(r.created_at))
 }
 
@@ -324,8 +324,8 @@ impl Counts {
                 removed.add(&old_totals);
             }
         }
-        let old_due = old.filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
-        let new_due = Some(new).filter(|r| r.is_open()).and_then(|r| r.due()).map(time::day);
+        let old_due = old.filter(|r| r.is_open()).and_then(|r| r.due_key()).map(time::day);
+        let new_due = Some(new).filter(|r| r.is_open()).and_then(|r| r.due_key()).map(time::day);
         if old_due != new_due {
             for (day, delta) in [(old_due, -1), (new_due, 1)] {
                 if let Some(day) = day {

@@ -111,13 +111,37 @@ impl Versioned for super::model::Totals {}
 impl Versioned for super::model::Allocation {}
 impl Versioned for super::model::Fulfillment {}
 impl Versioned for super::model::HistoryEntry {}
-impl Versioned for super::model::ExpectedSupply {}
-impl Versioned for super::record::BackorderRecord {}
+impl Versioned for super::model::Settings {}
+
+/// Version 2 (issue 16) of the values that hold promised or expected
+/// dates: a date is kept as given, a day or an instant. Version 1 held
+/// instants only, and its bodies are version 2 bodies that hold no day
+/// (`DateOrTime` is stored as one integer: an instant as itself, never
+/// negative, a day as a negative number), so a version 1 value reads as
+/// it was written, its dates as the instants they were. The version byte
+/// keeps a build that knows only version 1 from reading a day as a 1969
+/// instant.
+macro_rules! dated_version_2 {
+    ($($value:ty),+) => {$(
+        impl Versioned for $value {
+            const VERSION: u8 = 2;
+
+            fn decode_older(what: &str, version: u8, body: &[u8]) -> DomainResult<Self> {
+                match version {
+                    V1 => decode_body(what, body),
+                    _ => Err(no_reader(what, version)),
+                }
+            }
+        }
+    )+};
+}
+
+dated_version_2!(super::record::BackorderRecord, super::model::ExpectedSupply);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{ClosedBy, Priority};
+    use crate::domain::model::{ClosedBy, DateOrTime, Priority};
     use crate::domain::record::BackorderRecord;
     use serde::Deserialize;
 
@@ -161,7 +185,7 @@ mod tests {
             quantity_fulfilled: 60,
             quantity_cancelled: 0,
             expected_date: None,
-            promised_date: Some(1_800_000_000_000),
+            promised_date: Some(DateOrTime::Time(1_800_000_000_000)),
             location: Some("W2".into()),
             notes: None,
             created_at: 1_795_651_200_000,
@@ -176,8 +200,13 @@ mod tests {
     #[test]
     fn a_version_1_backorder_record_decodes_to_the_record() {
         let decoded: BackorderRecord = decode("backorder", BACKORDER_V1).unwrap();
-        assert_eq!(decoded, expected_backorder());
-        assert_eq!(encode(&decoded), BACKORDER_V1, "this build writes version 1 byte for byte");
+        assert_eq!(decoded, expected_backorder(), "a version 1 date reads as the instant it was");
+        let v2 = encode(&decoded);
+        assert_eq!(v2[0], 2, "this build writes version 2");
+        assert_eq!(decode::<BackorderRecord>("backorder", &v2).unwrap(), decoded);
+        let mut as_a_day = decoded.clone();
+        as_a_day.promised_date = Some(DateOrTime::Date(20_833));
+        assert_eq!(decode::<BackorderRecord>("backorder", &encode(&as_a_day)).unwrap(), as_a_day);
     }
 
     #[test]
@@ -185,9 +214,9 @@ mod tests {
         let mut bytes = BACKORDER_V1.to_vec();
         bytes[0] = 0x7f;
         let err = decode::<BackorderRecord>("backorder", &bytes).unwrap_err();
-        let expected = StorageError::UnknownFormat { value: "backorder".into(), version: 0x7f, newest: 1 };
+        let expected = StorageError::UnknownFormat { value: "backorder".into(), version: 0x7f, newest: 2 };
         assert_eq!(err, DomainError::Storage(expected));
-        assert_eq!(err.to_string(), "storage: backorder stored in format version 127; this build reads up to 1");
+        assert_eq!(err.to_string(), "storage: backorder stored in format version 127; this build reads up to 2");
         assert!(matches!(decode::<u64>("counter", &[0x00, 0x05]).unwrap_err(), DomainError::Storage(_)));
         assert!(decode::<u64>("counter", &[]).is_err());
     }

@@ -69,6 +69,11 @@ pub fn timestamp(field: &str, value: Option<Timestamp>) -> DomainResult<()> {
     }
 }
 
+/// A promised or expected date: its day or instant within the same range.
+pub fn date(field: &str, value: Option<super::model::DateOrTime>) -> DomainResult<()> {
+    timestamp(field, value.map(super::model::DateOrTime::key))
+}
+
 /// A time that must lie after `now` (expiries).
 pub fn future(field: &str, value: Option<Timestamp>, now: Timestamp) -> DomainResult<()> {
     timestamp(field, value)?;

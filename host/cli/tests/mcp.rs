@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 const NOW: &str = "2026-11-02T09:00:00Z";
 
 /// Every tool the server offers, in name order.
-const TOOLS: [&str; 20] = [
+const TOOLS: [&str; 21] = [
     "allocate_available",
     "allocate_backorder",
     "cancel_backorder",
@@ -38,6 +38,7 @@ const TOOLS: [&str; 20] = [
     "stock_adjust",
     "stock_set",
     "update_backorder",
+    "update_settings",
 ];
 
 mod common;
@@ -259,7 +260,8 @@ async fn with_apply_every_write_commits_and_every_tool_answers() {
         .await;
     assert_eq!(first["applied"], json!(true));
     assert!(!line.contains("preview"), "{line}");
-    assert_eq!(first["promised_date"], json!("2026-12-01T00:00:00Z"));
+    // A date given as a day reads back as that day (issue 16).
+    assert_eq!(first["promised_date"], json!("2026-12-01"));
     let first_id = first["backorder_id"].as_str().unwrap().to_owned();
     let (second, _) = client
         .ok("create_backorder", widget(10, json!({"request_id": "R-2"})))

@@ -42,3 +42,5 @@ pub use generated::exports::commerce::backorders::backorders::{
 pub use generated::exports::commerce::backorders::backorders::{
     StockAdjustment, StockAdjustmentRequest, StockChange, StockLoss, Unserved, WaitingBackorder,
 };
+pub use generated::commerce::backorders::types::DateOrTime;
+pub use generated::exports::commerce::backorders::backorders::{Settings, SettingsUpdate};

@@ -2,9 +2,9 @@
 //! people and JSON get RFC 3339 in UTC. Parsing lives here, once, for the
 //! CLI and any other front end.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
 
-use crate::bindings::Timestamp;
+use crate::bindings::{DateOrTime, Timestamp};
 use crate::error::HostError;
 
 /// Parses `input` for the request field `field`: a date `2026-12-01` (the
@@ -32,6 +32,46 @@ pub fn parse_time(field: &'static str, input: &str) -> Result<Timestamp, HostErr
     }
     Ok(time.timestamp_millis())
 }
+
+/// Parses a promised or expected date for `field`, keeping what was
+/// given: a date `2026-12-01` is that whole day (in the database's time
+/// zone), a full RFC 3339 time the instant (`parse_time`).
+pub fn parse_date(field: &'static str, input: &str) -> Result<DateOrTime, HostError> {
+    if !is_date_shaped(input) {
+        return parse_time(field, input).map(DateOrTime::Time);
+    }
+    let start = parse_time(field, input)?;
+    let day = start.div_euclid(DAY_MS);
+    i32::try_from(day)
+        .map(DateOrTime::Date)
+        .map_err(|_| HostError::InvalidInput {
+            field,
+            message: format!("`{input}` is out of range"),
+        })
+}
+
+/// A date as it was given: `2026-12-01` for a day, `format_time` for an
+/// instant.
+pub fn format_date(date: DateOrTime) -> String {
+    match date {
+        DateOrTime::Date(day) => match DateTime::<Utc>::from_timestamp_millis(i64::from(day) * DAY_MS) {
+            Some(start) => start.format("%Y-%m-%d").to_string(),
+            None => format!("day {day} since 1970-01-01"),
+        },
+        DateOrTime::Time(timestamp) => format_time(timestamp),
+    }
+}
+
+/// The offset from UTC, in seconds east, of the IANA time zone `zone` at
+/// `at` (chrono-tz's rules); none for an unknown zone or an instant
+/// without a calendar form. What the guest's `clock.utc-offset` asks.
+pub fn utc_offset(zone: &str, at: Timestamp) -> Option<i32> {
+    let zone: chrono_tz::Tz = zone.parse().ok()?;
+    let instant = DateTime::<Utc>::from_timestamp_millis(at)?;
+    Some(zone.offset_from_utc_datetime(&instant.naive_utc()).fix().local_minus_utc())
+}
+
+const DAY_MS: i64 = 86_400_000;
 
 /// `YYYY-MM-DD` exactly: chrono alone would also take `2026-1-5`.
 fn is_date_shaped(input: &str) -> bool {
@@ -86,6 +126,28 @@ mod tests {
             parse_time("expected_date", "2026-12-01").unwrap(),
             DECEMBER_FIRST_2026_MS
         );
+    }
+
+    #[test]
+    fn a_date_is_kept_as_a_day_and_a_time_as_an_instant() {
+        let day = parse_date("promised_date", "2026-12-01").unwrap();
+        assert_eq!(day, DateOrTime::Date(20_788));
+        assert_eq!(format_date(day), "2026-12-01");
+        let time = parse_date("promised_date", "2026-12-01T00:00:00Z").unwrap();
+        assert_eq!(time, DateOrTime::Time(DECEMBER_FIRST_2026_MS));
+        assert_eq!(format_date(time), "2026-12-01T00:00:00Z");
+        assert!(parse_date("promised_date", "2026-02-30").is_err());
+    }
+
+    #[test]
+    fn zone_offsets_follow_the_zone_rules_with_dst() {
+        assert_eq!(utc_offset("UTC", DECEMBER_FIRST_2026_MS), Some(0));
+        assert_eq!(utc_offset("Europe/Berlin", DECEMBER_FIRST_2026_MS), Some(3600));
+        // 2026-07-01T00:00:00Z: summer time in Berlin and New York.
+        assert_eq!(utc_offset("Europe/Berlin", 1_782_864_000_000), Some(7200));
+        assert_eq!(utc_offset("America/New_York", 1_782_864_000_000), Some(-4 * 3600));
+        assert_eq!(utc_offset("America/New_York", DECEMBER_FIRST_2026_MS), Some(-5 * 3600));
+        assert_eq!(utc_offset("Mars/Olympus_Mons", DECEMBER_FIRST_2026_MS), None);
     }
 
     #[test]

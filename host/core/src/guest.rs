@@ -23,6 +23,7 @@ use crate::bindings::{
     ExpiryResult, FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest,
     NewBackorder, PromisePlan, SkuSummary, StockAdjustment, StockAdjustmentRequest, SupplyExpectation,
 };
+use crate::bindings::{Settings, SettingsUpdate};
 use crate::compat::{WIT_PACKAGE, WIT_VERSION};
 
 /// The exported interface, by the name the generated bindings look it up.
@@ -64,6 +65,8 @@ macro_rules! for_each_export {
             /// Sets or adjusts the units on hand at one place; a count below
             /// the reserved units releases the least urgent reservations.
             write adjust_stock = "adjust-stock" (request: &StockAdjustmentRequest) -> StockAdjustment;
+            /// The settings after the request (an empty one only reads them).
+            write update_settings = "update-settings" (request: &SettingsUpdate) -> Settings;
         }
     };
 }

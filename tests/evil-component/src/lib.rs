@@ -244,4 +244,8 @@ impl Guest for Evil {
     fn adjust_stock(_: api::StockAdjustmentRequest) -> Result<api::StockAdjustment, t::BackorderError> {
         not_implemented()
     }
+
+    fn update_settings(_: api::SettingsUpdate) -> Result<api::Settings, t::BackorderError> {
+        not_implemented()
+    }
 }

@@ -43,7 +43,7 @@ fn allocate(ports: &mut Ports, request: AllocationRequest) -> DomainResult<Alloc
     let mut counts = repo::Counts::default();
     let (r, allocation) = add_allocation(ports, &old, spec, &mut counts)?;
     counts.write(&mut ports.store)?;
-    Ok(AllocationResult { backorder: r.to_backorder(), allocation })
+    Ok(AllocationResult { backorder: super::backorder(ports, &r)?, allocation })
 }
 
 /// What to allocate to a backorder, and how.

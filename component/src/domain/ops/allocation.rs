@@ -127,5 +127,5 @@ fn change(
     repo::save_allocation(&mut ports.store, Some(&before), &allocation)?;
     repo::record_change(ports, &mut r, change.allocation(&allocation.allocation_id))?;
     repo::save_backorder(ports, Some(&old), &r)?;
-    Ok(AllocationResult { backorder: r.to_backorder(), allocation })
+    Ok(AllocationResult { backorder: super::backorder(ports, &r)?, allocation })
 }

@@ -43,5 +43,5 @@ fn cancel(ports: &mut Ports, request: CancelRequest) -> DomainResult<CancelResul
     repo::record_change(ports, &mut r, Change::new(HistoryAction::Cancelled, EventKind::BackorderCancelled, detail).quantity(quantity))?;
     record_releases(ports, &mut r, &released)?;
     repo::save_backorder(ports, Some(&old), &r)?;
-    Ok(CancelResult { backorder: r.to_backorder(), released: released.into_iter().map(|(a, _)| a).collect() })
+    Ok(CancelResult { backorder: super::backorder(ports, &r)?, released: released.into_iter().map(|(a, _)| a).collect() })
 }

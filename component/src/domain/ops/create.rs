@@ -2,7 +2,7 @@ use super::super::error::{DomainError, DomainResult};
 use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::limits::{MAX_TIMESTAMP, MIN_TIMESTAMP};
-use super::super::model::{Backorder, EventKind, HistoryAction, NewBackorder, Priority};
+use super::super::model::{Backorder, DateOrTime, EventKind, HistoryAction, NewBackorder, Priority};
 use super::idempotency;
 use super::super::ports::Ports;
 use super::super::record::BackorderRecord;
@@ -25,7 +25,7 @@ pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResul
         return Err(DomainError::Other(format!("the host clock reads {}, outside 1970..9999", ports.now)));
     }
     let year = u16::try_from(time::year(ports.now)).map_err(|_| DomainError::Other("clock year out of range".into()))?;
-    let mut reads = repo::counter_keys(&request.sku, request.promised_date.or(request.expected_date));
+    let mut reads = repo::counter_keys(&request.sku, request.promised_date.or(request.expected_date).map(DateOrTime::key));
     reads.push(keys::backorder_counter(year));
     reads.extend(request.request_id.as_deref().map(keys::request));
     ports.store.prefetch(&reads)?;
@@ -39,8 +39,8 @@ fn validate_request(request: &NewBackorder) -> DomainResult<()> {
     validate::reference("customer_id", &request.customer_id)?;
     validate::sku("sku", &request.sku)?;
     validate::quantity("quantity", request.quantity)?;
-    validate::timestamp("expected_date", request.expected_date)?;
-    validate::timestamp("promised_date", request.promised_date)?;
+    validate::date("expected_date", request.expected_date)?;
+    validate::date("promised_date", request.promised_date)?;
     validate::optional_reference("location", request.location.as_deref())?;
     validate::notes("notes", request.notes.as_deref())
 }
@@ -88,5 +88,5 @@ fn create(ports: &mut Ports, request: NewBackorder, year: u16) -> DomainResult<B
         Change::new(HistoryAction::Created, EventKind::BackorderCreated, detail).quantity(request.quantity),
     )?;
     repo::save_backorder(ports, None, &record)?;
-    Ok(record.to_backorder())
+    super::backorder(ports, &record)
 }

@@ -129,5 +129,5 @@ fn fulfill(ports: &mut Ports, request: FulfillmentRequest) -> DomainResult<Fulfi
     repo::record_change(ports, &mut r, change)?;
     record_releases(ports, &mut r, &released)?;
     repo::save_backorder(ports, Some(&old), &r)?;
-    Ok(FulfillmentResult { backorder: r.to_backorder(), fulfillment })
+    Ok(FulfillmentResult { backorder: super::backorder(ports, &r)?, fulfillment })
 }

@@ -24,5 +24,5 @@ fn get(ports: &mut Ports, id: BackorderId) -> DomainResult<BackorderDetail> {
         .into_iter()
         .map(|(_, value)| repo::decode::<HistoryEntry>("history entry", &value))
         .collect::<DomainResult<_>>()?;
-    Ok(BackorderDetail { backorder: record.to_backorder(), allocations, fulfillments, history })
+    Ok(BackorderDetail { backorder: super::backorder(ports, &record)?, allocations, fulfillments, history })
 }

@@ -22,30 +22,62 @@ struct Remembered {
     /// The first result, serialized.
     result: Vec<u8>,
     at: Timestamp,
+    /// Remembered in format version 1, when a date given as a day was
+    /// read as the start of that day in UTC: `request` holds it so.
+    #[serde(skip)]
+    dates_as_instants: bool,
 }
 
-impl Versioned for Remembered {}
+/// Version 2: its request and result may hold days (see `stored`); a
+/// version 1 body is the same layout, its dates instants.
+impl Versioned for Remembered {
+    const VERSION: u8 = 2;
+
+    fn decode_older(what: &str, version: u8, body: &[u8]) -> DomainResult<Self> {
+        match version {
+            stored::V1 => stored::decode_body(what, body).map(|r| Remembered { dates_as_instants: true, ..r }),
+            _ => Err(stored::no_reader(what, version)),
+        }
+    }
+}
 
 /// A write request that may carry a request id; its serialized form is the
 /// fingerprint a repeat of the id must match.
-pub trait Request: Serialize {
+pub trait Request: Serialize + Sized {
     fn request_id(&self) -> Option<&String>;
+
+    /// Its fingerprint as a build before issue 16 made it, when a day was
+    /// read as the start of that day in UTC.
+    fn fingerprint_with_dates_as_instants(&self) -> Vec<u8> {
+        stored::encode_body(self)
+    }
 }
 
-/// Every write request names its id in a field `request_id`.
+/// Every write request names its id in a field `request_id`; those after
+/// `dated:` carry promised or expected dates.
 macro_rules! requests {
-    ($($request:ident),+ $(,)?) => {
+    ($($request:ident),+ ; dated: $($dated:ident),+ $(,)?) => {
         $(impl Request for model::$request {
             fn request_id(&self) -> Option<&String> {
                 self.request_id.as_ref()
+            }
+        })+
+        $(impl Request for model::$dated {
+            fn request_id(&self) -> Option<&String> {
+                self.request_id.as_ref()
+            }
+
+            fn fingerprint_with_dates_as_instants(&self) -> Vec<u8> {
+                stored::encode_body(&self.dates_as_instants())
             }
         })+
     };
 }
 
 requests!(
-    NewBackorder, BackorderUpdate, AllocationRequest, FulfillmentRequest, CancelRequest, RunRequest, SupplyExpectation,
-    AllocationChange, AllocationExtension, ExpiryRequest, StockAdjustmentRequest,
+    AllocationRequest, FulfillmentRequest, CancelRequest, RunRequest, AllocationChange, AllocationExtension, ExpiryRequest,
+    StockAdjustmentRequest;
+    dated: NewBackorder, BackorderUpdate, SupplyExpectation,
 );
 
 /// Runs `write` on `request` once per request id: a request without one
@@ -62,7 +94,8 @@ pub fn once<R: Request, T: Serialize + DeserializeOwned>(
     let key = keys::request(&id);
     if let Some(seen) = repo::get::<Remembered>(&mut ports.store, "remembered request", &key)? {
         if seen.at + REQUEST_ID_RETENTION_MS > ports.now {
-            if seen.operation != operation || seen.request != fingerprint {
+            let made_as = if seen.dates_as_instants { request.fingerprint_with_dates_as_instants() } else { fingerprint.clone() };
+            if seen.operation != operation || seen.request != made_as {
                 return Err(DomainError::invalid(
                     "request_id",
                     format!("was already used for another request ({})", seen.operation),
@@ -79,6 +112,7 @@ pub fn once<R: Request, T: Serialize + DeserializeOwned>(
         request: fingerprint,
         result: stored::encode_body(&result),
         at: ports.now,
+        dates_as_instants: false,
     };
     ports.store.set(&key, &repo::encode(&remembered));
     ports.store.set(&keys::request_time(ports.now, &id), &MARKER);

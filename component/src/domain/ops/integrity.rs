@@ -110,7 +110,7 @@ impl Check {
             for key in [keys::totals(), keys::sku_totals(&r.sku)] {
                 self.totals.entry(key).or_default().add(&contribution);
             }
-            if let Some(due) = r.due() {
+            if let Some(due) = r.due_key() {
                 *self.due.entry(keys::due_bucket(time::day(due))).or_default() += 1;
                 *self.due.entry(keys::sku_due_bucket(&r.sku, time::day(due))).or_default() += 1;
             }

@@ -3,7 +3,7 @@ use super::super::ids::BackorderId;
 use super::super::keys;
 use super::super::limits::{DEFAULT_PAGE, MAX_LIST_SCAN, MAX_PAGE, SCAN_CHUNK};
 use super::super::model::{BackorderPage, ListRequest, Timestamp};
-use super::super::ports::Ports;
+use super::super::ports::{Ports, Today};
 use super::super::record::BackorderRecord;
 use super::super::{repo, validate};
 
@@ -17,7 +17,7 @@ struct Plan {
     end: Vec<u8>,
 }
 
-fn plan(request: &ListRequest, now: Timestamp) -> Plan {
+fn plan(request: &ListRequest, today: Option<Today>) -> Plan {
     let index = |tag: &'static str, name: &str, parts: &[&[u8]]| {
         let (start, end) = keys::index_range(name, parts);
         Plan { tag, start, end }
@@ -38,8 +38,8 @@ fn plan(request: &ListRequest, now: Timestamp) -> Plan {
         } else {
             index("s", "sku", &[sku.as_bytes()])
         }
-    } else if request.overdue_only {
-        up_to("d", "due", now)
+    } else if let Some(today) = today {
+        up_to("d", "due", today.past_end())
     } else if let Some(before) = request.expected_before {
         up_to("e", "expected", before)
     } else if let Some(status) = request.status {
@@ -54,7 +54,7 @@ fn plan(request: &ListRequest, now: Timestamp) -> Plan {
     }
 }
 
-fn matches(r: &BackorderRecord, request: &ListRequest, now: Timestamp) -> bool {
+fn matches(r: &BackorderRecord, request: &ListRequest, today: Option<Today>) -> bool {
     let status = r.status();
     request.sku.as_ref().is_none_or(|s| *s == r.sku)
         && request.status.is_none_or(|s| s == status)
@@ -62,8 +62,8 @@ fn matches(r: &BackorderRecord, request: &ListRequest, now: Timestamp) -> bool {
         && request.customer_id.as_ref().is_none_or(|c| *c == r.customer_id)
         && request.order_id.as_ref().is_none_or(|o| *o == r.order_id)
         && (!request.open_only || status.is_open())
-        && (!request.overdue_only || (status.is_open() && r.due().is_some_and(|due| due < now)))
-        && request.expected_before.is_none_or(|before| r.expected_date.is_some_and(|e| e < before))
+        && (!request.overdue_only || (status.is_open() && r.due().zip(today).is_some_and(|(due, today)| today.is_past(due))))
+        && request.expected_before.is_none_or(|before| r.expected_date.is_some_and(|e| e.key() < before))
 }
 
 /// A page of backorders matching every filter, in the order of the index
@@ -87,7 +87,9 @@ pub fn list_backorders(ports: &mut Ports, request: ListRequest) -> DomainResult<
 
 /// The walk of `list_backorders`, its request checked.
 fn list(ports: &mut Ports, request: ListRequest, limit: u32) -> DomainResult<BackorderPage> {
-    let plan = plan(&request, ports.now);
+    // Only overdue needs today in the database's zone.
+    let today = if request.overdue_only { Some(ports.today()?) } else { None };
+    let plan = plan(&request, today);
     let mut start = match &request.cursor {
         Some(cursor) => decode_cursor(cursor, &plan)?,
         None => plan.start.clone(),
@@ -104,21 +106,21 @@ fn list(ports: &mut Ports, request: ListRequest, limit: u32) -> DomainResult<Bac
         let exhausted = (chunk.len() as u32) < want;
         for (key, record) in read_records(ports, &plan, chunk)? {
             examined += 1;
-            if matches(&record, &request, ports.now) {
+            if matches(&record, &request, today) {
                 if page.len() == limit as usize {
                     // A further match exists: the page is full and has a next one.
-                    return Ok(finish(page, Some(encode_cursor(&plan, &after(&last_key)))));
+                    return finish(ports, page, Some(encode_cursor(&plan, &after(&last_key))));
                 }
                 page.push(record);
                 last_key = key.clone();
             }
             start = after(&key);
             if examined >= MAX_LIST_SCAN {
-                return Ok(finish(page, Some(encode_cursor(&plan, &start))));
+                return finish(ports, page, Some(encode_cursor(&plan, &start)));
             }
         }
         if exhausted {
-            return Ok(finish(page, None));
+            return finish(ports, page, None);
         }
     }
 }
@@ -158,8 +160,9 @@ fn after(key: &[u8]) -> Vec<u8> {
     next
 }
 
-fn finish(page: Vec<BackorderRecord>, next_cursor: Option<String>) -> BackorderPage {
-    BackorderPage { backorders: page.iter().map(BackorderRecord::to_backorder).collect(), next_cursor }
+fn finish(ports: &mut Ports, page: Vec<BackorderRecord>, next_cursor: Option<String>) -> DomainResult<BackorderPage> {
+    let backorders = page.iter().map(|r| super::backorder(ports, r)).collect::<DomainResult<_>>()?;
+    Ok(BackorderPage { backorders, next_cursor })
 }
 
 /// `<index tag>.<hex of where to resume, relative to the index start>`.

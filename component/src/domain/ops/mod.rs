@@ -13,6 +13,7 @@ mod list;
 mod promise;
 mod run;
 mod stock;
+mod settings;
 mod summary;
 mod update;
 
@@ -28,6 +29,7 @@ pub use list::list_backorders;
 pub use promise::{expect_supply, list_expected_supply};
 pub use run::allocate_available;
 pub use stock::adjust_stock;
+pub use settings::update_settings;
 pub use summary::{get_backorder_summary, get_sku_backorder_summary};
 pub use update::update_backorder;
 
@@ -53,6 +55,12 @@ fn load_open(ports: &mut Ports, id: BackorderId, expected_version: Option<u64>, 
         return Err(DomainError::state(&r.id().to_string(), status, format!("a closed backorder cannot be {what}")));
     }
     Ok(r)
+}
+
+/// A backorder as returned, at risk or not in the database's time zone.
+fn backorder(ports: &mut Ports, r: &BackorderRecord) -> DomainResult<super::model::Backorder> {
+    let at_risk = ports.at_risk(r.promised_date, r.expected_date)?;
+    Ok(r.to_backorder(at_risk))
 }
 
 /// Optimistic concurrency: refuses a write made against another version.

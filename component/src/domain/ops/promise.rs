@@ -26,7 +26,7 @@ pub fn expect_supply(ports: &mut Ports, request: SupplyExpectation) -> DomainRes
 fn expect(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<PromisePlan> {
     validate::sku("sku", &request.sku)?;
     validate::quantity("quantity", request.quantity)?;
-    validate::timestamp("expected_at", Some(request.expected_at))?;
+    validate::date("expected_at", Some(request.expected_at))?;
     if !request.source.is_claim() {
         return Err(DomainError::invalid(
             "source",
@@ -68,7 +68,7 @@ pub fn list_expected_supply(ports: &mut Ports, sku: Option<&str>) -> DomainResul
 
 fn plan_dates(ports: &mut Ports, sku: &str) -> DomainResult<Vec<PromiseLine>> {
     let mut supplies = list_expected_supply(ports, Some(sku))?;
-    supplies.sort_by(|a, b| (a.expected_at, &a.source_ref).cmp(&(b.expected_at, &b.source_ref)));
+    supplies.sort_by(|a, b| (a.expected_at.key(), &a.source_ref).cmp(&(b.expected_at.key(), &b.source_ref)));
     let mut supplies = supplies.into_iter().peekable();
     let mut left_in_current = supplies.peek().map_or(0, |s| s.quantity);
     let mut lines = Vec::new();
@@ -93,17 +93,18 @@ fn plan_dates(ports: &mut Ports, sku: &str) -> DomainResult<Vec<PromiseLine>> {
         let id = BackorderId::from_key(keys::backorder_of_index(&key).unwrap_or_default())?;
         let old = repo::load_backorder(&mut ports.store, id)?;
         let mut r = old.clone();
+        let at_risk = ports.at_risk(r.promised_date, Some(date))?;
         if r.expected_date != Some(date) {
             r.expected_date = Some(date);
             r.version += 1;
             r.updated_at = ports.now;
             let mut detail = format!(
                 "expected_date {} -> {} from expected supply {reference}",
-                time::rfc3339_opt(old.expected_date),
-                time::rfc3339(date)
+                time::shown(old.expected_date),
+                time::shown(Some(date))
             );
-            if r.at_risk() {
-                detail.push_str(&format!("; at risk: promised {}", time::rfc3339_opt(r.promised_date)));
+            if at_risk {
+                detail.push_str(&format!("; at risk: promised {}", time::shown(r.promised_date)));
             }
             repo::record_change(ports, &mut r, Change::new(HistoryAction::Updated, EventKind::BackorderUpdated, detail))?;
             repo::save_backorder(ports, Some(&old), &r)?;
@@ -115,7 +116,7 @@ fn plan_dates(ports: &mut Ports, sku: &str) -> DomainResult<Vec<PromiseLine>> {
             source_ref: reference,
             expected_date: date,
             promised_date: r.promised_date,
-            at_risk: r.at_risk(),
+            at_risk,
         });
         Ok(ControlFlow::Continue(()))
     })?;

@@ -28,10 +28,10 @@ fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder
         ));
     }
     if let Some(FieldChange::Set(t)) = request.expected_date {
-        validate::timestamp("expected_date", Some(t))?;
+        validate::date("expected_date", Some(t))?;
     }
     if let Some(FieldChange::Set(t)) = request.promised_date {
-        validate::timestamp("promised_date", Some(t))?;
+        validate::date("promised_date", Some(t))?;
     }
     if let Some(FieldChange::Set(location)) = &request.location {
         validate::reference("location", location)?;
@@ -52,14 +52,14 @@ fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder
     if let Some(change) = request.expected_date {
         let value = change.into_option();
         if value != r.expected_date {
-            changes.push(format!("expected_date {} -> {}", time::rfc3339_opt(r.expected_date), time::rfc3339_opt(value)));
+            changes.push(format!("expected_date {} -> {}", time::shown(r.expected_date), time::shown(value)));
             r.expected_date = value;
         }
     }
     if let Some(change) = request.promised_date {
         let value = change.into_option();
         if value != r.promised_date {
-            changes.push(format!("promised_date {} -> {}", time::rfc3339_opt(r.promised_date), time::rfc3339_opt(value)));
+            changes.push(format!("promised_date {} -> {}", time::shown(r.promised_date), time::shown(value)));
             r.promised_date = value;
         }
     }
@@ -82,11 +82,11 @@ fn update(ports: &mut Ports, request: BackorderUpdate) -> DomainResult<Backorder
         }
     }
     if changes.is_empty() {
-        return Ok(old.to_backorder());
+        return super::backorder(ports, &old);
     }
     r.version += 1;
     r.updated_at = ports.now;
     repo::record_change(ports, &mut r, Change::new(HistoryAction::Updated, EventKind::BackorderUpdated, changes.join("; ")))?;
     repo::save_backorder(ports, Some(&old), &r)?;
-    Ok(r.to_backorder())
+    super::backorder(ports, &r)
 }

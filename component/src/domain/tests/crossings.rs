@@ -26,7 +26,7 @@ fn measure<T>(w: &mut World, f: impl FnOnce(&mut Ports) -> Result<T, DomainError
     let mut store = Counted::new(&mut w.store);
     let mut inventory = Counted::new(&mut w.inventory);
     let mut events = Counted::new(&mut w.events);
-    let value = crate::domain::call(&mut store, &mut inventory, &mut events, w.now, f).expect("the measured call succeeds");
+    let value = crate::domain::call(&mut store, &mut inventory, &mut events, w.now, &mut super::utc_offset, f).expect("the measured call succeeds");
     (value, Crossings { store: store.calls, inventory: inventory.calls, events: events.calls })
 }
 
@@ -37,7 +37,7 @@ fn each_operation_crosses_the_boundary_a_known_number_of_times() {
     for _ in 0..3 {
         w.create("SKU", 10, Priority::Normal);
     }
-    let promised = NewBackorder { sku: "SKU".into(), quantity: 10, promised_date: Some(T0 + 3 * DAY), ..base() };
+    let promised = NewBackorder { sku: "SKU".into(), quantity: 10, promised_date: Some(at(T0 + 3 * DAY)), ..base() };
     let mut table = Vec::new();
     let (created, c) = measure(&mut w, |p| ops::create_backorder(p, promised.clone()));
     table.push(("create", c));
@@ -72,7 +72,9 @@ fn each_operation_crosses_the_boundary_a_known_number_of_times() {
     // get 6, list 3, update 12, allocate 16, fulfil 15, cancel 26,
     // summary 6, SKU summary 8. Since expiry holds at its instant (issue
     // 16) every operation but create reads the due part of the expiry
-    // index first: one scan more each.
+    // index first: one scan more each. Since a promised date is kept as
+    // given (issue 16) a SKU summary reads the backorder behind its
+    // earliest date, to show the date as it was given: one read more.
     assert_eq!(
         totals,
         vec![
@@ -85,7 +87,7 @@ fn each_operation_crosses_the_boundary_a_known_number_of_times() {
             ("fulfil", 9),
             ("cancel", 9),
             ("summary", 6),
-            ("sku summary", 8),
+            ("sku summary", 9),
         ]
     );
 }

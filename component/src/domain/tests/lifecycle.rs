@@ -128,7 +128,7 @@ fn the_guard_skips_a_bounded_number_of_other_locations_then_refuses() {
     let mut elsewhere = Vec::new();
     for _ in 0..MAX_GUARD_SKIPS {
         let request = NewBackorder { sku: "SKU".into(), priority: Some(Priority::High), location: Some("WH-B".into()), ..base() };
-        let created = crate::domain::call(&mut w.store, &mut w.inventory, &mut w.events, w.now, |p| ops::create_backorder(p, request));
+        let created = crate::domain::call(&mut w.store, &mut w.inventory, &mut w.events, w.now, &mut super::utc_offset, |p| ops::create_backorder(p, request));
         elsewhere.push(created.unwrap().backorder_id);
     }
     // Exactly the limit skipped: the refusal names the most urgent of them.
@@ -276,11 +276,11 @@ fn released_allocations_cannot_be_touched_again() {
 #[test]
 fn updates_set_and_clear_fields_and_bump_the_version() {
     let mut w = World::new();
-    let bo = w.create_with(NewBackorder { promised_date: Some(T0 + DAY), location: Some("WH-1".into()), ..base() });
+    let bo = w.create_with(NewBackorder { promised_date: Some(at(T0 + DAY)), location: Some("WH-1".into()), ..base() });
     let update = BackorderUpdate {
         backorder_id: bo.backorder_id.clone(),
         priority: Some(Priority::Critical),
-        expected_date: Some(Change::Set(T0 + 5 * DAY)),
+        expected_date: Some(Change::Set(at(T0 + 5 * DAY))),
         promised_date: Some(Change::Clear),
         location: Some(Change::Clear),
         notes: Some(Change::Set("call first".into())),
@@ -288,7 +288,7 @@ fn updates_set_and_clear_fields_and_bump_the_version() {
     };
     let updated = w.call(|p| ops::update_backorder(p, update.clone())).unwrap();
     assert_eq!(updated.priority, Priority::Critical);
-    assert_eq!(updated.expected_date, Some(T0 + 5 * DAY));
+    assert_eq!(updated.expected_date, Some(at(T0 + 5 * DAY)));
     assert_eq!(updated.promised_date, None);
     assert_eq!(updated.location, None);
     assert_eq!(updated.notes.as_deref(), Some("call first"));
@@ -305,8 +305,8 @@ fn summaries_count_open_backorders_only() {
     let mut w = World::new();
     w.inventory.add("A", None, 100);
     let a1 = w.create("A", 10, Priority::Critical).backorder_id;
-    let _a2 = w.create_with(NewBackorder { sku: "A".into(), quantity: 5, promised_date: Some(T0 - DAY), ..base() });
-    let b1 = w.create_with(NewBackorder { sku: "B".into(), quantity: 7, expected_date: Some(T0 + 3 * DAY), ..base() });
+    let _a2 = w.create_with(NewBackorder { sku: "A".into(), quantity: 5, promised_date: Some(at(T0 - DAY)), ..base() });
+    let b1 = w.create_with(NewBackorder { sku: "B".into(), quantity: 7, expected_date: Some(at(T0 + 3 * DAY)), ..base() });
     w.allocate(&a1, 10).unwrap();
     w.cancel(&b1.backorder_id, None).unwrap();
 
@@ -321,7 +321,7 @@ fn summaries_count_open_backorders_only() {
 
     let a = w.sku_summary("A");
     assert_eq!(a.summary.totals.open_backorders, 2);
-    assert_eq!(a.earliest_promised_date, Some(T0 - DAY));
+    assert_eq!(a.earliest_promised_date, Some(at(T0 - DAY)));
     assert_eq!(a.summary.overdue, 1);
     let b = w.sku_summary("B");
     assert!(b.summary.totals.is_zero());
@@ -335,10 +335,10 @@ fn summaries_count_open_backorders_only() {
 fn overdue_counts_exactly_within_today() {
     let mut w = World::new();
     w.now = T0 + 12 * 3_600_000; // noon
-    w.create_with(NewBackorder { promised_date: Some(T0 + 6 * 3_600_000), ..base() }); // 06:00 today: overdue
-    w.create_with(NewBackorder { promised_date: Some(T0 + 18 * 3_600_000), ..base() }); // 18:00 today: not yet
-    w.create_with(NewBackorder { expected_date: Some(T0 - 10 * DAY), ..base() }); // no promise, expected long ago
-    w.create_with(NewBackorder { expected_date: Some(T0 - 10 * DAY), promised_date: Some(T0 + DAY), ..base() }); // promise wins
+    w.create_with(NewBackorder { promised_date: Some(at(T0 + 6 * 3_600_000)), ..base() }); // 06:00 today: overdue
+    w.create_with(NewBackorder { promised_date: Some(at(T0 + 18 * 3_600_000)), ..base() }); // 18:00 today: not yet
+    w.create_with(NewBackorder { expected_date: Some(at(T0 - 10 * DAY)), ..base() }); // no promise, expected long ago
+    w.create_with(NewBackorder { expected_date: Some(at(T0 - 10 * DAY)), promised_date: Some(at(T0 + DAY)), ..base() }); // promise wins
     assert_eq!(w.summary().overdue, 2);
     assert_eq!(w.sku_summary("WIDGET-001").summary.overdue, 2);
     let page = w.list(ListRequest { overdue_only: true, ..Default::default() });
@@ -403,8 +403,8 @@ fn bad_input_names_the_field_and_changes_nothing() {
         (NewBackorder { customer_id: "C\u{0}".into(), ..base() }, "customer_id"),
         (NewBackorder { order_line_id: Some("".into()), ..base() }, "order_line_id"),
         (NewBackorder { notes: Some("n".repeat(2001)), ..base() }, "notes"),
-        (NewBackorder { promised_date: Some(-1), ..base() }, "promised_date"),
-        (NewBackorder { expected_date: Some(i64::MAX), ..base() }, "expected_date"),
+        (NewBackorder { promised_date: Some(at(-1)), ..base() }, "promised_date"),
+        (NewBackorder { expected_date: Some(at(i64::MAX)), ..base() }, "expected_date"),
         (NewBackorder { location: Some(" WH".into()), ..base() }, "location"),
     ];
     for (request, field) in cases {
@@ -464,4 +464,94 @@ fn operations_touch_a_bounded_number_of_keys_whatever_the_store_holds() {
         w.store.calls
     };
     assert_eq!(measure(&mut small), measure(&mut big));
+}
+
+/// Sets the database's time zone.
+fn set_zone(w: &mut World, zone: &str) -> Result<Settings, DomainError> {
+    let request = SettingsUpdate { timezone: Some(zone.into()) };
+    w.call(|p| ops::update_settings(p, request))
+}
+
+/// The overdue count as the summary, the SKU summary and the overdue list
+/// each give it: they must agree.
+fn overdue_everywhere(w: &mut World) -> u64 {
+    let overall = w.summary().overdue;
+    assert_eq!(w.sku_summary("WIDGET-001").summary.overdue, overall, "the SKU summary agrees");
+    let listed = w.list(ListRequest { overdue_only: true, ..Default::default() }).backorders.len() as u64;
+    assert_eq!(listed, overall, "the overdue list agrees");
+    overall
+}
+
+#[test]
+fn a_backorder_promised_for_today_is_not_overdue_today_in_utc() {
+    let mut w = World::new();
+    let today = (T0 / DAY) as i32;
+    let bo = w.create_with(NewBackorder { promised_date: Some(DateOrTime::Date(today)), ..base() });
+    assert_eq!(bo.promised_date, Some(DateOrTime::Date(today)), "a date stays a date");
+    w.now = T0 + DAY - 1; // 23:59:59.999 of the promised day
+    assert_eq!(overdue_everywhere(&mut w), 0);
+    w.now = T0 + DAY; // the day has ended
+    assert_eq!(overdue_everywhere(&mut w), 1);
+}
+
+#[test]
+fn a_promised_day_is_the_whole_day_in_a_zone_west_of_utc() {
+    let mut w = World::new();
+    assert_eq!(set_zone(&mut w, "America/Los_Angeles").unwrap().timezone, "America/Los_Angeles");
+    let day = (T0 / DAY) as i32; // 2026-11-26, which in Los Angeles (UTC-8) ends at 2026-11-27T08:00:00Z
+    w.create_with(NewBackorder { promised_date: Some(DateOrTime::Date(day)), ..base() });
+    // An exact instant keeps its meaning: overdue once passed.
+    w.create_with(NewBackorder { promised_date: Some(at(T0 + DAY + 3_600_000)), ..base() });
+    w.now = T0 + DAY; // midnight UTC: still the afternoon of the 26th in Los Angeles
+    assert_eq!(overdue_everywhere(&mut w), 0);
+    w.now = T0 + DAY + 8 * 3_600_000 - 1;
+    assert_eq!(overdue_everywhere(&mut w), 1, "only the instant has passed");
+    w.now = T0 + DAY + 8 * 3_600_000;
+    assert_eq!(overdue_everywhere(&mut w), 2, "the day has ended in Los Angeles");
+    // Back to UTC: the same day ended at midnight UTC; nothing stored changes.
+    set_zone(&mut w, "UTC").unwrap();
+    w.now = T0 + DAY;
+    assert_eq!(overdue_everywhere(&mut w), 1);
+    assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
+}
+
+#[test]
+fn a_day_ends_at_local_midnight_across_a_dst_change() {
+    let mut w = World::new();
+    w.now = T0 - 40 * DAY; // before the change
+    set_zone(&mut w, "Europe/Berlin").unwrap();
+    // 2026-10-25 has 25 hours in Berlin: summer time ends at 03:00; the day
+    // ends at 2026-10-25T23:00:00Z (UTC+1).
+    let day = 20_751;
+    w.create_with(NewBackorder { promised_date: Some(DateOrTime::Date(day)), ..base() });
+    let end = i64::from(day) * DAY + 23 * 3_600_000;
+    w.now = end - 1;
+    assert_eq!(overdue_everywhere(&mut w), 0);
+    w.now = end;
+    assert_eq!(overdue_everywhere(&mut w), 1);
+}
+
+#[test]
+fn at_risk_compares_days_in_the_zone_not_instants() {
+    let mut w = World::new();
+    set_zone(&mut w, "America/New_York").unwrap();
+    let day = (T0 / DAY) as i32 + 2; // 2026-11-28
+    // Expected at 2026-11-29T03:00:00Z: 22:00 on the 28th in New York.
+    let same_day = at(i64::from(day) * DAY + DAY + 3 * 3_600_000);
+    let bo = w.create_with(NewBackorder { promised_date: Some(DateOrTime::Date(day)), expected_date: Some(same_day), ..base() });
+    assert!(!bo.at_risk, "expected on the promised day, in New York");
+    set_zone(&mut w, "UTC").unwrap();
+    let id = bo.backorder_id.clone();
+    assert!(w.call(|p| ops::get_backorder(p, &id)).unwrap().backorder.at_risk, "in UTC the supply comes the day after");
+}
+
+#[test]
+fn an_unknown_time_zone_is_refused_naming_the_field_and_changes_nothing() {
+    let mut w = World::new();
+    let before = w.store.entries.clone();
+    let err = set_zone(&mut w, "Mars/Olympus_Mons").unwrap_err();
+    assert!(matches!(&err, DomainError::InvalidInput { field, .. } if field == "timezone"), "{err:?}");
+    assert_eq!(w.store.entries, before);
+    let read = w.call(|p| ops::update_settings(p, SettingsUpdate::default())).unwrap();
+    assert_eq!(read.timezone, "UTC", "the default zone");
 }

@@ -17,6 +17,18 @@ pub(super) const DAY: i64 = 86_400_000;
 /// 2026-11-26T00:00:00Z
 pub(super) const T0: i64 = 1_795_651_200_000;
 
+/// An exact instant as a promised or expected date.
+pub(super) fn at(t: Timestamp) -> DateOrTime {
+    DateOrTime::Time(t)
+}
+
+/// The zone rules of `clock.utc-offset`, as a host gives them.
+pub(super) fn utc_offset(zone: &str, at: Timestamp) -> Option<i32> {
+    use chrono::{Offset, TimeZone};
+    let zone: chrono_tz::Tz = zone.parse().ok()?;
+    Some(zone.timestamp_millis_opt(at).single()?.offset().fix().local_minus_utc())
+}
+
 pub(super) struct World {
     pub store: MemoryStore,
     pub inventory: MemoryInventory,
@@ -34,7 +46,7 @@ impl World {
     /// inventory is put back as a host's transaction would).
     pub fn call<T>(&mut self, f: impl FnOnce(&mut Ports) -> Result<T, DomainError>) -> Result<T, DomainError> {
         let saved = (self.store.entries.clone(), self.inventory.clone(), self.events.events.len());
-        let result = super::call(&mut self.store, &mut self.inventory, &mut self.events, self.now, f);
+        let result = super::call(&mut self.store, &mut self.inventory, &mut self.events, self.now, &mut utc_offset, f);
         if result.is_err() {
             self.store.entries = saved.0;
             self.inventory = saved.1;
@@ -121,7 +133,7 @@ pub(super) fn expectation(sku: &str, quantity: u64, expected_at: Timestamp, refe
     SupplyExpectation {
         sku: sku.into(),
         quantity,
-        expected_at,
+        expected_at: at(expected_at),
         source: SourceKind::PurchaseOrder,
         source_ref: reference.into(),
         location: None,

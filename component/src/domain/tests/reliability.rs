@@ -68,8 +68,8 @@ fn busy_world() -> World {
     w.inventory.add("A", None, 30);
     w.inventory.add("B", Some("WH-2"), 10);
     let a1 = w.create("A", 10, Priority::Critical).backorder_id;
-    let a2 = w.create_with(NewBackorder { sku: "A".into(), promised_date: Some(T0 + DAY), ..base() }).backorder_id;
-    let b1 = w.create_with(NewBackorder { sku: "B".into(), location: Some("WH-2".into()), expected_date: Some(T0 - DAY), ..base() }).backorder_id;
+    let a2 = w.create_with(NewBackorder { sku: "A".into(), promised_date: Some(at(T0 + DAY)), ..base() }).backorder_id;
+    let b1 = w.create_with(NewBackorder { sku: "B".into(), location: Some("WH-2".into()), expected_date: Some(at(T0 - DAY)), ..base() }).backorder_id;
     w.allocate(&a1, 10).unwrap();
     let al = w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&a2, 5) })).unwrap();
     w.call(|p| ops::confirm_allocation(p, change(&al.allocation.allocation_id))).unwrap();
@@ -129,8 +129,12 @@ fn every_value_the_component_writes_starts_with_its_format_version() {
     w.call(|p| ops::expect_supply(p, supply)).unwrap();
     let kinds: std::collections::BTreeSet<u8> = w.store.entries.keys().map(|k| k[0]).collect();
     assert_eq!(kinds, b"ABEFGHIQR".iter().copied().collect(), "every kind of key was written");
+    // Backorder records, expected supply and remembered requests hold
+    // promised or expected dates: version 2 since issue 16.
     for (key, value) in &w.store.entries {
-        assert_eq!(value.first(), Some(&crate::domain::stored::V1), "{key:?} -> {value:?}");
+        let dated = [&b"B\0"[..], b"E\0", b"R\0"].iter().any(|tag| key.starts_with(tag));
+        let version = if dated { 2 } else { crate::domain::stored::V1 };
+        assert_eq!(value.first(), Some(&version), "{key:?} -> {value:?}");
     }
 }
 
@@ -139,8 +143,8 @@ fn a_value_in_a_newer_format_is_refused_not_guessed() {
     let mut w = World::new();
     let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
     let key = w.store.entries.keys().find(|k| k.starts_with(b"B\0")).unwrap().clone();
-    w.store.entries.get_mut(&key).unwrap()[0] = 2;
+    w.store.entries.get_mut(&key).unwrap()[0] = 3;
     let err = w.call(|p| ops::get_backorder(p, &bo)).unwrap_err();
-    let expected = StorageError::UnknownFormat { value: "backorder".into(), version: 2, newest: 1 };
+    let expected = StorageError::UnknownFormat { value: "backorder".into(), version: 3, newest: 2 };
     assert_eq!(err, DomainError::Storage(expected));
 }

@@ -32,7 +32,7 @@ fn losses(adjustment: &StockAdjustment) -> Vec<(String, String, u64)> {
 fn a_count_below_the_reserved_units_releases_the_least_urgent_first() {
     let mut w = World::new();
     w.inventory.add("SKU", None, 12);
-    let promised = |days: i64| NewBackorder { sku: "SKU".into(), quantity: 3, promised_date: Some(T0 + days * DAY), ..base() };
+    let promised = |days: i64| NewBackorder { sku: "SKU".into(), quantity: 3, promised_date: Some(at(T0 + days * DAY)), ..base() };
     let critical = w.create("SKU", 3, Priority::Critical).backorder_id;
     let soon = w.create_with(NewBackorder { priority: Some(Priority::Low), ..promised(5) }).backorder_id;
     let later = w.create_with(NewBackorder { priority: Some(Priority::Low), ..promised(9) }).backorder_id;

@@ -43,7 +43,7 @@ fn promised_date_breaks_ties_within_a_priority_then_age() {
     let mut w = World::new();
     // Promised in none, 9 and 2 days, then none again (younger).
     let [none, later, sooner, none_younger] = [None, Some(9), Some(2), None].map(|days: Option<i64>| {
-        w.create_with(NewBackorder { sku: "SKU".into(), promised_date: days.map(|d| T0 + d * DAY), ..base() }).backorder_id
+        w.create_with(NewBackorder { sku: "SKU".into(), promised_date: days.map(|d| at(T0 + d * DAY)), ..base() }).backorder_id
     });
     w.inventory.add("SKU", None, 40);
     let result = w.allocate_available(run("SKU", AllocationPolicy::StrictPriority));
@@ -212,13 +212,13 @@ fn expiry_without_reallocation_leaves_the_units_available() {
 #[test]
 fn expected_supply_sets_dates_in_priority_order_and_flags_missed_promises() {
     let mut w = World::new();
-    let critical = w.create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), promised_date: Some(T0 + 3 * DAY), ..base() }).backorder_id;
-    let normal = w.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(T0 + 20 * DAY), ..base() }).backorder_id;
+    let critical = w.create_with(NewBackorder { sku: "SKU".into(), priority: Some(Priority::Critical), promised_date: Some(at(T0 + 3 * DAY)), ..base() }).backorder_id;
+    let normal = w.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(at(T0 + 20 * DAY)), ..base() }).backorder_id;
     let low = w.create("SKU", 10, Priority::Low).backorder_id;
     let expect = |quantity, days: i64, reference: &str| expectation("SKU", quantity, T0 + days * DAY, reference);
     let plan = w.call(|p| ops::expect_supply(p, expect(15, 5, "PO-1"))).unwrap();
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.expected_date, l.at_risk)).collect();
-    assert_eq!(lines, [(critical.clone(), T0 + 5 * DAY, true)], "the second needs 10 and only 5 are left");
+    assert_eq!(lines, [(critical.clone(), at(T0 + 5 * DAY), true)], "the second needs 10 and only 5 are left");
     assert!(w.backorder(&critical).at_risk);
     assert_eq!(w.backorder(&normal).expected_date, None);
 
@@ -226,9 +226,9 @@ fn expected_supply_sets_dates_in_priority_order_and_flags_missed_promises() {
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.expected_date, l.at_risk)).collect();
     assert_eq!(
         lines,
-        [(critical.clone(), T0 + 5 * DAY, true), (normal.clone(), T0 + 10 * DAY, false), (low.clone(), T0 + 10 * DAY, false)]
+        [(critical.clone(), at(T0 + 5 * DAY), true), (normal.clone(), at(T0 + 10 * DAY), false), (low.clone(), at(T0 + 10 * DAY), false)]
     );
-    assert_eq!(w.backorder(&normal).promised_date, Some(T0 + 20 * DAY), "promises are kept as they are");
+    assert_eq!(w.backorder(&normal).promised_date, Some(at(T0 + 20 * DAY)), "promises are kept as they are");
     let pending = w.call(|p| ops::list_expected_supply(p, Some("SKU"))).unwrap();
     assert_eq!(pending.iter().map(|s| s.quantity).sum::<u64>(), 35);
 
@@ -315,7 +315,7 @@ fn a_run_writes_the_running_totals_once_and_they_stay_exact() {
     let priorities = [Priority::Critical, Priority::High, Priority::Normal, Priority::Low];
     for i in 0..12i64 {
         // Some with a promised date, so due-day counters change too.
-        let promised_date = (i % 3 == 0).then_some(T0 + (i + 1) * DAY);
+        let promised_date = (i % 3 == 0).then_some(at(T0 + (i + 1) * DAY));
         let priority = Some(priorities[i as usize % 4]);
         w.create_with(NewBackorder { sku: "SKU".into(), quantity: 5, priority, promised_date, ..base() });
     }
@@ -324,7 +324,7 @@ fn a_run_writes_the_running_totals_once_and_they_stay_exact() {
 
     let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new() };
     let request = run("SKU", AllocationPolicy::StrictPriority);
-    let result = crate::domain::call(&mut recorder, &mut w.inventory, &mut w.events, w.now, |p| ops::allocate_available(p, request)).unwrap();
+    let result = crate::domain::call(&mut recorder, &mut w.inventory, &mut w.events, w.now, &mut super::utc_offset, |p| ops::allocate_available(p, request)).unwrap();
     assert_eq!(served(&result).len(), 8, "seven in full, the eighth in part");
     for key in [keys::totals(), keys::sku_totals("SKU")] {
         assert_eq!(recorder.writes.iter().filter(|k| **k == key).count(), 1, "{key:?}");

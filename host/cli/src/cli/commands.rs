@@ -7,7 +7,7 @@ use backorders_cli::operations::{
     CONFIRM_ALLOCATION, CREATE_BACKORDER, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, EXTEND_ALLOCATION,
     FULFILL_BACKORDER, GET_BACKORDER, GET_BACKORDER_SUMMARY, GET_SKU_BACKORDER_SUMMARY,
     LIST_BACKORDERS, LIST_EXPECTED_SUPPLY, RECEIVE, RELEASE_ALLOCATION, STOCK_ADD, STOCK_ADJUST,
-    STOCK_SET, UPDATE_BACKORDER,
+    STOCK_SET, UPDATE_BACKORDER, UPDATE_SETTINGS,
 };
 use backorders_host::{BackorderPage, BackorderSummary, ListRequest, SkuSummary};
 
@@ -64,6 +64,7 @@ static TOP: &[&dyn Command] = &[
     }),
     &SUMMARY,
     &SKU_SUMMARY,
+    &Entry::new("settings", &UPDATE_SETTINGS, |settings| format!("timezone: {}\n", settings.timezone)),
 ];
 
 static STOCK: &[&dyn Command] = &[

@@ -4,7 +4,7 @@ use backorders_host::dates::format_time;
 use backorders_host::names::WireName;
 use backorders_host::{Backorder, BackorderPage};
 
-use super::render::time_or_none;
+use super::render::date_or_none;
 use super::table::{self, Column};
 
 const COLUMNS: &[Column<Backorder>] = &[
@@ -29,7 +29,7 @@ const COLUMNS: &[Column<Backorder>] = &[
         backorder.quantity_remaining.to_string()
     }),
     ("PROMISED", |backorder| {
-        time_or_none(backorder.promised_date)
+        date_or_none(backorder.promised_date)
     }),
     ("CUSTOMER", |backorder| backorder.customer_id.clone()),
     ("CREATED", |backorder| format_time(backorder.created_at)),

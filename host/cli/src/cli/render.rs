@@ -1,12 +1,13 @@
 //! Human text for backorders and their parts: a card per backorder, one
 //! line per allocation, fulfilment or history entry.
 
-use backorders_host::dates::format_time;
+use backorders_host::dates::{format_date, format_time};
 use backorders_host::names::WireName;
 use backorders_host::{
     Allocation, AllocationResult, Backorder, BackorderDetail, CancelResult, Fulfillment,
     FulfillmentResult, HistoryEntry, SourceKind, Timestamp,
 };
+use backorders_host::DateOrTime;
 
 /// How an absent value reads.
 const NONE: &str = "-";
@@ -17,6 +18,11 @@ pub fn or_none(value: Option<&str>) -> &str {
 
 pub fn time_or_none(timestamp: Option<Timestamp>) -> String {
     timestamp.map_or_else(|| NONE.to_owned(), format_time)
+}
+
+/// A promised or expected date as it was given, or `-`.
+pub fn date_or_none(date: Option<DateOrTime>) -> String {
+    date.map_or_else(|| NONE.to_owned(), format_date)
 }
 
 pub fn location(location: Option<&str>) -> &str {
@@ -59,8 +65,8 @@ pub fn card(backorder: &Backorder) -> String {
     );
     text += &format!(
         "  expected {}  promised {}  location {}\n",
-        time_or_none(backorder.expected_date),
-        time_or_none(backorder.promised_date),
+        date_or_none(backorder.expected_date),
+        date_or_none(backorder.promised_date),
         location(backorder.location.as_deref()),
     );
     if backorder.at_risk {

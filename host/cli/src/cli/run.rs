@@ -5,13 +5,13 @@
 use backorders_host::names::WireName;
 use backorders_host::{AllocationRun, ExpiryResult, RunLine, Unserved};
 
-use super::render::{self, location, or_none, prefixed, time_or_none};
+use super::render::{self, location, or_none, prefixed, date_or_none, time_or_none};
 use super::table::{self, Column};
 
 const RUN_COLUMNS: &[Column<RunLine>] = &[
     ("BACKORDER", |line| line.backorder_id.clone()),
     ("PRIORITY", |line| line.priority.wire_name().to_owned()),
-    ("PROMISED", |line| time_or_none(line.promised_date)),
+    ("PROMISED", |line| date_or_none(line.promised_date)),
     ("CREATED", |line| time_or_none(Some(line.created_at))),
     ("NEEDED", |line| line.needed.to_string()),
     ("ALLOCATED", |line| line.allocated.to_string()),

@@ -3,7 +3,7 @@
 use backorders_host::dates::format_time;
 use backorders_host::{BackorderSummary, PriorityCounts, SkuSummary, StatusCounts};
 
-use super::render::time_or_none;
+use super::render::date_or_none;
 use super::table::Table;
 
 fn by_status(counts: &StatusCounts) -> String {
@@ -60,11 +60,11 @@ pub fn sku(summary: &SkuSummary) -> String {
         vec![
             (
                 "earliest expected",
-                time_or_none(summary.earliest_expected_date),
+                date_or_none(summary.earliest_expected_date),
             ),
             (
                 "earliest promised",
-                time_or_none(summary.earliest_promised_date),
+                date_or_none(summary.earliest_promised_date),
             ),
         ],
     )

@@ -4,7 +4,7 @@
 use backorders_host::names::WireName;
 use backorders_host::{dates, ExpectedSupply, PromiseLine, PromisePlan};
 
-use super::render::{location, time_or_none};
+use super::render::{date_or_none, location};
 use super::table::{self, Column};
 
 const SUPPLY_COLUMNS: &[Column<ExpectedSupply>] = &[
@@ -13,7 +13,7 @@ const SUPPLY_COLUMNS: &[Column<ExpectedSupply>] = &[
     ("REFERENCE", |supply| supply.source_ref.clone()),
     ("QUANTITY", |supply| supply.quantity.to_string()),
     ("EXPECTED AT", |supply| {
-        dates::format_time(supply.expected_at)
+        dates::format_date(supply.expected_at)
     }),
     ("LOCATION", |supply| {
         location(supply.location.as_deref()).to_owned()
@@ -24,8 +24,8 @@ const PLAN_COLUMNS: &[Column<PromiseLine>] = &[
     ("BACKORDER", |line| line.backorder_id.clone()),
     ("PRIORITY", |line| line.priority.wire_name().to_owned()),
     ("QUANTITY", |line| line.quantity.to_string()),
-    ("EXPECTED", |line| dates::format_time(line.expected_date)),
-    ("PROMISED", |line| time_or_none(line.promised_date)),
+    ("EXPECTED", |line| dates::format_date(line.expected_date)),
+    ("PROMISED", |line| date_or_none(line.promised_date)),
     ("AT RISK", |line| {
         if line.at_risk { "yes" } else { "no" }.to_owned()
     }),

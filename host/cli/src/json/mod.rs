@@ -17,7 +17,8 @@ use serde_json::{json, Map, Value};
 use backorders_host::{
     Allocation, Backorder, BackorderDetail, BackorderPage, Fulfillment, HistoryEntry, Timestamp,
 };
-use backorders_host::dates::format_time;
+use backorders_host::dates::{format_date, format_time};
+use backorders_host::DateOrTime;
 use backorders_host::names::WireName;
 
 pub(crate) fn time(timestamp: Timestamp) -> Value {
@@ -26,6 +27,16 @@ pub(crate) fn time(timestamp: Timestamp) -> Value {
 
 pub(crate) fn optional_time(timestamp: Option<Timestamp>) -> Value {
     timestamp.map_or(Value::Null, time)
+}
+
+/// A promised or expected date as it was given: `"2026-12-01"` for a day,
+/// RFC 3339 for an instant.
+pub(crate) fn date(date: DateOrTime) -> Value {
+    Value::String(format_date(date))
+}
+
+pub(crate) fn optional_date(date: Option<DateOrTime>) -> Value {
+    date.map_or(Value::Null, self::date)
 }
 
 pub(crate) fn object(value: Value) -> Map<String, Value> {
@@ -51,8 +62,8 @@ pub fn backorder(backorder: &Backorder) -> Map<String, Value> {
         "quantity_fulfilled": backorder.quantity_fulfilled,
         "quantity_cancelled": backorder.quantity_cancelled,
         "quantity_remaining": backorder.quantity_remaining,
-        "expected_date": optional_time(backorder.expected_date),
-        "promised_date": optional_time(backorder.promised_date),
+        "expected_date": optional_date(backorder.expected_date),
+        "promised_date": optional_date(backorder.promised_date),
         "location": backorder.location,
         "notes": backorder.notes,
         "created_at": time(backorder.created_at),

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{object, optional_time};
+use super::{object, optional_date, optional_time};
 use backorders_host::{BackorderSummary, PriorityCounts, SkuSummary, StatusCounts};
 
 fn status_counts(counts: &StatusCounts) -> Value {
@@ -46,11 +46,11 @@ pub fn sku_summary(summary: &SkuSummary) -> Value {
     fields.extend(summary_fields(&summary.summary));
     fields.insert(
         "earliest_expected_date".into(),
-        optional_time(summary.earliest_expected_date),
+        optional_date(summary.earliest_expected_date),
     );
     fields.insert(
         "earliest_promised_date".into(),
-        optional_time(summary.earliest_promised_date),
+        optional_date(summary.earliest_promised_date),
     );
     Value::Object(fields)
 }

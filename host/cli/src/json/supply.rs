@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{allocation, object, optional_time, time};
+use super::{allocation, date, object, optional_date, time};
 use backorders_host::{
     AllocationRun, ExpectedSupply, ExpiryResult, PromiseLine, PromisePlan, RunLine, Unserved,
 };
@@ -12,7 +12,7 @@ fn run_line(line: &RunLine) -> Value {
     json!({
         "backorder_id": line.backorder_id,
         "priority": line.priority.wire_name(),
-        "promised_date": optional_time(line.promised_date),
+        "promised_date": optional_date(line.promised_date),
         "created_at": time(line.created_at),
         "needed": line.needed,
         "allocated": line.allocated,
@@ -65,7 +65,7 @@ pub fn expected_supply(supply: &ExpectedSupply) -> Value {
         "source": supply.source.wire_name(),
         "source_ref": supply.source_ref,
         "quantity": supply.quantity,
-        "expected_at": time(supply.expected_at),
+        "expected_at": date(supply.expected_at),
         "location": supply.location,
         "created_at": time(supply.created_at),
         "updated_at": time(supply.updated_at),
@@ -78,8 +78,8 @@ fn promise_line(line: &PromiseLine) -> Value {
         "priority": line.priority.wire_name(),
         "quantity": line.quantity,
         "source_ref": line.source_ref,
-        "expected_date": time(line.expected_date),
-        "promised_date": optional_time(line.promised_date),
+        "expected_date": date(line.expected_date),
+        "promised_date": optional_date(line.promised_date),
         "at_risk": line.at_risk,
     })
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use backorders_host::names::WireName;
-use backorders_host::{dates, HostError, Timestamp};
+use backorders_host::{dates, DateOrTime, HostError, Timestamp};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -87,13 +87,31 @@ impl Arguments {
 
     /// A date or time argument, parsed as the CLI parses it.
     pub fn date(&self, name: &'static str) -> Result<Option<Timestamp>, HostError> {
-        self.get::<String>(name)
-            .map(|input| dates::parse_time(name, &input))
-            .transpose()
+        self.parsed(name, dates::parse_time)
     }
 
     pub fn required_date(&self, name: &'static str) -> Result<Timestamp, HostError> {
         dates::parse_time(name, &self.required::<String>(name))
+    }
+
+    /// A promised or expected date, kept as given: a day or an instant.
+    pub fn given_date(&self, name: &'static str) -> Result<Option<DateOrTime>, HostError> {
+        self.parsed(name, dates::parse_date)
+    }
+
+    pub fn required_given_date(&self, name: &'static str) -> Result<DateOrTime, HostError> {
+        dates::parse_date(name, &self.required::<String>(name))
+    }
+
+    /// A text argument read by `parse`, which names `name` in its error.
+    fn parsed<T>(
+        &self,
+        name: &'static str,
+        parse: fn(&'static str, &str) -> Result<T, HostError>,
+    ) -> Result<Option<T>, HostError> {
+        self.get::<String>(name)
+            .map(|input| parse(name, &input))
+            .transpose()
     }
 }
 

@@ -10,7 +10,7 @@ use backorders_host::{
 use serde_json::Value;
 
 use super::params::{
-    choice_param, date, flag, text, time, units, BACKORDER_ID, EXPECTED_VERSION, LOCATION, NOTES,
+    choice_param, date, day, flag, text, time, units, BACKORDER_ID, EXPECTED_VERSION, LOCATION, NOTES,
     REQUEST_ID, SKU, UNITS,
 };
 use super::{read, Effect, Kind, Op, Param, Spec};
@@ -51,8 +51,8 @@ pub static CREATE_BACKORDER: Op<NewBackorder, Backorder> = Op {
             SKU,
             units("Units owed: a whole number from 1 to 1,000,000,000."),
             choice_param::<Priority>("priority", "How urgent: supply goes to `critical` first, then `high`, `normal`, `low`. Default `normal`.").value_name("P"),
-            date("expected_date", time!("When supply is expected")),
-            date("promised_date", time!("What the customer was promised; past it the backorder is overdue")),
+            date("expected_date", day!("When supply is expected")),
+            date("promised_date", day!("What the customer was promised; past it the backorder is overdue")),
             LOCATION,
             NOTES,
             REQUEST_ID,
@@ -66,8 +66,8 @@ pub static CREATE_BACKORDER: Op<NewBackorder, Backorder> = Op {
             sku: arguments.required("sku"),
             quantity: arguments.required("quantity"),
             priority: arguments.choice("priority"),
-            expected_date: arguments.date("expected_date")?,
-            promised_date: arguments.date("promised_date")?,
+            expected_date: arguments.given_date("expected_date")?,
+            promised_date: arguments.given_date("promised_date")?,
             location: arguments.get("location"),
             notes: arguments.get("notes"),
             request_id: arguments.get("request_id"),
@@ -181,9 +181,9 @@ pub static UPDATE_BACKORDER: Op<BackorderUpdate, Backorder> = Op {
         params: &[
             BACKORDER_ID,
             choice_param::<Priority>("priority", "The new priority.").value_name("P"),
-            date("expected_date", time!("The new expected date")).conflicts_with("clear_expected_date"),
+            date("expected_date", day!("The new expected date")).conflicts_with("clear_expected_date"),
             flag("clear_expected_date", "Remove the expected date. Default false; not together with `expected_date`."),
-            date("promised_date", time!("The new promised date")).conflicts_with("clear_promised_date"),
+            date("promised_date", day!("The new promised date")).conflicts_with("clear_promised_date"),
             flag("clear_promised_date", "Remove the promised date. Default false; not together with `promised_date`."),
             text("location", "The new location (warehouse), 1-64 characters.").value_name("L").conflicts_with("clear_location"),
             flag("clear_location", "Back to the default location. Default false; not together with `location`."),
@@ -195,7 +195,7 @@ pub static UPDATE_BACKORDER: Op<BackorderUpdate, Backorder> = Op {
     },
     build: |arguments| {
         let date = |field: &'static str| {
-            let value = arguments.date(field)?;
+            let value = arguments.given_date(field)?;
             let clear = arguments.flag(&format!("clear_{field}"));
             change(field, value, clear, DateChange::Set, DateChange::Clear)
         };

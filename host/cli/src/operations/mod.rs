@@ -14,6 +14,7 @@ mod params;
 mod reports;
 mod runs;
 mod schema;
+mod settings;
 
 pub use allocation::{
     ALLOCATE_BACKORDER, CONFIRM_ALLOCATION, EXTEND_ALLOCATION, FULFILL_BACKORDER,
@@ -31,6 +32,7 @@ pub use runs::{
     ALLOCATE_AVAILABLE, EXPECT_SUPPLY, EXPIRE_ALLOCATIONS, LIST_EXPECTED_SUPPLY, RECEIVE,
 };
 pub use schema::input_schema;
+pub use settings::UPDATE_SETTINGS;
 
 use backorders_host::names::WireName;
 use backorders_host::{Backorders, CallError, Mode, Outcome};
@@ -61,6 +63,7 @@ pub static ALL: &[&dyn Operation] = &[
     &STOCK_ADD,
     &STOCK_SET,
     &STOCK_ADJUST,
+    &UPDATE_SETTINGS,
 ];
 
 /// The operation called `name`.

@@ -17,6 +17,17 @@ macro_rules! time {
 }
 pub(crate) use time;
 
+/// A description for a promised or expected date, kept as given.
+macro_rules! day {
+    ($what:literal) => {
+        concat!(
+            $what,
+            ": a date `2026-12-01` (that whole day in the database's time zone, see `settings`) or an RFC 3339 time with an offset (`2026-12-01T09:30:00Z`, that instant); 1970-01-01 to 9999-12-31"
+        )
+    };
+}
+pub(crate) use day;
+
 /// Units a backorder can count: 1 to 1,000,000,000.
 pub const UNITS: Kind = Kind::Quantity {
     min: 1,

@@ -1,7 +1,7 @@
 //! The operations over a SKU's supply: allocation runs (receive, allocate
 //! available), expiry, and expected supply.
 
-use backorders_host::dates::format_time;
+use backorders_host::dates::format_date;
 use backorders_host::names::WireName;
 use backorders_host::{
     AllocationRun, AllocationRunRequest, ExpectedSupply, ExpiryRequest, ExpiryResult, PromisePlan,
@@ -10,7 +10,7 @@ use backorders_host::{
 use serde_json::Value;
 
 use super::params::{
-    date, source, text, time, units, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT, SKU, SOURCE,
+    date, day, source, text, units, LOCATION, POLICY, REQUEST_ID, RUN_EXPIRES_AT, SKU, SOURCE,
 };
 use super::{read, Arguments, Effect, Kind, Op, Param, Spec};
 use crate::json;
@@ -163,7 +163,7 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
         params: &[
             SKU,
             units("Units expected: 1 to 1,000,000,000."),
-            date("expected_at", time!("When the units arrive")).required().alias("date"),
+            date("expected_at", day!("When the units arrive")).required().alias("date"),
             Param { doc: "The kind of document: `purchase_order`, `transfer` or `production`.", ..SOURCE }.required(),
             text("source_ref", "The document (e.g. `PO-1042`), 1-64 characters. A second call for the same SKU, source and document replaces the first.").required().value_name("R"),
             LOCATION,
@@ -174,7 +174,7 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
         Ok(SupplyExpectation {
             sku: arguments.required("sku"),
             quantity: arguments.required("quantity"),
-            expected_at: arguments.required_date("expected_at")?,
+            expected_at: arguments.required_given_date("expected_at")?,
             source: source(arguments),
             source_ref: arguments.required("source_ref"),
             location: arguments.get("location"),
@@ -189,7 +189,7 @@ pub static EXPECT_SUPPLY: Op<SupplyExpectation, PromisePlan> = Op {
             plan.supply.quantity,
             plan.supply.sku,
             plan.supply.source_ref,
-            format_time(plan.supply.expected_at),
+            format_date(plan.supply.expected_at),
             plan.lines.len(),
             plan.lines.iter().filter(|line| line.at_risk).count(),
         )

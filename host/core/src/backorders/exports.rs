@@ -9,6 +9,7 @@ use crate::bindings::{
     FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest, NewBackorder, PromisePlan,
     SkuSummary, StockAdjustment, StockAdjustmentRequest, SupplyExpectation,
 };
+use crate::bindings::{Settings, SettingsUpdate};
 use crate::error::CallError;
 use crate::provider::Access;
 

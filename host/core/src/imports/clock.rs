@@ -9,4 +9,9 @@ impl Host for CallContext {
         self.crossings += 1;
         Ok(CallContext::now(self))
     }
+
+    fn utc_offset(&mut self, zone: String, at: Timestamp) -> wasmtime::Result<Option<i32>> {
+        self.crossings += 1;
+        Ok(crate::dates::utc_offset(&zone, at))
+    }
 }

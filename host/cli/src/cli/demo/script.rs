@@ -7,6 +7,7 @@ use backorders_host::{
     CancelRequest, DateChange, FulfillmentRequest, ListRequest, Mode, NewBackorder, Priority,
     SourceKind, SupplyExpectation, Timestamp,
 };
+use backorders_host::DateOrTime;
 
 fn change(allocation_id: &str) -> AllocationChange {
     AllocationChange {
@@ -29,8 +30,8 @@ pub struct Script {
     now: Timestamp,
 }
 
-fn date(text: &str) -> Timestamp {
-    dates::parse_time("demo", text).expect("the demo's dates are valid")
+fn date(text: &str) -> DateOrTime {
+    dates::parse_date("demo", text).expect("the demo's dates are valid")
 }
 
 fn print_card(backorder: &Backorder) {
@@ -284,7 +285,7 @@ impl Script {
         let expectation = SupplyExpectation {
             sku: SKU.into(),
             quantity: 30,
-            expected_at: self.now + 7 * DAY_MS,
+            expected_at: DateOrTime::Time(self.now + 7 * DAY_MS),
             source: SourceKind::PurchaseOrder,
             source_ref: "PO-1042".into(),
             location: None,
@@ -305,7 +306,7 @@ impl Script {
                 line.backorder_id,
                 line.priority.wire_name(),
                 line.quantity,
-                dates::format_time(line.expected_date)
+                dates::format_date(line.expected_date)
             );
         }
 
