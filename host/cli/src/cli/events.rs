@@ -78,11 +78,8 @@ pub fn run(
             let age = i64::try_from(older_than.as_millis()).unwrap_or(i64::MAX);
             let before = clock.now().saturating_sub(age);
             let pruned = database.deliveries(false)?.prune_events(before, apply)?;
-            let mut value = json::pruned(&pruned);
-            value["applied"] = Value::Bool(apply);
-            session.out.write(apply, value, || {
-                format!("pruned {} events recorded before {}\n", pruned.events, format_time(before))
-            });
+            let human = format!("pruned {} events recorded before {}\n", pruned.events, format_time(before));
+            super::webhooks::write_one(&session.out, apply, json::pruned(&pruned), human);
             Ok(())
         }
         None if args.follow => follow(session, database, args.after, args.interval),

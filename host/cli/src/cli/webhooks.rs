@@ -121,6 +121,12 @@ fn failures_table(failures: &[FailedDelivery]) -> String {
     table::render(FAILURE_COLUMNS, failures)
 }
 
+/// The result of a write of one row: its JSON with `applied`, or `human`.
+pub fn write_one(out: &Output, apply: bool, mut value: Value, human: String) {
+    value["applied"] = Value::Bool(apply);
+    out.write(apply, value, || human);
+}
+
 /// A list, as a JSON array or a table.
 fn print_all<T>(out: &Output, items: &[T], json: fn(&T) -> Value, table: fn(&[T]) -> String) {
     out.read(|| Value::Array(items.iter().map(json).collect()), || table(items));
@@ -145,14 +151,12 @@ pub fn run(
             let endpoint = database.deliveries(apply)?.add_endpoint(&new, apply)?;
             let mut value = json::webhook_endpoint(&endpoint);
             value["secret"] = Value::String(endpoint.secret.clone());
-            value["applied"] = Value::Bool(apply);
-            out.write(apply, value, || {
-                format!(
-                    "{}secret: {}\n(shown only now: keep it where the receiver verifies signatures)\n",
-                    endpoints_table(std::slice::from_ref(&endpoint)),
-                    endpoint.secret
-                )
-            });
+            let human = format!(
+                "{}secret: {}\n(shown only now: keep it where the receiver verifies signatures)\n",
+                endpoints_table(std::slice::from_ref(&endpoint)),
+                endpoint.secret
+            );
+            write_one(out, apply, value, human);
         }
         WebhooksCommand::List => {
             let endpoints = database.deliveries(false)?.endpoints()?;
@@ -160,11 +164,8 @@ pub fn run(
         }
         WebhooksCommand::Remove { id, apply } => {
             let removed = database.deliveries(false)?.remove_endpoint(id, apply)?;
-            let mut value = json::webhook_endpoint(&removed);
-            value["applied"] = Value::Bool(apply);
-            out.write(apply, value, || {
-                format!("removed:\n{}", endpoints_table(std::slice::from_ref(&removed)))
-            });
+            let human = format!("removed:\n{}", endpoints_table(std::slice::from_ref(&removed)));
+            write_one(out, apply, json::webhook_endpoint(&removed), human);
         }
         WebhooksCommand::Failed => {
             let failures = database.deliveries(false)?.failed()?;
@@ -172,14 +173,11 @@ pub fn run(
         }
         WebhooksCommand::Retry { id, apply } => {
             let failure = database.deliveries(false)?.request_retry(id, apply)?;
-            let mut value = json::failed_delivery(&failure);
-            value["applied"] = Value::Bool(apply);
-            out.write(apply, value, || {
-                format!(
-                    "{}the next `webhooks deliver` tries it once more\n",
-                    failures_table(std::slice::from_ref(&failure))
-                )
-            });
+            let human = format!(
+                "{}the next `webhooks deliver` tries it once more\n",
+                failures_table(std::slice::from_ref(&failure))
+            );
+            write_one(out, apply, json::failed_delivery(&failure), human);
         }
         WebhooksCommand::Deliver(deliver) => return run_relay(database, clock, out, &deliver),
     }
