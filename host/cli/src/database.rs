@@ -6,9 +6,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use backorders_host::provider::deliveries::Deliveries;
 use backorders_host::provider::memory::MemoryProvider;
 use backorders_host::provider::Provider;
-use backorders_host::{Backorders, Options};
+use backorders_host::{Backorders, HostError, Options};
 use backorders_sqlite::SqliteProvider;
 
 /// The `--db` value that names an in-memory database.
@@ -57,6 +58,21 @@ impl Database {
     /// A handle over this database.
     pub fn open(&self, options: Options) -> Backorders {
         Backorders::with_provider(self.provider(), options)
+    }
+
+    /// The webhook delivery store of this database; only a write
+    /// (`create`) creates a missing file. A relay is a process of its own,
+    /// so `memory:`, which lives as long as one command, has none.
+    pub fn deliveries(&self, create: bool) -> Result<Box<dyn Deliveries>, HostError> {
+        match self {
+            Self::Sqlite(path) => Ok(Box::new(backorders_sqlite::deliveries(path, create)?)),
+            Self::Memory => Err(HostError::InvalidInput {
+                field: "db",
+                message: "webhooks and following or pruning events need a database file; \
+                          memory: lasts one command"
+                    .to_owned(),
+            }),
+        }
     }
 }
 

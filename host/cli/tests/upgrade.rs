@@ -79,7 +79,7 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
         };
         assert_eq!(&answer(&db, &args), expected, "{question}");
     }
-    assert_eq!(schema_version(&db), 2, "the first open upgraded the file");
+    assert_eq!(schema_version(&db), 3, "the first open upgraded the file");
     // The replays created nothing: still ten backorders, and new writes
     // take the next number.
     let created = answer(
@@ -100,14 +100,14 @@ fn a_database_of_a_newer_schema_is_refused_untouched() {
     let db = copy_of_fixture(dir.path());
     rusqlite::Connection::open(&db)
         .unwrap()
-        .pragma_update(None, "user_version", 3)
+        .pragma_update(None, "user_version", 4)
         .unwrap();
     let before = std::fs::read(&db).unwrap();
     let output = backorders(&db, &["summary"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("schema version 3; this host reads version 2"),
+        stderr.contains("schema version 4; this host reads version 3"),
         "{stderr}"
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);

@@ -40,48 +40,64 @@ impl EventSink for SqliteConnection {
     }
 
     fn recent_events(&mut self, limit: u32) -> Result<Vec<OutboxEvent>, HostError> {
-        let mut statement = self
-            .connection
-            .prepare_cached(
-                "SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at
-                 FROM events ORDER BY seq DESC LIMIT ?1",
-            )
-            .map_err(database("read events"))?;
-        let rows = statement
-            .query_map([limit], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, Timestamp>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                    row.get::<_, Option<String>>(5)?,
-                    row.get::<_, Option<u64>>(6)?,
-                    row.get::<_, String>(7)?,
-                    row.get::<_, Timestamp>(8)?,
-                ))
-            })
-            .map_err(database("read events"))?;
-        let mut events = Vec::new();
-        for row in rows {
-            let (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, recorded_at) =
-                row.map_err(database("read events"))?;
-            let event = Event {
-                kind: parse_stored::<EventKind>("kind", kind)?,
-                at,
-                backorder_id,
-                sku,
-                allocation_id,
-                quantity,
-                status: parse_stored::<BackorderStatus>("status", status)?,
-            };
-            events.push(OutboxEvent {
-                seq,
-                event,
-                recorded_at,
-            });
-        }
+        let mut events = read_events(
+            &self.connection,
+            &format!("{EVENT_COLUMNS} ORDER BY seq DESC LIMIT ?1"),
+            [i64::from(limit)],
+        )?;
         events.reverse();
         Ok(events)
     }
+}
+
+/// The outbox query every reader starts with; each adds its own `WHERE`,
+/// `ORDER BY` and `LIMIT`.
+pub(crate) const EVENT_COLUMNS: &str =
+    "SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at
+     FROM events";
+
+/// The events a query of [`EVENT_COLUMNS`] finds, in its order.
+pub(crate) fn read_events<P: rusqlite::Params>(
+    connection: &rusqlite::Connection,
+    sql: &str,
+    params: P,
+) -> Result<Vec<OutboxEvent>, HostError> {
+    let mut statement = connection
+        .prepare_cached(sql)
+        .map_err(database("read events"))?;
+    let rows = statement
+        .query_map(params, |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Timestamp>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<String>>(5)?,
+                row.get::<_, Option<u64>>(6)?,
+                row.get::<_, String>(7)?,
+                row.get::<_, Timestamp>(8)?,
+            ))
+        })
+        .map_err(database("read events"))?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, recorded_at) =
+            row.map_err(database("read events"))?;
+        let event = Event {
+            kind: parse_stored::<EventKind>("kind", kind)?,
+            at,
+            backorder_id,
+            sku,
+            allocation_id,
+            quantity,
+            status: parse_stored::<BackorderStatus>("status", status)?,
+        };
+        events.push(OutboxEvent {
+            seq,
+            event,
+            recorded_at,
+        });
+    }
+    Ok(events)
 }

@@ -9,6 +9,7 @@
 //! # Ok::<(), backorders_host::CallError>(())
 //! ```
 
+mod deliveries;
 mod events;
 mod inventory;
 mod kv;
@@ -25,6 +26,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use backorders_host::provider::{Connection as ProviderConnection, Provider};
 use backorders_host::{Backorders, HostError, Options};
+
+pub use deliveries::deliveries;
 
 /// How long a call waits for another process's write transaction before it
 /// fails with "database is locked".

@@ -15,17 +15,19 @@ use super::transaction::while_locked;
 pub const APPLICATION_ID: i32 = 0x424B_4F52;
 
 /// `PRAGMA user_version`: the schema this host reads and writes.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// How each older schema moves to the next, in order: `MIGRATIONS[i]`
 /// takes schema `i + 1` to `i + 2`. Each runs in the transaction that
 /// upgrades the file, so an upgrade is all or nothing.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1 -> 2 (WIT 0.2.0): every value the component stores now starts with
     // its format version byte; what the 0.1.0 component wrote is version 1
     // byte for byte (see wit/store.wit, "Values").
     // `||` yields TEXT in SQLite; the value column holds BLOBs.
     "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
+    // 2 -> 3: webhook delivery (host-side; the component's data is as it was).
+    DELIVERY_TABLES,
 ];
 
 /// Locations are part of the stock key, so "no location" (the platform's
@@ -68,6 +70,47 @@ const CREATE_TABLES: &str = "
         quantity      INTEGER,
         status        TEXT NOT NULL,
         created_at    INTEGER NOT NULL
+    );
+";
+
+/// Webhook delivery (`backorders_host::provider::deliveries`): the
+/// database's identity (part of every event id), endpoints with their cursor
+/// and the attempt state of their next event, the dead letter, and the one
+/// relay lease. Created with a new database and by the 2 -> 3 migration.
+const DELIVERY_TABLES: &str = "
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
+
+    CREATE TABLE webhook_endpoints (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        url             TEXT NOT NULL,
+        secret          TEXT NOT NULL,
+        types           TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        cursor          INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        last_error      TEXT,
+        disabled_at     INTEGER
+    );
+
+    CREATE TABLE webhook_failures (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint_id     INTEGER NOT NULL,
+        seq             INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL,
+        last_error      TEXT NOT NULL,
+        failed_at       INTEGER NOT NULL,
+        retry_requested INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE webhook_lease (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        owner      TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
     );
 ";
 
@@ -163,6 +206,7 @@ fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError>
         Ok(Identity::Empty) => connection
             .execute_batch(&format!(
                 "{CREATE_TABLES}
+                 {DELIVERY_TABLES}
                  PRAGMA application_id = {APPLICATION_ID};
                  PRAGMA user_version = {SCHEMA_VERSION};"
             ))

@@ -18,6 +18,7 @@ mod stock;
 mod summary;
 mod supply;
 mod table;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +85,8 @@ enum Command {
     Mcp(mcp::Args),
     /// Check the component against scenario files, each on a fresh temporary database
     Run(run_scenarios::Args),
+    /// Deliver the event outbox to HTTP endpoints as signed CloudEvents
+    Webhooks(webhooks::Args),
 }
 
 /// Why a command failed.
@@ -170,7 +173,8 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Table(table) => table.run(&session()),
         Command::Check => return check::run(&mut session()),
         Command::Stock(args) => stock::run(&mut session(), args),
-        Command::Events(args) => events::run(&mut session(), args),
+        Command::Events(args) => events::run(&mut session(), &database, options.clock(), args),
+        Command::Webhooks(args) => webhooks::run(&database, options.clock(), out, args),
         // The demo picks its own database: `--db` only if given explicitly.
         Command::Demo => return demo::run(db, cli.component, now, out),
         Command::Mcp(args) => return mcp::run(session().backorders, args),

@@ -6,11 +6,13 @@ mod errors;
 mod outbox;
 mod summaries;
 mod supply;
+mod webhooks;
 
 pub use errors::{error, error_reply, ErrorKind};
 pub use outbox::{outbox_event, stock_adjustment, stock_level};
 pub use summaries::{sku_summary, summary};
 pub use supply::{allocation_run, expected_supply, expiry_result, promise_plan};
+pub use webhooks::{failed_delivery, pruned, webhook_endpoint};
 
 use serde_json::{json, Map, Value};
 

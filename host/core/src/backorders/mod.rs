@@ -37,6 +37,16 @@ pub struct Options {
     pub now: Option<Timestamp>,
 }
 
+impl Options {
+    /// The clock these options say: pinned to `now`, else system time.
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        match self.now {
+            Some(now) => Arc::new(PinnedClock(now)),
+            None => Arc::new(SystemClock),
+        }
+    }
+}
+
 /// Whether a write is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -114,10 +124,7 @@ impl Backorders {
 
     /// `new`, with a provider chosen at run time.
     pub fn with_provider(provider: Arc<dyn Provider>, options: Options) -> Self {
-        let clock: Arc<dyn Clock> = match options.now {
-            Some(now) => Arc::new(PinnedClock(now)),
-            None => Arc::new(SystemClock),
-        };
+        let clock = options.clock();
         Self {
             provider,
             component: options

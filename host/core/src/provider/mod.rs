@@ -55,6 +55,7 @@
 //! ```
 
 mod clock;
+pub mod deliveries;
 pub mod memory;
 
 pub use clock::{Clock, PinnedClock, SystemClock};
