@@ -167,12 +167,25 @@ impl Model {
         }
     }
 
+    /// Where a backorder's promise puts it in the allocation order:
+    /// earliest first, none last; a day ranks at its start in UTC.
+    fn promised(&self, b: usize) -> (bool, i64) {
+        match self.backorders[b].promised {
+            Some(DateOrTime::Date(day)) => (false, i64::from(day) * DAY),
+            Some(DateOrTime::Time(t)) => (false, t),
+            None => (true, 0),
+        }
+    }
+
     /// A count of `on_hand` units: releases held units until the reserved
-    /// fit, least urgent first (lowest priority, then newest backorder, as
-    /// no backorder here has a promise; newest allocation within one).
+    /// fit, least urgent first (lowest priority, then latest promise, none
+    /// latest of all, then newest backorder; newest allocation within one).
     fn count(&mut self, on_hand: u64) {
         let mut order: Vec<usize> = (0..self.allocations.len()).filter(|&a| self.allocations[a].live).collect();
-        order.sort_by_key(|&a| (self.backorders[self.allocations[a].backorder].priority, std::cmp::Reverse((self.allocations[a].backorder, a))));
+        order.sort_by_key(|&a| {
+            let b = self.allocations[a].backorder;
+            (self.backorders[b].priority, std::cmp::Reverse((self.promised(b), b, a)))
+        });
         for a in order {
             let excess = self.reserved.saturating_sub(on_hand);
             let al = &mut self.allocations[a];
@@ -349,13 +362,7 @@ fn step(h: &mut Harness, m: &mut Model, op: &Op, now: Timestamp) -> bool {
             let result = domain(h.engine.allocate_available(&run("P", AllocationPolicy::StrictPriority), Mode::Apply)).unwrap();
             // Strict priority: the model serves the same order the engine walks.
             let mut order: Vec<usize> = (0..m.backorders.len()).filter(|&b| m.open(b)).collect();
-            // Promised earliest first, none last; a day ranks at its start in UTC.
-            let promised = |b: usize| match m.backorders[b].promised {
-                Some(DateOrTime::Date(day)) => (false, i64::from(day) * DAY),
-                Some(DateOrTime::Time(t)) => (false, t),
-                None => (true, 0),
-            };
-            order.sort_by_key(|&b| (std::cmp::Reverse(m.backorders[b].priority), promised(b), b));
+            order.sort_by_key(|&b| (std::cmp::Reverse(m.backorders[b].priority), m.promised(b), b));
             let mut left = m.on_hand - m.reserved;
             let mut served = Vec::new();
             for b in order {
