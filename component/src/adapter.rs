@@ -394,7 +394,7 @@ enum_conversion!(status, status_in: m::Status <=> t::BackorderStatus {
 enum_conversion!(source, source_in: m::SourceKind <=> t::SourceKind { Inventory, PurchaseOrder, Transfer, Production });
 enum_conversion!(policy, policy_in: m::AllocationPolicy <=> api::AllocationPolicy { StrictPriority, Fifo, FairShare });
 enum_conversion!(allocation_status: m::AllocationStatus => t::AllocationStatus {
-    Reserved, Confirmed, Consumed, Released, Expired,
+    Reserved, Confirmed, Consumed, Released, Expired, Claimed,
 });
 enum_conversion!(history_action: m::HistoryAction => t::HistoryAction {
     Created, Updated, Allocated, AllocationConfirmed, AllocationReleased, AllocationExtended,

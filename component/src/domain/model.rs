@@ -113,6 +113,9 @@ pub enum AllocationStatus {
     Consumed,
     Released,
     Expired,
+    /// Live, on supply not yet received: nothing reserved (`reservation_id`
+    /// is none) until the receipt makes it `Reserved`.
+    Claimed,
 }
 
 impl AllocationStatus {
@@ -123,11 +126,12 @@ impl AllocationStatus {
             AllocationStatus::Consumed => "consumed",
             AllocationStatus::Released => "released",
             AllocationStatus::Expired => "expired",
+            AllocationStatus::Claimed => "claimed",
         }
     }
 
     pub fn is_live(self) -> bool {
-        matches!(self, AllocationStatus::Reserved | AllocationStatus::Confirmed)
+        matches!(self, AllocationStatus::Reserved | AllocationStatus::Confirmed | AllocationStatus::Claimed)
     }
 }
 
@@ -215,6 +219,13 @@ pub struct Allocation {
 }
 
 impl Allocation {
+    /// An allocation stored before `Claimed` existed, its status as this
+    /// build says it: `reserved` with no reservation behind it was a claim.
+    pub fn claimed_if_unreceived(self) -> Self {
+        let claimed = self.status == AllocationStatus::Reserved && self.reservation_id.is_none();
+        Allocation { status: if claimed { AllocationStatus::Claimed } else { self.status }, ..self }
+    }
+
     /// Units this allocation still holds for its backorder.
     pub fn held(&self) -> u64 {
         if self.status.is_live() {

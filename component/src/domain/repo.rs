@@ -232,13 +232,13 @@ impl NeedValue {
     }
 }
 
-/// The index entries an allocation has: `expiry` (time) for reserved ones
-/// with an expiry, `claim` (sku, kind, reference) for live claims on supply
+/// The index entries an allocation has: `expiry` (time) for reserved or
+/// claimed ones with an expiry, `claim` (sku, kind, reference) for live claims on supply
 /// not yet received.
 pub fn allocation_index_entries(a: &Allocation) -> DomainResult<BTreeSet<Vec<u8>>> {
     let id = AllocationId::parse("allocation_id", &a.allocation_id)?;
     let mut out = BTreeSet::new();
-    if let (AllocationStatus::Reserved, Some(expires_at)) = (a.status, a.expires_at) {
+    if let (AllocationStatus::Reserved | AllocationStatus::Claimed, Some(expires_at)) = (a.status, a.expires_at) {
         out.insert(keys::allocation_index("expiry", &[keys::time_part(expires_at).as_bytes()], id));
     }
     if a.held() > 0 && a.reservation_id.is_none() {

@@ -108,7 +108,6 @@ pub fn marker() -> Vec<u8> {
 
 impl Versioned for u64 {}
 impl Versioned for super::model::Totals {}
-impl Versioned for super::model::Allocation {}
 impl Versioned for super::model::Fulfillment {}
 impl Versioned for super::model::HistoryEntry {}
 impl Versioned for super::model::Settings {}
@@ -137,6 +136,21 @@ macro_rules! dated_version_2 {
 }
 
 dated_version_2!(super::record::BackorderRecord, super::model::ExpectedSupply);
+
+/// Version 2 (issue 16) of allocations: one on supply not yet received is
+/// `claimed` (the status is the enum's last case, so the layout is
+/// otherwise the same). Version 1 called it `reserved`, with no
+/// reservation behind it; it reads as `claimed`.
+impl Versioned for super::model::Allocation {
+    const VERSION: u8 = 2;
+
+    fn decode_older(what: &str, version: u8, body: &[u8]) -> DomainResult<Self> {
+        match version {
+            V1 => decode_body(what, body).map(super::model::Allocation::claimed_if_unreceived),
+            _ => Err(no_reader(what, version)),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -219,6 +233,43 @@ mod tests {
         assert_eq!(err.to_string(), "storage: backorder stored in format version 127; this build reads up to 2");
         assert!(matches!(decode::<u64>("counter", &[0x00, 0x05]).unwrap_err(), DomainError::Storage(_)));
         assert!(decode::<u64>("counter", &[]).is_err());
+    }
+
+    #[test]
+    fn a_version_1_allocation_on_supply_not_received_reads_as_claimed() {
+        use crate::domain::model::{Allocation, AllocationStatus, SourceKind};
+        let stored_v1 = |allocation: &Allocation| {
+            let mut bytes = encode_body(allocation);
+            bytes.insert(0, V1);
+            decode::<Allocation>("allocation", &bytes).unwrap()
+        };
+        let claim = Allocation {
+            allocation_id: "AL-000004".into(),
+            backorder_id: "BO-2026-0008".into(),
+            sku: "PUMP".into(),
+            source: SourceKind::PurchaseOrder,
+            source_ref: Some("PO-77".into()),
+            quantity: 5,
+            quantity_consumed: 0,
+            quantity_released: 0,
+            location: None,
+            lot: None,
+            status: AllocationStatus::Reserved,
+            reservation_id: None,
+            expires_at: None,
+            created_at: 1_795_651_200_000,
+            updated_at: 1_795_651_200_000,
+        };
+        assert_eq!(stored_v1(&claim), Allocation { status: AllocationStatus::Claimed, ..claim.clone() });
+        // Received (a reservation behind it) or from stock: still reserved.
+        let received = Allocation { reservation_id: Some("RS-6".into()), ..claim.clone() };
+        assert_eq!(stored_v1(&received), received);
+        let released = Allocation { status: AllocationStatus::Released, quantity_released: 5, ..claim.clone() };
+        assert_eq!(stored_v1(&released), released);
+        let claimed = Allocation { status: AllocationStatus::Claimed, ..claim };
+        let v2 = encode(&claimed);
+        assert_eq!(v2[0], 2, "this build writes allocations in version 2");
+        assert_eq!(decode::<Allocation>("allocation", &v2).unwrap(), claimed);
     }
 
     /// The layout of a test-only value before it grew a field.

@@ -55,11 +55,17 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
     let dir = tempfile::tempdir().unwrap();
     let db = copy_of_fixture(dir.path());
     assert_eq!(schema_version(&db), 1, "the fixture is a schema-1 database");
-    let golden: serde_json::Map<String, Value> = serde_json::from_str(
+    let mut golden: serde_json::Map<String, Value> = serde_json::from_str(
         &std::fs::read_to_string(fixtures().join("backorders-0.1.0.readback.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(golden.len(), 22);
+    // The one answer this build gives differently, on purpose: since issue
+    // 16 an allocation on supply not yet received reads as `claimed`. 0.1.0
+    // called AL-000004, a claim on PO-77 with no reservation, `reserved`.
+    let claim = &mut golden["show BO-2026-0008"]["allocations"][0];
+    assert_eq!((&claim["allocation_id"], &claim["reservation_id"]), (&Value::from("AL-000004"), &Value::Null));
+    claim["status"] = Value::from("claimed");
     for (question, expected) in &golden {
         let words: Vec<&str> = question.split(' ').collect();
         let args: Vec<&str> = match words.as_slice() {

@@ -51,7 +51,7 @@ macro_rules! for_each_export {
             /// Allocates the stock available now to the backorders that lack it,
             /// in the policy's order.
             write allocate_available = "allocate-available" (request: &AllocationRunRequest) -> AllocationRun;
-            /// Expires reserved allocations past their expiry; with `reallocate`,
+            /// Expires reserved and claimed allocations past their expiry; with `reallocate`,
             /// offers their units again.
             write expire_allocations = "expire-allocations" (request: &ExpiryRequest) -> ExpiryResult;
             /// Records expected supply and the expected dates it sets.

@@ -72,7 +72,7 @@ wire_names! {
     }
     AllocationStatus ("allocation status") {
         Reserved = "reserved", Confirmed = "confirmed", Consumed = "consumed", Released = "released",
-        Expired = "expired",
+        Expired = "expired", Claimed = "claimed",
     }
     HistoryAction ("history action") {
         Created = "created", Updated = "updated", Allocated = "allocated",

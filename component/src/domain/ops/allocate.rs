@@ -101,7 +101,7 @@ pub fn add_allocation(
         quantity_released: 0,
         location: what.location,
         lot: what.lot,
-        status: AllocationStatus::Reserved,
+        status: if reserve { AllocationStatus::Reserved } else { AllocationStatus::Claimed },
         reservation_id,
         expires_at: what.expires_at,
         created_at: ports.now,

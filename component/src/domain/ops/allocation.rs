@@ -12,14 +12,14 @@ use super::super::{time, validate};
 use super::{check_version, idempotency, release_units};
 
 /// Marks a reserved allocation picked; when confirmed allocations cover
-/// everything still owed, the backorder becomes `ready_to_ship`.
+/// everything still owed, the backorder becomes `ready_to_ship`. A claim
+/// cannot be picked: nothing is on hand until its supply is received.
 pub fn confirm_allocation(ports: &mut Ports, request: AllocationChange) -> DomainResult<AllocationResult> {
     idempotency::once(ports, "confirm-allocation", request, |p, q| change(p, &q.allocation_id, q.expected_version, &confirm))
 }
 
 fn confirm(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
-    ensure_reserved(allocation, "confirmed")?;
-    if allocation.reservation_id.is_none() {
+    if allocation.status == AllocationStatus::Claimed {
         return Err(DomainError::state(
             &allocation.allocation_id,
             allocation.status,
@@ -30,6 +30,7 @@ fn confirm(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderReco
             ),
         ));
     }
+    ensure(allocation, allocation.status == AllocationStatus::Reserved, "only a reserved allocation can be confirmed")?;
     let held = allocation.held();
     allocation.status = AllocationStatus::Confirmed;
     allocation.updated_at = ports.now;
@@ -44,20 +45,14 @@ pub fn release_allocation(ports: &mut Ports, request: AllocationChange) -> Domai
 }
 
 fn release(ports: &mut Ports, allocation: &mut Allocation, r: &mut BackorderRecord) -> DomainResult<Change> {
-    if !allocation.status.is_live() {
-        return Err(DomainError::state(
-            &allocation.allocation_id,
-            allocation.status,
-            "only a reserved or confirmed allocation can be released",
-        ));
-    }
+    ensure(allocation, allocation.status.is_live(), "only a claimed, reserved or confirmed allocation can be released")?;
     let held = allocation.held();
     release_units(ports, r, allocation, held, AllocationStatus::Released)?;
     let detail = format!("released {held} units of {}", allocation.allocation_id);
     Ok(Change::new(HistoryAction::AllocationReleased, EventKind::AllocationReleased, detail).quantity(held))
 }
 
-/// Sets a new expiry, in the future, on a reserved allocation.
+/// Sets a new expiry, in the future, on a reserved or claimed allocation.
 pub fn extend_allocation(ports: &mut Ports, request: AllocationExtension) -> DomainResult<AllocationResult> {
     idempotency::once(ports, "extend-allocation", request, extend)
 }
@@ -67,7 +62,8 @@ fn extend(ports: &mut Ports, request: AllocationExtension) -> DomainResult<Alloc
     AllocationId::parse("allocation_id", &request.allocation_id)?;
     validate::future("expires_at", Some(expires_at), ports.now)?;
     change(ports, &request.allocation_id, request.expected_version, &|ports, allocation, _| {
-        ensure_reserved(allocation, "extended")?;
+        let holding = matches!(allocation.status, AllocationStatus::Reserved | AllocationStatus::Claimed);
+        ensure(allocation, holding, "only a reserved or claimed allocation can be extended")?;
         if let Some(reservation) = &allocation.reservation_id {
             ports.inventory.extend(reservation, Some(expires_at))?;
         }
@@ -95,15 +91,11 @@ fn load(ports: &mut Ports, allocation_id: &str, expected_version: Option<u64>) -
     Ok((allocation, record))
 }
 
-/// Only a reserved allocation can be confirmed or extended. One past its
-/// expiry is no longer reserved: `load` finalised its expiry first.
-fn ensure_reserved(allocation: &Allocation, what: &str) -> DomainResult<()> {
-    if allocation.status != AllocationStatus::Reserved {
-        return Err(DomainError::state(
-            &allocation.allocation_id,
-            allocation.status,
-            format!("only a reserved allocation can be {what}"),
-        ));
+/// Refuses a change the allocation's status does not allow, naming the
+/// rule. One past its expiry is expired by then: `load` finalised it first.
+fn ensure(allocation: &Allocation, allowed: bool, rule: &str) -> DomainResult<()> {
+    if !allowed {
+        return Err(DomainError::state(&allocation.allocation_id, allocation.status, rule));
     }
     Ok(())
 }

@@ -222,6 +222,10 @@ impl Check {
                     check.problem(ProblemKind::MissingIndexEntry, &a.allocation_id, describe_key(&index_key));
                 }
             }
+            // Claimed means nothing is reserved yet; every other live status holds a reservation.
+            if a.status.is_live() && (a.status == AllocationStatus::Claimed) != a.reservation_id.is_none() {
+                check.problem(ProblemKind::InvariantBroken, &a.allocation_id, format!("{} {} a reservation", a.status.name(), if a.reservation_id.is_some() { "with" } else { "without" }));
+            }
             if a.reservation_id.is_some() && a.held() > 0 {
                 *reserved.entry((a.sku.clone(), a.location.clone())).or_default() += a.held();
             }

@@ -266,6 +266,7 @@ impl Run {
             };
             let mut received = claim.clone();
             received.reservation_id = Some(reservation_id);
+            received.status = AllocationStatus::Reserved;
             received.location = self.out.location.clone();
             received.expires_at = reservation.expires_at;
             received.quantity = claim.quantity_consumed + claim.quantity_released + take;
@@ -352,7 +353,7 @@ fn split_claim(ports: &mut Ports, claim: &super::super::model::Allocation, quant
         quantity,
         quantity_consumed: 0,
         quantity_released: 0,
-        status: AllocationStatus::Reserved,
+        status: AllocationStatus::Claimed,
         reservation_id: None,
         created_at: ports.now,
         updated_at: ports.now,

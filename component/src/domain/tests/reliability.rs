@@ -130,10 +130,11 @@ fn every_value_the_component_writes_starts_with_its_format_version() {
     let kinds: std::collections::BTreeSet<u8> = w.store.entries.keys().map(|k| k[0]).collect();
     assert_eq!(kinds, b"ABEFGHIQR".iter().copied().collect(), "every kind of key was written");
     // Backorder records, expected supply and remembered requests hold
-    // promised or expected dates: version 2 since issue 16.
+    // promised or expected dates, allocations may be claimed: version 2
+    // since issue 16.
     for (key, value) in &w.store.entries {
-        let dated = [&b"B\0"[..], b"E\0", b"R\0"].iter().any(|tag| key.starts_with(tag));
-        let version = if dated { 2 } else { crate::domain::stored::V1 };
+        let newer = [&b"B\0"[..], b"E\0", b"R\0", b"A\0"].iter().any(|tag| key.starts_with(tag));
+        let version = if newer { 2 } else { crate::domain::stored::V1 };
         assert_eq!(value.first(), Some(&version), "{key:?} -> {value:?}");
     }
 }

@@ -167,8 +167,8 @@ fn a_partly_received_claim_keeps_the_rest_claimed() {
     let result = w.allocate_available(receipt);
     assert_eq!(result.lines[0].shortfall, Some(Shortfall::SupplyExhausted));
     let detail = w.get(&bo);
-    let held: Vec<_> = detail.allocations.iter().map(|a| (a.held(), a.reservation_id.is_some())).collect();
-    assert_eq!(held, [(4, true), (6, false)]);
+    let held: Vec<_> = detail.allocations.iter().map(|a| (a.held(), a.reservation_id.is_some(), a.status)).collect();
+    assert_eq!(held, [(4, true, AllocationStatus::Reserved), (6, false, AllocationStatus::Claimed)]);
     assert_eq!(detail.backorder.quantity_allocated, 10);
 }
 
@@ -269,11 +269,15 @@ fn a_received_claim_can_be_picked_and_shipped_by_its_document() {
     let mut w = World::new();
     let bo = w.create("SKU", 10, Priority::Normal).backorder_id;
     let po = AllocationRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-9".into()), ..alloc(&bo, 10) };
-    let claim = w.call(|p| ops::allocate_backorder(p, po)).unwrap().allocation.allocation_id;
-    assert!(matches!(w.call(|p| ops::confirm_allocation(p, change(&claim))).unwrap_err(), DomainError::InvalidState { .. }));
+    let claimed = w.call(|p| ops::allocate_backorder(p, po)).unwrap();
+    assert_eq!((claimed.allocation.status, claimed.backorder.status), (AllocationStatus::Claimed, Status::Allocated));
+    let claim = claimed.allocation.allocation_id;
+    let refused = w.call(|p| ops::confirm_allocation(p, change(&claim))).unwrap_err();
+    assert!(matches!(refused, DomainError::InvalidState { status: RecordStatus::Allocation(AllocationStatus::Claimed), .. }), "{refused:?}");
     w.inventory.add("SKU", None, 10);
     let receipt = RunRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-9".into()), ..run("SKU", AllocationPolicy::StrictPriority) };
     w.allocate_available(receipt);
+    assert_eq!(w.get(&bo).allocations[0].status, AllocationStatus::Reserved, "received, the claim is a reservation");
     let picked = w.call(|p| ops::confirm_allocation(p, change(&claim))).unwrap();
     assert_eq!(picked.backorder.status, Status::ReadyToShip);
     let ship = FulfillmentRequest { source: SourceKind::PurchaseOrder, source_ref: Some("PO-9".into()), ..ship(&bo, 10) };
@@ -282,6 +286,39 @@ fn a_received_claim_can_be_picked_and_shipped_by_its_document() {
     assert_eq!(shipped.backorder.status, Status::Fulfilled);
     assert_eq!(w.inventory.on_hand[&("SKU".into(), "".into())], 0, "the received units left the stock");
     assert!(w.inventory.reservations.is_empty());
+    assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
+}
+
+#[test]
+fn a_claim_can_be_extended_released_expire_or_ship_from_its_source_but_not_be_picked() {
+    let mut w = World::new();
+    let bo = w.create("SKU", 12, Priority::Normal).backorder_id;
+    let po = |q, expires_at| AllocationRequest {
+        source: SourceKind::Transfer,
+        source_ref: Some("TR-3".into()),
+        expires_at,
+        ..alloc(&bo, q)
+    };
+    let first = w.call(|p| ops::allocate_backorder(p, po(4, Some(T0 + DAY)))).unwrap().allocation.allocation_id;
+    let extension = AllocationExtension { allocation_id: first.clone(), expires_at: T0 + 2 * DAY, expected_version: None, request_id: None };
+    let extended = w.call(|p| ops::extend_allocation(p, extension)).unwrap();
+    assert_eq!((extended.allocation.status, extended.allocation.expires_at), (AllocationStatus::Claimed, Some(T0 + 2 * DAY)));
+    let second = w.call(|p| ops::allocate_backorder(p, po(4, None))).unwrap().allocation.allocation_id;
+    let released = w.call(|p| ops::release_allocation(p, change(&second))).unwrap();
+    assert_eq!((released.allocation.status, released.backorder.quantity_allocated), (AllocationStatus::Released, 4));
+    let again = w.call(|p| ops::release_allocation(p, change(&second))).unwrap_err();
+    assert!(matches!(again, DomainError::InvalidState { status: RecordStatus::Allocation(AllocationStatus::Released), .. }), "{again:?}");
+    let other_transfer = AllocationRequest { source_ref: Some("TR-4".into()), ..po(4, None) };
+    w.call(|p| ops::allocate_backorder(p, other_transfer)).unwrap();
+    let ship = FulfillmentRequest { source: SourceKind::Transfer, source_ref: Some("TR-4".into()), ..ship(&bo, 4) };
+    let shipped = w.call(|p| ops::fulfill_backorder(p, ship)).unwrap();
+    assert_eq!(shipped.fulfillment.quantity_from_allocations, 4, "cross-docked from the claim on TR-4");
+    w.now = T0 + 2 * DAY;
+    let expired = w.call(|p| ops::expire_allocations(p, ExpiryRequest { reallocate: true, request_id: None })).unwrap();
+    assert_eq!(expired.expired.iter().map(|a| (&*a.allocation_id, a.status)).collect::<Vec<_>>(), [(&*first, AllocationStatus::Expired)]);
+    let statuses: Vec<_> = w.get(&bo).allocations.iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [AllocationStatus::Expired, AllocationStatus::Released, AllocationStatus::Consumed]);
+    assert_eq!(w.backorder(&bo).quantity_allocated, 0);
     assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
 }
 

@@ -40,7 +40,7 @@ pub static ALLOCATE_BACKORDER: Op<AllocationRequest, AllocationResult> = Op {
         name: "allocate_backorder",
         tool: true,
         title: "Allocate to a backorder",
-        description: "Holds units for one backorder. From `inventory` it reserves stock on hand; from\n`purchase_order`, `transfer` or `production` (with `source_ref`) it records a claim on supply\nnot yet received. Returns the backorder with the `allocation`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (closed), `priority_conflict` (a more urgent backorder\nof the SKU lacks allocation; see `override_priority`), `insufficient_stock`.\nA write: a preview unless the server runs with --apply.",
+        description: "Holds units for one backorder. From `inventory` it reserves stock on hand; from\n`purchase_order`, `transfer` or `production` (with `source_ref`) it records a claim (`claimed`) on\nsupply not yet received. Returns the backorder with the `allocation`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (closed), `priority_conflict` (a more urgent backorder\nof the SKU lacks allocation; see `override_priority`), `insufficient_stock`.\nA write: a preview unless the server runs with --apply.",
         effect: Effect::Write { destructive: false, idempotent: false },
         params: &[
             BACKORDER_ID,
@@ -96,7 +96,7 @@ family! {
     Op<AllocationChange, AllocationResult> { tool: true, params: CHANGE_PARAMS, build: change,
         call: by_request!, json: allocation_json, summary: allocation_summary }
     CONFIRM_ALLOCATION = confirm_allocation, "confirmed", Effect::Write { destructive: false, idempotent: false }, "Confirm an allocation",
-        "Marks a reserved allocation picked and ready to ship; it no longer expires, and when confirmed\nallocations cover what is owed the backorder becomes `ready_to_ship`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (not reserved, past its expiry, or a claim not yet received).\nA write: a preview unless the server runs with --apply.";
+        "Marks a reserved allocation picked and ready to ship; it no longer expires, and when confirmed\nallocations cover what is owed the backorder becomes `ready_to_ship`. Errors: `invalid_input`,\n`not_found`, `conflict`, `invalid_state` (a claim not yet received, otherwise not reserved, or past its expiry).\nA write: a preview unless the server runs with --apply.";
     RELEASE_ALLOCATION = release_allocation, "released", Effect::Write { destructive: true, idempotent: false }, "Release an allocation",
         "Gives a live (reserved or confirmed) allocation's unshipped units back to available stock.\nErrors: `invalid_input`, `not_found`, `conflict`, `invalid_state` (not live).\nA write: a preview unless the server runs with --apply.";
 }
@@ -106,7 +106,7 @@ pub static EXTEND_ALLOCATION: Op<AllocationExtension, AllocationResult> = Op {
         name: "extend_allocation",
         tool: true,
         title: "Extend an allocation",
-        description: "Moves the expiry of a reserved allocation to a later time. Errors: `invalid_input` (expiry not\nin the future), `not_found`, `conflict`, `invalid_state` (not reserved, or already past its expiry).\nA write: a preview unless the server runs with --apply.",
+        description: "Moves the expiry of a reserved or claimed allocation to a later time. Errors: `invalid_input`\n(expiry not in the future), `not_found`, `conflict`, `invalid_state` (neither reserved nor\nclaimed, or already past its expiry).\nA write: a preview unless the server runs with --apply.",
         effect: Effect::Write { destructive: true, idempotent: true },
         params: &[
             ALLOCATION_ID,

@@ -118,7 +118,7 @@ pub static EXPIRE_ALLOCATIONS: Op<ExpiryRequest, ExpiryResult> = Op {
         name: "expire_allocations",
         tool: true,
         title: "Expire allocations",
-        description: "Expires reserved allocations whose expiry has passed (at most 1,000 a call; `more` says to call\nagain), giving their units back and, unless `reallocate` is false, offering them to waiting\nbackorders by strict priority. A write: a preview unless the server runs with --apply.",
+        description: "Expires reserved and claimed allocations whose expiry has passed (at most 1,000 a call; `more`\nsays to call again), giving their units back and, unless `reallocate` is false, offering them to\nwaiting backorders by strict priority. A write: a preview unless the server runs with --apply.",
         effect: Effect::Write { destructive: true, idempotent: false },
         params: &[
             Param::new(
