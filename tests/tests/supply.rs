@@ -137,6 +137,39 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     assert!(h.engine.list_expected_supply(None).unwrap().is_empty(), "receiving consumed the expectation");
 }
 
+#[test]
+fn the_outbox_says_when_an_expected_date_moves_and_a_promise_falls_at_risk_or_out_of_it() {
+    let mut h = Harness::new();
+    let id = promised(&mut h, Priority::Normal, Some(T0 + 2 * DAY));
+    let seen = h.engine.events(100).unwrap().len();
+    let expectation = SupplyExpectation {
+        sku: "SKU".into(),
+        quantity: 10,
+        expected_at: DateOrTime::Time(T0 + 7 * DAY),
+        source: SourceKind::PurchaseOrder,
+        source_ref: "PO-7".into(),
+        location: None,
+        request_id: None,
+    };
+    domain(h.engine.expect_supply(&expectation, Mode::Apply)).unwrap();
+    let keep = BackorderUpdate { promised_date: Some(DateChange::Set(DateOrTime::Time(T0 + 8 * DAY))), ..update(&id) };
+    domain(h.engine.update_backorder(&keep, Mode::Apply)).unwrap();
+    let moved = BackorderUpdate { expected_date: Some(DateChange::Set(DateOrTime::Time(T0 + 9 * DAY))), ..update(&id) };
+    domain(h.engine.update_backorder(&moved, Mode::Apply)).unwrap();
+    let events: Vec<_> = h.engine.events(100).unwrap().into_iter().skip(seen).map(|e| e.event).collect();
+    assert!(events.iter().all(|e| e.backorder_id == id && e.sku == "SKU"));
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    use EventKind::*;
+    assert_eq!(
+        kinds,
+        [
+            BackorderUpdated, BackorderExpectedDateChanged, BackorderAtRiskSet, // the supply comes after the promise
+            BackorderUpdated, BackorderAtRiskCleared, // the promise moved past it
+            BackorderUpdated, BackorderExpectedDateChanged, BackorderAtRiskSet, // and the date moved past the promise
+        ]
+    );
+}
+
 /// Store operations an allocation run of 10 units makes on a SKU with
 /// `open` open backorders of 1 unit each.
 fn run_cost(open: usize) -> (u64, AllocationRun) {

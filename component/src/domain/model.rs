@@ -284,6 +284,9 @@ pub enum EventKind {
     AllocationReceived,
     BackorderFulfilled,
     BackorderCancelled,
+    BackorderExpectedDateChanged,
+    BackorderAtRiskSet,
+    BackorderAtRiskCleared,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
