@@ -403,6 +403,7 @@ enum_conversion!(history_action: m::HistoryAction => t::HistoryAction {
 enum_conversion!(event_kind: m::EventKind => t::EventKind {
     BackorderCreated, BackorderUpdated, AllocationCreated, AllocationConfirmed, AllocationReleased,
     AllocationExtended, AllocationExpired, AllocationReceived, BackorderFulfilled, BackorderCancelled,
+    BackorderExpectedDateChanged, BackorderAtRiskSet, BackorderAtRiskCleared,
 });
 enum_conversion!(problem_kind: m::ProblemKind => api::ProblemKind {
     InvariantBroken, MissingIndexEntry, StaleIndexEntry, TotalsMismatch, ReservationMismatch, Unreadable,

@@ -113,20 +113,25 @@ fn expiry_frees_units_and_offers_them_to_the_next_in_line() {
     assert!(kinds.contains(&EventKind::AllocationExpired));
 }
 
-#[test]
-fn expected_supply_sets_dates_and_flags_promises_at_risk() {
-    let mut h = Harness::new();
-    let critical = promised(&mut h, Priority::Critical, Some(T0 + 2 * DAY));
-    let normal = promised(&mut h, Priority::Normal, Some(T0 + 30 * DAY));
-    let expectation = SupplyExpectation {
+/// `quantity` units of `SKU` expected on purchase order PO-7 in a week.
+fn po_7(quantity: u64) -> SupplyExpectation {
+    SupplyExpectation {
         sku: "SKU".into(),
-        quantity: 20,
+        quantity,
         expected_at: DateOrTime::Time(T0 + 7 * DAY),
         source: SourceKind::PurchaseOrder,
         source_ref: "PO-7".into(),
         location: None,
         request_id: None,
-    };
+    }
+}
+
+#[test]
+fn expected_supply_sets_dates_and_flags_promises_at_risk() {
+    let mut h = Harness::new();
+    let critical = promised(&mut h, Priority::Critical, Some(T0 + 2 * DAY));
+    let normal = promised(&mut h, Priority::Normal, Some(T0 + 30 * DAY));
+    let expectation = po_7(20);
     let plan = domain(h.engine.expect_supply(&expectation, Mode::Apply)).unwrap();
     let lines: Vec<_> = plan.lines.iter().map(|l| (l.backorder_id.clone(), l.at_risk)).collect();
     assert_eq!(lines, [(critical.clone(), true), (normal.clone(), false)]);
@@ -135,6 +140,31 @@ fn expected_supply_sets_dates_and_flags_promises_at_risk() {
     assert_eq!(h.engine.list_expected_supply(Some("SKU")).unwrap().len(), 1);
     receive_purchase_order(&mut h, "PO-7", 20);
     assert!(h.engine.list_expected_supply(None).unwrap().is_empty(), "receiving consumed the expectation");
+}
+
+#[test]
+fn the_outbox_says_when_an_expected_date_moves_and_a_promise_falls_at_risk_or_out_of_it() {
+    let mut h = Harness::new();
+    let id = promised(&mut h, Priority::Normal, Some(T0 + 2 * DAY));
+    let seen = h.engine.events(100).unwrap().len();
+    let expectation = po_7(10);
+    domain(h.engine.expect_supply(&expectation, Mode::Apply)).unwrap();
+    let keep = BackorderUpdate { promised_date: Some(DateChange::Set(DateOrTime::Time(T0 + 8 * DAY))), ..update(&id) };
+    domain(h.engine.update_backorder(&keep, Mode::Apply)).unwrap();
+    let moved = BackorderUpdate { expected_date: Some(DateChange::Set(DateOrTime::Time(T0 + 9 * DAY))), ..update(&id) };
+    domain(h.engine.update_backorder(&moved, Mode::Apply)).unwrap();
+    let events: Vec<_> = h.engine.events(100).unwrap().into_iter().skip(seen).map(|e| e.event).collect();
+    assert!(events.iter().all(|e| e.backorder_id == id && e.sku == "SKU"));
+    let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
+    use EventKind::*;
+    assert_eq!(
+        kinds,
+        [
+            BackorderUpdated, BackorderExpectedDateChanged, BackorderAtRiskSet, // the supply comes after the promise
+            BackorderUpdated, BackorderAtRiskCleared, // the promise moved past it
+            BackorderUpdated, BackorderExpectedDateChanged, BackorderAtRiskSet, // and the date moved past the promise
+        ]
+    );
 }
 
 /// Store operations an allocation run of 10 units makes on a SKU with

@@ -257,6 +257,9 @@ impl EventPort<'_> {
             m::EventKind::AllocationReceived => EventKind::AllocationReceived,
             m::EventKind::BackorderFulfilled => EventKind::BackorderFulfilled,
             m::EventKind::BackorderCancelled => EventKind::BackorderCancelled,
+            m::EventKind::BackorderExpectedDateChanged => EventKind::BackorderExpectedDateChanged,
+            m::EventKind::BackorderAtRiskSet => EventKind::BackorderAtRiskSet,
+            m::EventKind::BackorderAtRiskCleared => EventKind::BackorderAtRiskCleared,
         };
         let status = BackorderStatus::from_wire_name(event.status.name())
             .expect("the domain and the WIT name statuses alike");

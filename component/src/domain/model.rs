@@ -295,6 +295,9 @@ pub enum EventKind {
     AllocationReceived,
     BackorderFulfilled,
     BackorderCancelled,
+    BackorderExpectedDateChanged,
+    BackorderAtRiskSet,
+    BackorderAtRiskCleared,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -286,7 +286,43 @@ pub fn save_backorder_counted(
         }
     }
     counts.note(old, new);
+    if let Some(old) = old {
+        date_events(ports, old, new)?;
+    }
     Ok(())
+}
+
+/// The events a change of dates makes, after the change's own: the
+/// expected date changed, and `at_risk` (promised day before expected day)
+/// set or cleared. Said here, where every save compares old and new, so no
+/// operation that moves a date can forget them.
+fn date_events(ports: &mut Ports, old: &BackorderRecord, new: &BackorderRecord) -> DomainResult<()> {
+    if (old.expected_date, old.promised_date) == (new.expected_date, new.promised_date) {
+        return Ok(());
+    }
+    if old.expected_date != new.expected_date {
+        emit(ports, new, EventKind::BackorderExpectedDateChanged, None, None);
+    }
+    let was = ports.at_risk(old.promised_date, old.expected_date)?;
+    let is = ports.at_risk(new.promised_date, new.expected_date)?;
+    if was != is {
+        let kind = if is { EventKind::BackorderAtRiskSet } else { EventKind::BackorderAtRiskCleared };
+        emit(ports, new, kind, None, None);
+    }
+    Ok(())
+}
+
+/// Buffers one event about `r` in its state after the change.
+fn emit(ports: &mut Ports, r: &BackorderRecord, kind: EventKind, allocation_id: Option<String>, quantity: Option<u64>) {
+    ports.events.emit(Event {
+        kind,
+        at: ports.now,
+        backorder_id: r.id().to_string(),
+        sku: r.sku.clone(),
+        allocation_id,
+        quantity,
+        status: r.status(),
+    });
 }
 
 /// The running-total and due-day counter keys a save of an open backorder
@@ -415,15 +451,7 @@ pub fn record_change(ports: &mut Ports, r: &mut BackorderRecord, change: Change)
         detail: change.detail,
     };
     ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry));
-    ports.events.emit(Event {
-        kind: change.event,
-        at: ports.now,
-        backorder_id: r.id().to_string(),
-        sku: r.sku.clone(),
-        allocation_id: change.allocation_id,
-        quantity: change.quantity,
-        status,
-    });
+    emit(ports, r, change.event, change.allocation_id, change.quantity);
     Ok(())
 }
 

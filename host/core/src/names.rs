@@ -86,6 +86,8 @@ wire_names! {
         AllocationReleased = "allocation_released", AllocationExtended = "allocation_extended",
         AllocationExpired = "allocation_expired", AllocationReceived = "allocation_received",
         BackorderFulfilled = "backorder_fulfilled", BackorderCancelled = "backorder_cancelled",
+        BackorderExpectedDateChanged = "backorder_expected_date_changed",
+        BackorderAtRiskSet = "backorder_at_risk_set", BackorderAtRiskCleared = "backorder_at_risk_cleared",
     }
     AllocationPolicy ("allocation policy") {
         StrictPriority = "strict_priority", Fifo = "fifo", FairShare = "fair_share",

@@ -274,6 +274,24 @@ fn released_allocations_cannot_be_touched_again() {
 }
 
 #[test]
+fn an_update_that_moves_a_date_tells_the_outbox_what_moved_and_whether_the_promise_is_at_risk() {
+    use EventKind::{BackorderAtRiskCleared as Cleared, BackorderAtRiskSet as Set, BackorderExpectedDateChanged as Moved, BackorderUpdated as Updated};
+    let mut w = World::new();
+    let id = w.create_with(base()).backorder_id;
+    let update = |changes: BackorderUpdate| BackorderUpdate { backorder_id: id.clone(), ..changes };
+    let expected = |date| update(BackorderUpdate { expected_date: Some(date), ..Default::default() });
+    let promised = |date| update(BackorderUpdate { promised_date: Some(date), ..Default::default() });
+    assert_eq!(w.emitted(|p| ops::update_backorder(p, expected(Change::Set(at(T0 + 5 * DAY))))), [Updated, Moved]);
+    assert_eq!(w.emitted(|p| ops::update_backorder(p, promised(Change::Set(at(T0 + 3 * DAY))))), [Updated, Set]);
+    assert_eq!(w.emitted(|p| ops::update_backorder(p, expected(Change::Set(at(T0 + 6 * DAY))))), [Updated, Moved], "still at risk");
+    assert_eq!(w.emitted(|p| ops::update_backorder(p, expected(Change::Clear))), [Updated, Moved, Cleared]);
+    let notes = update(BackorderUpdate { notes: Some(Change::Set("call first".into())), ..Default::default() });
+    assert_eq!(w.emitted(|p| ops::update_backorder(p, notes)), [Updated]);
+    let last = w.events.events.last().unwrap();
+    assert_eq!((last.backorder_id.as_str(), last.sku.as_str(), last.status), (id.as_str(), "WIDGET-001", Status::Pending));
+}
+
+#[test]
 fn updates_set_and_clear_fields_and_bump_the_version() {
     let mut w = World::new();
     let bo = w.create_with(NewBackorder { promised_date: Some(at(T0 + DAY)), location: Some("WH-1".into()), ..base() });

@@ -55,6 +55,13 @@ impl World {
         result
     }
 
+    /// Runs `f`, which must succeed, and gives the kinds of the events it emitted.
+    pub fn emitted<T>(&mut self, f: impl FnOnce(&mut Ports) -> Result<T, DomainError>) -> Vec<EventKind> {
+        let before = self.events.events.len();
+        self.call(f).expect("the call succeeds");
+        self.events.events[before..].iter().map(|e| e.kind).collect()
+    }
+
     pub fn create(&mut self, sku: &str, quantity: u64, priority: Priority) -> Backorder {
         self.create_with(NewBackorder { sku: sku.into(), quantity, priority: Some(priority), ..base() })
     }

@@ -249,6 +249,21 @@ fn expected_supply_sets_dates_in_priority_order_and_flags_missed_promises() {
 }
 
 #[test]
+fn expected_supply_tells_the_outbox_when_a_date_moves_and_a_promise_falls_at_risk_or_out_of_it() {
+    use EventKind::{BackorderAtRiskCleared as Cleared, BackorderAtRiskSet as Set, BackorderExpectedDateChanged as Moved, BackorderUpdated as Updated};
+    let mut w = World::new();
+    let bo = w.create_with(NewBackorder { sku: "SKU".into(), promised_date: Some(at(T0 + 3 * DAY)), ..base() }).backorder_id;
+    let late = expectation("SKU", 10, T0 + 5 * DAY, "PO-LATE");
+    assert_eq!(w.emitted(|p| ops::expect_supply(p, late)), [Updated, Moved, Set]);
+    assert!(w.events.events.iter().rev().take(3).all(|e| e.backorder_id == bo));
+    let again = expectation("SKU", 10, T0 + 9 * DAY, "PO-LATER");
+    assert_eq!(w.emitted(|p| ops::expect_supply(p, again)), [], "the earlier supply still covers it");
+    let early = expectation("SKU", 10, T0 + 2 * DAY, "PO-EARLY");
+    assert_eq!(w.emitted(|p| ops::expect_supply(p, early)), [Updated, Moved, Cleared]);
+    assert!(!w.backorder(&bo).at_risk);
+}
+
+#[test]
 fn a_run_touches_what_it_serves_not_the_whole_sku() {
     let measure = |open: usize| {
         let mut w = World::new();
