@@ -87,6 +87,11 @@ export class Engine {
     this.#clock = clockOf(now);
   }
 
+  /// The snake_case cases of the WIT enum `name` (`Priority`).
+  get cases() {
+    return this.#convert.cases;
+  }
+
   /// The operations' names, as `call` takes them.
   get operations() {
     return Object.keys(OPERATIONS);

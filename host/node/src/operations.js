@@ -163,9 +163,17 @@ function described(value) {
 
 const INTEGERS = { u64: [0, 2 ** 64], u32: [0, 2 ** 32 - 1], i64: [-(2 ** 63), 2 ** 63] };
 
+/// A refusal of an argument's shape (unknown, missing, of the wrong type):
+/// nothing was called, as the CLI's `Arguments::check`.
+function argumentError(field, message) {
+  const error = invalidInput(field, message);
+  Object.defineProperty(error, 'argument', { value: true });
+  return error;
+}
+
 /// One argument, checked and converted to its WIT value.
 function convert(param, value, cases) {
-  const wrong = (expected) => invalidInput(param.name, `invalid type: ${described(value)}, expected ${expected}`);
+  const wrong = (expected) => argumentError(param.name, `invalid type: ${described(value)}, expected ${expected}`);
   if (value === null && !param.required && param.kind !== 'flag') return undefined;
   switch (param.kind) {
     case 'text': case 'time': case 'day':
@@ -180,15 +188,15 @@ function convert(param, value, cases) {
       const [min, max] = INTEGERS[param.kind];
       if (typeof value !== 'number' || !Number.isInteger(value)) throw wrong(param.kind);
       if (value < min || value > max) {
-        throw invalidInput(param.name, `invalid value: integer \`${value}\`, expected ${param.kind}`);
+        throw argumentError(param.name, `invalid value: integer \`${value}\`, expected ${param.kind}`);
       }
       return value;
     }
     default: {
       if (typeof value !== 'string') throw wrong('a string');
       const names = cases(param.kind);
-      if (!names.includes(value)) {
-        throw invalidInput(param.name, `unknown ${param.name.replaceAll('_', ' ')} \`${value}\`; expected one of: ${names.join(', ')}`);
+      if (names !== null && !names.includes(value)) {
+        throw argumentError(param.name, `unknown ${param.name.replaceAll('_', ' ')} \`${value}\`; expected one of: ${names.join(', ')}`);
       }
       return kebab(value);
     }
@@ -217,17 +225,17 @@ export function operation(name) {
 /// `Arguments::check`); a refusal is `invalid_input` naming the argument.
 export function request(op, args, cases) {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    throw invalidInput('args', 'give the arguments as an object');
+    throw argumentError('args', 'give the arguments as an object');
   }
   const built = {};
   for (const [name, value] of Object.entries(args)) {
     const param = op.params.find((candidate) => candidate.name === name);
-    if (!param) throw invalidInput(name, unknownField(name, op.params));
+    if (!param) throw argumentError(name, unknownField(name, op.params));
     const converted = convert(param, value, cases);
     if (!(param.kind === 'flag' && name.startsWith('clear_'))) built[camel(name)] = converted;
   }
   const missing = op.params.find((param) => param.required && !Object.hasOwn(args, param.name));
-  if (missing) throw invalidInput(missing.name, `missing field \`${missing.name}\``);
+  if (missing) throw argumentError(missing.name, `missing field \`${missing.name}\``);
   for (const param of op.params) {
     if (param.kind === 'flag' && !param.name.startsWith('clear_')) built[camel(param.name)] ??= false;
   }
