@@ -3,6 +3,7 @@
 // a proper prefix first; each call is one transaction, undone on rollback
 // from an undo log; reservation ids are never reused.
 import { InventoryError } from '../provider.js';
+import { formatTime } from '../dates.js';
 
 const keyOf = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 const bytesOf = (key) => new Uint8Array(Buffer.from(key, 'latin1'));
@@ -258,8 +259,11 @@ class MemoryConnection {
   append(event, recordedAt) {
     const seq = this.#data.nextSeq;
     this.#data.nextSeq += 1;
-    this.#data.outbox.push({ seq, ...event, recorded_at: new Date(recordedAt).toISOString().replace('.000Z', 'Z') });
-    this.#changed(() => this.#data.outbox.pop());
+    this.#data.outbox.push({ seq, ...event, recorded_at: formatTime(recordedAt) });
+    this.#changed(() => {
+      this.#data.outbox.pop();
+      this.#data.nextSeq = seq;
+    });
   }
 
   recentEvents(limit) {
