@@ -5,7 +5,17 @@
 // which scripts/transpile.mjs derives from the component's own types.
 import { formatDate, formatTime } from './dates.js';
 
-export const snake = (name) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replaceAll('-', '_');
+const snakes = new Map();
+/// `createdAt` and `partially-fulfilled` in snake_case (remembered: the
+/// names are few and every call converts them).
+export function snake(name) {
+  let converted = snakes.get(name);
+  if (converted === undefined) {
+    converted = name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`).replaceAll('-', '_');
+    if (snakes.size < 10_000) snakes.set(name, converted);
+  }
+  return converted;
+}
 export const camel = (name) => name.replace(/_([a-z0-9])/g, (_, letter) => letter.toUpperCase());
 export const kebab = (name) => name.replaceAll('_', '-');
 

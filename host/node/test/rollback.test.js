@@ -26,7 +26,7 @@ function snapshot(provider) {
   const { values, keys, stock, reservationsById, outbox, nextSeq } = provider;
   return JSON.stringify({
     // Sorted: a Map's insertion order is not data.
-    keys, values: [...values].sort().map(([key, value]) => [key, Buffer.from(value).toString('hex')]),
+    keys: keys.all(), values: [...values].sort().map(([key, value]) => [key, Buffer.from(value).toString('hex')]),
     stock: [...stock].sort(), reservations: [...reservationsById].sort(), outbox, nextSeq,
   });
 }

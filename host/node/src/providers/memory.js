@@ -6,7 +6,7 @@ import { InventoryError } from '../provider.js';
 import { formatTime } from '../dates.js';
 
 const keyOf = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-const bytesOf = (key) => new Uint8Array(Buffer.from(key, 'latin1'));
+const bytesOf = (key) => Buffer.from(key, 'latin1');
 const placeOf = (sku, location) => `${sku}\u0000${location ?? ''}`;
 const RESERVATION_PREFIX = 'RS-';
 
@@ -23,10 +23,66 @@ function lowerBound(keys, key) {
   return low;
 }
 
+const BLOCK = 512;
+
+/// Keys in order, as sorted blocks of at most 2 * BLOCK keys: an insert or
+/// a delete moves at most one block's keys, not all of them.
+class SortedKeys {
+  blocks = [[]];
+
+  /// The block that holds `key`, or would: the last one starting at or
+  /// before it.
+  #block(key) {
+    const { blocks } = this;
+    let low = 0;
+    let high = blocks.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (blocks[middle][0] <= key) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  insert(key) {
+    const index = this.#block(key);
+    const block = this.blocks[index];
+    const at = lowerBound(block, key);
+    if (block[at] === key) return;
+    block.splice(at, 0, key);
+    if (block.length > 2 * BLOCK) this.blocks.splice(index + 1, 0, block.splice(BLOCK));
+  }
+
+  delete(key) {
+    const index = this.#block(key);
+    const block = this.blocks[index];
+    const at = lowerBound(block, key);
+    if (block[at] !== key) return;
+    block.splice(at, 1);
+    if (block.length === 0 && this.blocks.length > 1) this.blocks.splice(index, 1);
+  }
+
+  /// The keys from `start` on, in order.
+  *from(start) {
+    const { blocks } = this;
+    let index = this.#block(start);
+    let at = lowerBound(blocks[index], start);
+    for (; index < blocks.length; index += 1, at = 0) {
+      const block = blocks[index];
+      for (; at < block.length; at += 1) yield block[at];
+    }
+  }
+
+  /// Every key, in order.
+  all() {
+    return this.blocks.flat();
+  }
+}
+
 export class MemoryProvider {
   constructor() {
     this.values = new Map();
-    this.keys = [];
+    this.keys = new SortedKeys();
     this.stock = new Map();
     this.reservationsById = new Map();
     this.nextReservation = 1;
@@ -84,23 +140,25 @@ class MemoryConnection {
     const { keys, values } = this.#data;
     const last = keyOf(end);
     const entries = [];
-    for (let index = lowerBound(keys, keyOf(start)); index < keys.length && entries.length < limit; index += 1) {
-      const key = keys[index];
+    if (limit === 0) return entries;
+    for (const key of keys.from(keyOf(start))) {
       if (key >= last) break;
       entries.push({ key: bytesOf(key), value: values.get(key) });
+      if (entries.length === limit) break;
     }
     return entries;
   }
 
   writeBatch(writes) {
     for (const write of writes) {
-      if (write.tag === 'set') this.#put(keyOf(write.val.key), Uint8Array.from(write.val.value));
+      // jco hands over fresh copies of the component's bytes: kept as they are.
+      if (write.tag === 'set') this.#put(keyOf(write.val.key), write.val.value);
       else this.#put(keyOf(write.val), undefined);
     }
   }
 
   #put(key, value) {
-    const { keys, values } = this.#data;
+    const { values } = this.#data;
     const before = values.get(key);
     if (value === undefined && before === undefined) return;
     this.#changed(() => this.#store(key, before));
@@ -109,13 +167,11 @@ class MemoryConnection {
 
   #store(key, value) {
     const { keys, values } = this.#data;
-    const index = lowerBound(keys, key);
-    const present = keys[index] === key;
     if (value === undefined) {
-      if (present) keys.splice(index, 1);
+      keys.delete(key);
       values.delete(key);
     } else {
-      if (!present) keys.splice(index, 0, key);
+      if (!values.has(key)) keys.insert(key);
       values.set(key, value);
     }
   }
