@@ -165,7 +165,12 @@ export class Engine {
   /// Runs `body` in one transaction of a connection of the provider:
   /// commits only an applied write that succeeded; all else rolls back.
   #transaction(access, commit, body) {
-    const connection = this.#provider.connect(commit);
+    let connection;
+    try {
+      connection = this.#provider.connect(commit);
+    } catch (error) {
+      throw error instanceof BackorderError ? error : storageUnavailable('connect', error);
+    }
     try {
       try {
         connection.begin(access);

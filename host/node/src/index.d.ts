@@ -67,7 +67,8 @@ export declare class BackorderError extends Error {
   /// `invalid_input`, `not_found`, `conflict`, `invalid_state`,
   /// `priority_conflict`, `insufficient_stock`, `storage`, `other`; from the
   /// host: `stock_below_reserved`, `stock_overflow`, `trap`,
-  /// `storage_unavailable`.
+  /// `storage_unavailable`, `open_database`, `foreign_database`,
+  /// `unsupported_schema`.
   readonly kind: string;
   /// The argument at fault (`invalid_input`), else null.
   readonly field: string | null;

@@ -63,7 +63,7 @@ test('a file that is not a backorders database is refused and left as it was', a
   const provider = new SqliteProvider(path);
   const engine = await createEngine(provider, { now: NOW });
   assert.throws(() => engine.call('create_backorder', { order_id: 'O', customer_id: 'C', sku: 'W', quantity: 1 }),
-    /not a backorders database/);
+    (error) => error instanceof BackorderError && error.kind === 'foreign_database' && /not a backorders database/.test(error.message));
   assert.deepEqual(readFileSync(path), before);
 });
 

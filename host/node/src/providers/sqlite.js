@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { InventoryError } from '../provider.js';
+import { BackorderError } from '../errors.js';
 import { formatTime, parseTime } from '../dates.js';
 
 /// `PRAGMA application_id` of a backorders database ("BKOR").
@@ -115,10 +116,14 @@ function identify(db, path) {
   if (applicationId === APPLICATION_ID) {
     if (version === SCHEMA_VERSION) return 'ours';
     if (version >= 1 && version < SCHEMA_VERSION) return version;
-    throw new Error(`${path} has schema version ${version}; this provider reads version ${SCHEMA_VERSION}`);
+    throw new BackorderError('unsupported_schema',
+      `${path} has backorders schema version ${version}; this host reads version ${SCHEMA_VERSION}`,
+      { path, found: version, supported: SCHEMA_VERSION });
   }
   if (applicationId === 0 && objects === 0) return 'empty';
-  throw new Error(`${path} is not a backorders database (application id ${applicationId})`);
+  throw new BackorderError('foreign_database',
+    `${path} is not a backorders database (application_id 0x${applicationId.toString(16)}); refusing to use it`,
+    { path, application_id: applicationId });
 }
 
 /// Lays out the schema in an empty database, or upgrades an older one,
@@ -157,10 +162,10 @@ export class SqliteProvider {
   connect(willCommit) {
     if (this.#idle) return this.#idle;
     if (existsSync(this.path) || willCommit) {
-      this.#idle = new SqliteConnection(new Database(this.path, { fileMustExist: !willCommit }), this.path);
+      this.#idle = SqliteConnection.open(this.path, willCommit);
       return this.#idle;
     }
-    return new SqliteConnection(new Database(':memory:'), ':memory:');
+    return SqliteConnection.open(':memory:', true);
   }
 
   release(connection) {
@@ -179,6 +184,24 @@ export class SqliteProvider {
 }
 
 export class SqliteConnection {
+  /// The database at `path`, created when `create` and it does not exist.
+  /// A file that is not a backorders database is refused untouched.
+  static open(path, create) {
+    let db;
+    try {
+      db = new Database(path, { fileMustExist: !create });
+    } catch (error) {
+      throw new BackorderError('open_database', `cannot open database ${path}: ${error.message}`, { path });
+    }
+    try {
+      return new SqliteConnection(db, path);
+    } catch (error) {
+      db.close();
+      if (error instanceof BackorderError) throw error;
+      throw new BackorderError('open_database', `cannot open database ${path}: ${error.message}`, { path });
+    }
+  }
+
   constructor(db, path) {
     this.db = db;
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
