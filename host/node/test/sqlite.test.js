@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { BackorderError, createEngine } from '../src/index.js';
 import { SqliteProvider } from '../src/providers/sqlite.js';
 import { canonical, cli, temporaryDirectory } from './helpers.js';
@@ -81,4 +82,29 @@ test('a failing commit is a storage error, not a success', async (t) => {
     (error) => error instanceof BackorderError && error.kind === 'storage_unavailable' && error.operation === 'commit');
   connection.commit = commit;
   assert.equal(engine.stockShow('W')[0].on_hand, 1);
+});
+
+test('the kit lays out the same schema as the Rust host', async (t) => {
+  const directory = temporaryDirectory(t);
+  const rust = join(directory, 'rust.db');
+  cli(['--db', rust, '--now', NOW, 'stock', 'add', '--sku', 'W', '--quantity', '1', '--apply']);
+  const provider = new SqliteProvider(join(directory, 'kit.db'));
+  const engine = await createEngine(provider, { now: NOW });
+  engine.call('stock_add', { sku: 'W', quantity: 1 });
+  provider.close();
+  const layout = (path) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      const objects = db.prepare("SELECT type, name, tbl_name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+      return {
+        pragmas: ['application_id', 'user_version', 'journal_mode'].map((name) => db.pragma(name, { simple: true })),
+        objects,
+        columns: objects.filter((object) => object.type === 'table').map((table) => db.pragma(`table_info("${table.name}")`)),
+        indexes: objects.filter((object) => object.type === 'index').map((index) => db.pragma(`index_info("${index.name}")`)),
+      };
+    } finally {
+      db.close();
+    }
+  };
+  assert.deepEqual(layout(join(directory, 'kit.db')), layout(rust));
 });

@@ -34,6 +34,9 @@ test('a database of the 0.1.0 build reads back unchanged through the kit, and re
   const claim = golden['show BO-2026-0008'].allocations[0];
   assert.deepEqual([claim.allocation_id, claim.reservation_id], ['AL-000004', null]);
   claim.status = 'claimed';
+  // And since issue 15 a stored event carries its backorder; one the 0.1.0
+  // build recorded has none.
+  for (const event of golden.events) event.backorder = null;
 
   const provider = new SqliteProvider(path);
   t.after(() => provider.close());
@@ -60,7 +63,9 @@ test('a database of the 0.1.0 build reads back unchanged through the kit, and re
     assert.equal(canonical(ask(question)), canonical(expected), question);
   }
   assert.equal(userVersion(path), SCHEMA_VERSION, 'the first open upgraded the file');
-  assert.equal(engine.call('create_backorder', { order_id: 'O-11', customer_id: 'C-11', sku: 'WIDGET', quantity: 1 }).backorder_id, 'BO-2026-0011');
+  const { applied, ...created } = engine.call('create_backorder', { order_id: 'O-11', customer_id: 'C-11', sku: 'WIDGET', quantity: 1 });
+  assert.equal(created.backorder_id, 'BO-2026-0011');
+  assert.deepEqual(engine.events({ limit: 1 })[0].backorder, created, 'an event recorded after the upgrade carries its backorder');
   assert.equal(engine.call('check_integrity').clean, true);
 });
 

@@ -5,7 +5,11 @@
 import { InventoryError } from '../provider.js';
 import { formatTime } from '../dates.js';
 
-const keyOf = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+/// Bytes as a latin1 string: one code unit per byte, so strings compare
+/// as the bytes do.
+const keyOf = (bytes) => (bytes.length <= 256
+  ? String.fromCharCode.apply(null, bytes)
+  : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
 const bytesOf = (key) => Buffer.from(key, 'latin1');
 const placeOf = (sku, location) => `${sku}\u0000${location ?? ''}`;
 const RESERVATION_PREFIX = 'RS-';

@@ -12,7 +12,7 @@ import { formatTime, parseTime } from '../dates.js';
 /// `PRAGMA application_id` of a backorders database ("BKOR").
 export const APPLICATION_ID = 0x424b4f52;
 /// `PRAGMA user_version`: the schema this provider reads and writes.
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 const BUSY_TIMEOUT_MS = 5000;
 const WAL_CHECKPOINT_PAGES = 16_384;
 const CACHE_KIB = 32 << 10;
@@ -95,6 +95,14 @@ const DELIVERY_TABLES = `
   );
 `;
 
+/// What schema 4 added, to an upgraded database and a new one alike: the
+/// backorder after an event's change (its JSON form; NULL for an event
+/// recorded before), and the reservations of one stock row by index.
+const SCHEMA_4 = `
+  ALTER TABLE events ADD COLUMN backorder TEXT;
+  CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
+`;
+
 /// How each older schema moves to the next: MIGRATIONS[i] takes schema
 /// i + 1 to i + 2, in the transaction that upgrades the file.
 const MIGRATIONS = [
@@ -102,6 +110,8 @@ const MIGRATIONS = [
   "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
   // 2 -> 3: webhook delivery.
   DELIVERY_TABLES,
+  // 3 -> 4: events keep their backorder; reservations by stock row.
+  SCHEMA_4,
 ];
 
 const bind = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -135,7 +145,7 @@ function ensureSchema(db, path) {
   try {
     const identity = identify(db, path);
     if (identity === 'empty') {
-      db.exec(`${CREATE_TABLES}${DELIVERY_TABLES}
+      db.exec(`${CREATE_TABLES}${DELIVERY_TABLES}${SCHEMA_4}
         PRAGMA application_id = ${APPLICATION_ID};
         PRAGMA user_version = ${SCHEMA_VERSION};`);
     } else if (identity !== 'ours') {
@@ -244,9 +254,9 @@ export class SqliteConnection {
         SELECT r.sku, r.location, 0, 0, SUM(r.quantity) FROM reservations r
          WHERE NOT EXISTS (SELECT 1 FROM stock s WHERE s.sku = r.sku AND s.location = r.location)
          GROUP BY r.sku, r.location`),
-      append: sql(`INSERT INTO events (at, kind, backorder_id, sku, allocation_id, quantity, status, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      recentEvents: sql(`SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at
+      append: sql(`INSERT INTO events (at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      recentEvents: sql(`SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at
         FROM events ORDER BY seq DESC LIMIT ?`),
     };
   }
@@ -373,15 +383,19 @@ export class SqliteConnection {
 
   // The outbox: rows of the call's transaction.
 
+  /// The event's own columns, and its backorder (in the CLI's JSON form,
+  /// as the Rust provider stores it) as JSON text.
   append(event, recordedAt) {
     this.statements.append.run(parseTime('at', event.at), event.kind, event.backorder_id, event.sku,
-      event.allocation_id, event.quantity, event.status, recordedAt);
+      event.allocation_id, event.quantity, event.status,
+      event.backorder === null || event.backorder === undefined ? null : JSON.stringify(event.backorder), recordedAt);
   }
 
   recentEvents(limit) {
     return this.statements.recentEvents.all(limit).reverse().map((row) => ({
       seq: row.seq, kind: row.kind, at: formatTime(row.at), backorder_id: row.backorder_id, sku: row.sku,
-      allocation_id: row.allocation_id, quantity: row.quantity, status: row.status, recorded_at: formatTime(row.created_at),
+      allocation_id: row.allocation_id, quantity: row.quantity, status: row.status,
+      backorder: row.backorder === null ? null : JSON.parse(row.backorder), recorded_at: formatTime(row.created_at),
     }));
   }
 }
