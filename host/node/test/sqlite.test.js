@@ -3,12 +3,13 @@
 // writes opens here.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BackorderError, createEngine } from '../src/index.js';
 import { SqliteProvider } from '../src/providers/sqlite.js';
+import { rustSchema } from '../src/providers/schema.js';
 import { canonical, cli, temporaryDirectory } from './helpers.js';
 
 const NOW = '2026-11-02T09:00:00Z';
@@ -107,4 +108,14 @@ test('the kit lays out the same schema as the Rust host', async (t) => {
     }
   };
   assert.deepEqual(layout(join(directory, 'kit.db')), layout(rust));
+});
+
+test('the layout is read from the Rust declaration, and one it cannot read is refused by name', (t) => {
+  const schema = rustSchema();
+  assert.equal(schema.applicationId, 0x424b4f52);
+  assert.equal(schema.migrations.length, schema.version - 1);
+  assert.match(schema.create, /PRAGMA user_version = \d+;\s*$/);
+  const path = join(temporaryDirectory(t), 'schema.rs');
+  writeFileSync(path, 'pub const APPLICATION_ID: i32 = 1;\n');
+  assert.throws(() => rustSchema(path), /schema\.rs: cannot find the constant SCHEMA_VERSION/);
 });

@@ -1,118 +1,27 @@
 // The SQLite provider over better-sqlite3: the same file as the Rust host's
-// `backorders-sqlite` (host/sqlite/src/schema.rs) — the same tables,
-// application id, schema version, WAL, and the same guarantees (one SQLite
-// transaction per call; a write takes the write lock up front; reservation
-// ids never reused) — so a database either host writes opens in the other.
+// `backorders-sqlite` — the tables, application id, schema version and
+// migrations read from its declaration (./schema.js), WAL, and the same
+// guarantees (one SQLite transaction per call; a write takes the write lock
+// up front; reservation ids never reused) — so a database either host
+// writes opens in the other.
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { InventoryError } from '../provider.js';
 import { BackorderError } from '../errors.js';
 import { formatTime, parseTime } from '../dates.js';
+import { rustSchema } from './schema.js';
 
-/// `PRAGMA application_id` of a backorders database ("BKOR").
-export const APPLICATION_ID = 0x424b4f52;
+/// The Rust provider's layout: application id ("BKOR"), schema version,
+/// the batch that creates a database, the migrations.
+const SCHEMA = rustSchema();
+export const APPLICATION_ID = SCHEMA.applicationId;
 /// `PRAGMA user_version`: the schema this provider reads and writes.
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = SCHEMA.version;
+const DEFAULT_LOCATION = SCHEMA.defaultLocation;
 const BUSY_TIMEOUT_MS = 5000;
 const WAL_CHECKPOINT_PAGES = 16_384;
 const CACHE_KIB = 32 << 10;
-const DEFAULT_LOCATION = '';
 const RESERVATION_PREFIX = 'RS-';
-
-const CREATE_TABLES = `
-  CREATE TABLE kv (
-    key   BLOB PRIMARY KEY,
-    value BLOB NOT NULL
-  ) WITHOUT ROWID;
-
-  CREATE TABLE stock (
-    sku      TEXT NOT NULL,
-    location TEXT NOT NULL,
-    on_hand  INTEGER NOT NULL CHECK (on_hand >= 0),
-    reserved INTEGER NOT NULL CHECK (reserved >= 0 AND reserved <= on_hand),
-    PRIMARY KEY (sku, location)
-  ) WITHOUT ROWID;
-
-  CREATE TABLE reservations (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    sku        TEXT NOT NULL,
-    location   TEXT NOT NULL,
-    quantity   INTEGER NOT NULL CHECK (quantity > 0),
-    holder     TEXT NOT NULL,
-    expires_at INTEGER,
-    created_at INTEGER NOT NULL
-  );
-
-  CREATE TABLE events (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-    at            INTEGER NOT NULL,
-    kind          TEXT NOT NULL,
-    backorder_id  TEXT NOT NULL,
-    sku           TEXT NOT NULL,
-    allocation_id TEXT,
-    quantity      INTEGER,
-    status        TEXT NOT NULL,
-    created_at    INTEGER NOT NULL
-  );
-`;
-
-// The Rust host's webhook delivery tables: this provider delivers nothing,
-// but the file is the same database either host may open.
-const DELIVERY_TABLES = `
-  CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-  ) WITHOUT ROWID;
-  INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
-
-  CREATE TABLE webhook_endpoints (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    url             TEXT NOT NULL,
-    secret          TEXT NOT NULL,
-    types           TEXT NOT NULL,
-    created_at      INTEGER NOT NULL,
-    cursor          INTEGER NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER,
-    last_error      TEXT,
-    disabled_at     INTEGER
-  );
-
-  CREATE TABLE webhook_failures (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT,
-    endpoint_id     INTEGER NOT NULL,
-    seq             INTEGER NOT NULL,
-    attempts        INTEGER NOT NULL,
-    last_error      TEXT NOT NULL,
-    failed_at       INTEGER NOT NULL,
-    retry_requested INTEGER NOT NULL DEFAULT 0
-  );
-
-  CREATE TABLE webhook_lease (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
-    owner      TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-`;
-
-/// What schema 4 added, to an upgraded database and a new one alike: the
-/// backorder after an event's change (its JSON form; NULL for an event
-/// recorded before), and the reservations of one stock row by index.
-const SCHEMA_4 = `
-  ALTER TABLE events ADD COLUMN backorder TEXT;
-  CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
-`;
-
-/// How each older schema moves to the next: MIGRATIONS[i] takes schema
-/// i + 1 to i + 2, in the transaction that upgrades the file.
-const MIGRATIONS = [
-  // 1 -> 2 (WIT 0.2.0): every stored value starts with its format version.
-  "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
-  // 2 -> 3: webhook delivery.
-  DELIVERY_TABLES,
-  // 3 -> 4: events keep their backorder; reservations by stock row.
-  SCHEMA_4,
-];
 
 const bind = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const stored = (location) => location ?? DEFAULT_LOCATION;
@@ -145,11 +54,9 @@ function ensureSchema(db, path) {
   try {
     const identity = identify(db, path);
     if (identity === 'empty') {
-      db.exec(`${CREATE_TABLES}${DELIVERY_TABLES}${SCHEMA_4}
-        PRAGMA application_id = ${APPLICATION_ID};
-        PRAGMA user_version = ${SCHEMA_VERSION};`);
+      db.exec(SCHEMA.create);
     } else if (identity !== 'ours') {
-      for (const migration of MIGRATIONS.slice(identity - 1)) db.exec(migration);
+      for (const migration of SCHEMA.migrations.slice(identity - 1)) db.exec(migration);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }
     db.exec('COMMIT');
