@@ -122,7 +122,7 @@ export class Engine {
   }
 
   /// The newest `limit` events of the outbox, oldest first.
-  events({ limit = 100 } = {}) {
+  events({ limit = 50 } = {}) {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_EVENTS_PER_READ) {
       throw invalidInput('limit', `must be 1 to ${MAX_EVENTS_PER_READ}`);
     }

@@ -42,7 +42,7 @@ export declare class Engine {
   setStock(sku: string, location: string | undefined, onHand: number, options?: CallOptions): JsonObject;
   /// Stock rows of one SKU, or of all: `{sku, location, on_hand, reserved, available}`.
   stockShow(sku?: string): JsonObject[];
-  /// The newest `limit` events of the outbox (default 100), oldest first.
+  /// The newest `limit` events of the outbox (default 50, as the CLI), oldest first.
   events(options?: { limit?: number }): JsonObject[];
   readonly operations: OperationName[];
   /// Crossings of the component's boundary by the last call.
