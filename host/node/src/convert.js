@@ -16,7 +16,16 @@ export function snake(name) {
   }
   return converted;
 }
-export const camel = (name) => name.replace(/_([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+const camels = new Map();
+/// `order_id` in camelCase, as jco names record fields (remembered too).
+export function camel(name) {
+  let converted = camels.get(name);
+  if (converted === undefined) {
+    converted = name.replace(/_([a-z0-9])/g, (_, letter) => letter.toUpperCase());
+    if (camels.size < 10_000) camels.set(name, converted);
+  }
+  return converted;
+}
 export const kebab = (name) => name.replaceAll('_', '-');
 
 export function converter(witTypes) {

@@ -45,10 +45,16 @@ export function parseDate(field, input) {
 }
 
 /// RFC 3339 in UTC: `2026-12-01T00:00:00Z`, `2026-12-01T09:30:00.250Z`.
+let lastTime = { ms: undefined, text: '' };
 export function formatTime(ms) {
-  const time = new Date(Number(ms));
+  const number = Number(ms);
+  // A result repeats its times (created, updated, the event's): the last
+  // one is remembered.
+  if (number === lastTime.ms) return lastTime.text;
+  const time = new Date(number);
   if (Number.isNaN(time.getTime())) return `${ms}ms-since-epoch`;
-  return time.toISOString().replace('.000Z', 'Z');
+  lastTime = { ms: number, text: time.toISOString().replace('.000Z', 'Z') };
+  return lastTime.text;
 }
 
 /// A WIT date-or-time as the CLI shows it: `2026-12-01` for a day.
