@@ -17,7 +17,7 @@ import { SqliteProvider } from '../src/providers/sqlite.js';
 const CALLS = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 1000;
 const TARGET_CREATE_US = 300;
 const NOW = '2026-11-02T09:00:00Z';
-const WARM_UP = 500;
+const WARM_UP = 2000;
 
 const create = (engine, index, prefix = 'O') => engine.call('create_backorder', {
   order_id: `${prefix}-${index}`, customer_id: 'C-1', sku: 'BENCH-1', quantity: 2, promised_date: '2026-12-01',
