@@ -514,11 +514,12 @@ class Engine:
         level = self._transaction(True, apply, lambda tx: _add_on_hand(tx, sku, location, quantity))
         return {**level, "applied": apply}
 
-    def stock_set(self, sku: str, quantity: int, location: str | None = None, *, apply: bool = True) -> dict[str, Any]:
+    def set_on_hand(self, sku: str, quantity: int, location: str | None = None, *, apply: bool = True) -> dict[str, Any]:
         """Sets the units on hand as the platform's own inventory would,
-        refusing a count below what is reserved (`stock_set` of the Rust
-        host; the component's count, which may take reserved units, is the
-        operation `stock_set`)."""
+        refusing a count below what is reserved (`Backorders::stock_set` of
+        the Rust host: what a scenario's `stock` does). The component's
+        count, which may take reserved units and decides who loses them,
+        is the operation `stock_set`."""
         _check_stock_input(sku, location, quantity, 0)
 
         def body(tx: Transaction) -> dict[str, Any]:

@@ -190,7 +190,7 @@ def run_file(
     engine = create_engine(provider_factory(), component=component, now=scenario["now"])
     try:
         for line in scenario.get("stock", []):
-            engine.stock_set(line["sku"], line["quantity"], line.get("location"))
+            engine.set_on_hand(line["sku"], line["quantity"], line.get("location"))
     except BackorderError as error:
         report["error"] = {"kind": "setup", "message": f"stock of {line.get('sku')}: {error}"}
         report["steps"] = [_step_report(number, step, "not_run") for number, step in enumerate(scenario["steps"], 1)]
