@@ -278,6 +278,17 @@ def _check_stock_input(sku: Any, location: Any, quantity: Any, minimum: int) -> 
         raise _invalid("quantity", f"must be at least {minimum}")
 
 
+def _storage(operation: str, action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except BackorderError:
+        raise
+    except Exception as error:
+        raise BackorderError(
+            "storage_unavailable", f"storage error while trying to {operation}: {error}", operation=operation
+        ) from error
+
+
 def _level(sku: str, location: str | None, on_hand: int, reserved: int) -> dict[str, Any]:
     """A stock level as the CLI prints it."""
     return {"sku": sku, "location": location, "on_hand": on_hand, "reserved": reserved,
@@ -434,7 +445,8 @@ class Engine:
                 _check_stock_input(args["sku"], args.get("location"), _Request._given(args, "quantity"), 1)
                 before = lambda tx: _add_on_hand(tx, args["sku"], args.get("location"), args["quantity"])
             write = not operation.read
-            result = self._transaction(write, apply, lambda tx: self._export(tx, operation, values, before))
+            step = {"receive": "add stock", "check_integrity": "check stock"}.get(name, "run the call")
+            result = self._transaction(write, apply, lambda tx: self._export(tx, operation, values, before), step)
         return self._shape(operation, result, write and apply)
 
     def _export(self, tx: Transaction, operation: Operation, values: list[Any], before: Any) -> Any:
@@ -452,17 +464,22 @@ class Engine:
             value["stock_problems"] = self._stock_problems(tx)
         return value
 
-    def _transaction(self, write: bool, apply: bool, body: Callable[[Transaction], Any]) -> Any:
-        tx = self.provider.begin(write, write and apply)
+    def _transaction(self, write: bool, apply: bool, body: Callable[[Transaction], Any],
+                     operation: str = "run the call") -> Any:
+        """Runs `body` in one transaction of the provider, committed only
+        for an applied write that succeeded. A provider's own exception
+        outside the component (beginning, the host's stock steps,
+        committing) is `storage_unavailable`, naming what failed."""
+        tx = _storage("begin a transaction", lambda: self.provider.begin(write, write and apply))
         try:
-            value = body(tx)
+            value = _storage(operation, lambda: body(tx))
         except BaseException:
-            tx.rollback()
+            try:
+                tx.rollback()
+            except Exception:  # noqa: BLE001 - the call's own error is the one to report
+                pass
             raise
-        if write and apply:
-            tx.commit()
-        else:
-            tx.rollback()
+        _storage("commit" if write and apply else "roll back", tx.commit if write and apply else tx.rollback)
         return value
 
     def _shape(self, operation: Operation, value: Any, applied: bool) -> Any:
@@ -511,7 +528,7 @@ class Engine:
                 raise _invalid(required, f"missing field `{required}`")
         sku, location, quantity = args["sku"], args.get("location"), args["quantity"]
         _check_stock_input(sku, location, quantity, 1)
-        level = self._transaction(True, apply, lambda tx: _add_on_hand(tx, sku, location, quantity))
+        level = self._transaction(True, apply, lambda tx: _add_on_hand(tx, sku, location, quantity), "add stock")
         return {**level, "applied": apply}
 
     def set_on_hand(self, sku: str, quantity: int, location: str | None = None, *, apply: bool = True) -> dict[str, Any]:
@@ -530,7 +547,7 @@ class Engine:
             return _level(sku, location, on_hand, reserved)
 
         with self._lock:
-            return {**self._transaction(True, apply, body), "applied": apply}
+            return {**self._transaction(True, apply, body, "set stock"), "applied": apply}
 
     def stock(self, sku: str | None = None) -> list[dict[str, Any]]:
         """The stock rows of one SKU or of all, as `backorders stock show
@@ -538,7 +555,7 @@ class Engine:
         if sku is not None:
             _check_text("sku", sku, whitespace=False)
         with self._lock:
-            rows = self._transaction(False, False, lambda tx: tx.stock_levels(sku, MAX_STOCK_ROWS))
+            rows = self._transaction(False, False, lambda tx: tx.stock_levels(sku, MAX_STOCK_ROWS), "read stock")
         return [_level(*row) for row in rows]
 
     def events(self, limit: int = 100) -> list[dict[str, Any]]:
@@ -547,7 +564,7 @@ class Engine:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_EVENTS_PER_READ:
             raise _invalid("limit", f"must be 1 to {MAX_EVENTS_PER_READ}")
         with self._lock:
-            events = self._transaction(False, False, lambda tx: tx.recent_events(limit))
+            events = self._transaction(False, False, lambda tx: tx.recent_events(limit), "read events")
         return [{**event, "recorded_at": format_time(event["recorded_at"])} for event in events]
 
 
