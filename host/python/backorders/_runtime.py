@@ -253,7 +253,7 @@ class Runtime:
         returns_result = isinstance(result, wc.ResultType)
         runtime = self
 
-        def call(_data: Any, _context: Any, _ty: Any, args: Any, nargs: int, results: Any, _n: int) -> int:
+        def import_call(_data: Any, _context: Any, _ty: Any, args: Any, nargs: int, results: Any, _n: int) -> int:
             try:
                 values = [lifts[i](args[i]) for i in range(nargs)]
                 handler = getattr(runtime._host, method)
@@ -272,7 +272,7 @@ class Runtime:
                 trap = wasmtime.WasmtimeError(f"{interface}.{function} failed: {type(error).__name__}: {error}")
                 return ctypes.cast(trap._consume(), ctypes.c_void_p).value or 0
 
-        callback = ffi.wasmtime_component_func_callback_t(call)
+        callback = ffi.wasmtime_component_func_callback_t(import_call)
         _CALLBACKS.append(callback)
         name = function.encode()
         error = ffi.wasmtime_component_linker_instance_add_func(
