@@ -11,6 +11,7 @@ import platform
 import re
 import sys
 import tempfile
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,11 @@ CACHE_ENV = "BACKORDERS_CACHE_DIR"
 # from the repository's root (host/core/build.rs).
 CARGO_OUTPUT = Path("target/wasm/wasm32-wasip2/wasm/backorders_component.wasm")
 CACHE_MAGIC = b"backorders-python-cache 1\n"
+# What one call may use, as the Rust host's default limits
+# (`host/core/src/limits.rs`): linear memory, core instances, tables.
+MAX_MEMORY = 64 << 20
+MAX_INSTANCES = 16
+MAX_TABLES = 16
 
 
 def find_component(path: str | os.PathLike | None = None) -> Path:
@@ -215,8 +221,9 @@ class Runtime:
         imports = types.imports(self.engine)
         exports = types.exports(self.engine)
         _check_compatible({"exports": list(exports), "imports": list(imports)})
-        self._host: Any = None
-        self._failure: BaseException | None = None
+        # The imports of the call running on each thread, and the first
+        # exception one of them raised.
+        self._calls = threading.local()
         self.linker = wc.Linker(self.engine)
         self.linker.add_wasip2()
         with self.linker.root() as root:
@@ -256,7 +263,7 @@ class Runtime:
         def import_call(_data: Any, _context: Any, _ty: Any, args: Any, nargs: int, results: Any, _n: int) -> int:
             try:
                 values = [lifts[i](args[i]) for i in range(nargs)]
-                handler = getattr(runtime._host, method)
+                handler = getattr(runtime._calls.host, method)
                 try:
                     value = (True, handler(*values)) if returns_result else handler(*values)
                 except (StoreError, InventoryError) as error:
@@ -267,8 +274,8 @@ class Runtime:
                     lower_result(value, results[0])
                 return 0
             except BaseException as error:  # noqa: BLE001 - every failure traps the call
-                if runtime._failure is None:
-                    runtime._failure = error
+                if runtime._calls.failure is None:
+                    runtime._calls.failure = error
                 trap = wasmtime.WasmtimeError(f"{interface}.{function} failed: {type(error).__name__}: {error}")
                 return ctypes.cast(trap._consume(), ctypes.c_void_p).value or 0
 
@@ -287,8 +294,11 @@ class Runtime:
         payload))` for a `backorder-error`; raises `Trap`."""
         function = self.exports[export]
         store = wasmtime.Store(self.engine)
+        # No arguments, environment, files or standard streams.
         store.set_wasi(wasmtime.WasiConfig())
-        self._host, self._failure = host, None
+        store.set_limits(memory_size=MAX_MEMORY, instances=MAX_INSTANCES, tables=MAX_TABLES)
+        calls = self._calls
+        calls.host, calls.failure = host, None
         params = (_wit.Val * len(values))()
         lowered = 0
         try:
@@ -303,15 +313,15 @@ class Runtime:
             )
             if error:
                 reason = str(wasmtime.WasmtimeError._from_ptr(error))
-                raise Trap(export, reason, self._failure)
+                raise Trap(export, reason, calls.failure)
             try:
                 return function.lift_result(result)
             finally:
                 ffi.wasmtime_component_val_delete(ctypes.byref(result))
         except wasmtime.WasmtimeError as error:
-            raise Trap(export, str(error), self._failure) from error
+            raise Trap(export, str(error), calls.failure) from error
         finally:
             for i in range(lowered):
                 ffi.wasmtime_component_val_delete(ctypes.byref(params[i]))
-            self._host = None
+            calls.host = None
 

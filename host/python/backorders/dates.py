@@ -84,9 +84,8 @@ def format_time(millis: int) -> str:
         moment = _EPOCH + _dt.timedelta(seconds=seconds)
     except OverflowError:
         return f"{millis}ms-since-epoch"
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S") if moment.year >= 1000 else (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
-    )
+    text = (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+            f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
     return f"{text}.{fraction:03d}Z" if fraction else f"{text}Z"
 
 

@@ -455,6 +455,8 @@ class Engine:
         try:
             ok, value = self.runtime.call(operation.export, values, _Call(tx, self._clock))
         except Trap as trap:
+            if isinstance(trap.cause, (KeyboardInterrupt, SystemExit)):
+                raise trap.cause
             raise BackorderError(
                 "trap", f"component trapped in {trap.export}: {trap.reason}", export=trap.export
             ) from trap.cause

@@ -139,3 +139,35 @@ def test_a_component_of_another_wit_version_is_refused(tmp_path):
     assert error.kind == "incompatible_component"
     assert "commerce:backorders/backorders@0.1.0" in error.message
     assert "accepts 0.2.x" in error.message
+
+
+def test_threads_share_an_engine_and_a_database_file(component, tmp_path):
+    """One engine from several threads, and engines of their own over one
+    SQLite file: every create gets its own number, the books stay clean."""
+    import threading
+
+    from backorders import SqliteProvider
+
+    shared = create_engine(MemoryProvider(), now=NOW)
+    path = tmp_path / "shared.db"
+    create_engine(SqliteProvider(path), now=NOW).stock_add(sku="W-1", quantity=1)  # creates the file
+    failures: list[BaseException] = []
+
+    def work(engine_of_thread) -> None:
+        try:
+            for n in range(10):
+                shared.create_backorder(order_id=f"O-{n}", customer_id="C-1", sku="W-1", quantity=1)
+                engine_of_thread.create_backorder(order_id=f"O-{n}", customer_id="C-1", sku="W-1", quantity=1)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(create_engine(SqliteProvider(path), now=NOW),)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    for engine in (shared, create_engine(SqliteProvider(path), now=NOW)):
+        page = engine.list_backorders(limit=500)
+        assert len({backorder["backorder_id"] for backorder in page["backorders"]}) == 40
+        assert engine.check_integrity()["clean"]
