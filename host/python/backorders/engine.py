@@ -115,6 +115,16 @@ def _describe(value: Any) -> str:
     return "a sequence" if isinstance(value, list) else "a map"
 
 
+_EXPECTED = {str: "a string", bool: "a boolean"}
+
+
+def _expect(field: str, value: Any, kind: type) -> Any:
+    """`value`, if it is a `kind` (str or bool); else `invalid_input`."""
+    if not isinstance(value, kind):
+        raise _invalid(field, f"invalid type: {_describe(value)}, expected {_EXPECTED[kind]}")
+    return value
+
+
 def _reader(ty: Any, timestamp: bool = True) -> Callable[[str, Any], Any]:
     """Reads an argument of WIT type `ty` (its JSON form) into the Python
     form `_wit.lower` takes, refusing a value of another type as
@@ -123,25 +133,13 @@ def _reader(ty: Any, timestamp: bool = True) -> Callable[[str, Any], Any]:
         inner = _reader(ty.payload, timestamp)
         return lambda field, value: None if value is None else inner(field, value)
     if isinstance(ty, wc.String):
-        def read_string(field: str, value: Any) -> str:
-            if not isinstance(value, str):
-                raise _invalid(field, f"invalid type: {_describe(value)}, expected a string")
-            return value
-        return read_string
+        return lambda field, value: _expect(field, value, str)
     if isinstance(ty, wc.Bool):
-        def read_bool(field: str, value: Any) -> bool:
-            if not isinstance(value, bool):
-                raise _invalid(field, f"invalid type: {_describe(value)}, expected a boolean")
-            return value
-        return read_bool
+        return lambda field, value: _expect(field, value, bool)
     if isinstance(ty, wc.S64) and timestamp:
         # In this WIT every s64 of a request is a `timestamp`, given as a
         # date or an RFC 3339 time.
-        def read_time(field: str, value: Any) -> int:
-            if not isinstance(value, str):
-                raise _invalid(field, f"invalid type: {_describe(value)}, expected a string")
-            return parse_time(field, value)
-        return read_time
+        return lambda field, value: parse_time(field, _expect(field, value, str))
     bounds = _wit.integer_range(ty)
     if bounds is not None:
         name, low, high = bounds
@@ -157,18 +155,12 @@ def _reader(ty: Any, timestamp: bool = True) -> Callable[[str, Any], Any]:
         names = [_wit.snake(name) for name in ty.names]
 
         def read_enum(field: str, value: Any) -> str:
-            if not isinstance(value, str):
-                raise _invalid(field, f"invalid type: {_describe(value)}, expected a string")
-            if value not in names:
+            if _expect(field, value, str) not in names:
                 raise _invalid(field, f"unknown {field.replace('_', ' ')} `{value}`; expected one of: {', '.join(names)}")
             return value
         return read_enum
     if _wit.is_date_or_time(ty):
-        def read_date(field: str, value: Any) -> tuple[str, int]:
-            if not isinstance(value, str):
-                raise _invalid(field, f"invalid type: {_describe(value)}, expected a string")
-            return parse_date(field, value)
-        return read_date
+        return lambda field, value: parse_date(field, _expect(field, value, str))
     raise TypeError(f"no argument reads as WIT type {type(ty).__name__}")
 
 
@@ -208,8 +200,8 @@ class _Request:
 
             def read_change(args: dict) -> Any:
                 value, cleared = args.get(argument), args.get(clear)
-                if cleared is not None and not isinstance(cleared, bool):
-                    raise _invalid(clear, f"invalid type: {_describe(cleared)}, expected a boolean")
+                if cleared is not None:
+                    _expect(clear, cleared, bool)
                 if value is not None and cleared:
                     raise _invalid(argument, f"give a new value or clear_{argument}, not both")
                 if value is not None:
@@ -251,9 +243,7 @@ class _Request:
 
 def _check_text(field: str, value: Any, whitespace: bool) -> str:
     """The host's rule for a SKU or location it stores itself."""
-    if not isinstance(value, str):
-        raise _invalid(field, f"invalid type: {_describe(value)}, expected a string")
-    if not value:
+    if not _expect(field, value, str):
         raise _invalid(field, "must not be empty")
     if len(value) > MAX_TEXT_CHARS:
         raise _invalid(field, f"must be at most {MAX_TEXT_CHARS} characters")

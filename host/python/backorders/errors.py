@@ -47,40 +47,30 @@ class BackorderError(Exception):
         return cls("invalid_input", message, field=field)
 
 
+# The cases that carry one value: their kind, the field the CLI names it
+# with, and the message (`describe_domain` in host/core/src/error.rs).
+_ONE_VALUE = {
+    "not-found": ("not_found", "id", "not found: {}"),
+    "conflict": ("conflict", "current_version", "conflict: the backorder changed meanwhile; it is now at version {}"),
+    "priority-conflict": ("priority_conflict", "blocking_backorder_id", "priority conflict: {} lacks allocation and is more urgent"),
+    "insufficient-stock": ("insufficient_stock", "available", "insufficient stock: {} available"),
+    "storage": ("storage", None, "storage failed: {}"),
+    "other": ("other", None, "component error: {}"),
+}
+
+
 def domain_error(case: str, payload: Any) -> BackorderError:
     """The component's `backorder-error` (`(case, payload)`, case in
-    kebab-case) as the CLI reports it (`host/cli/src/json/errors.rs`, the
-    messages of `host/core/src/error.rs`)."""
+    kebab-case) as the CLI reports it (`host/cli/src/json/errors.rs`)."""
     if case == "invalid-input":
         return BackorderError("invalid_input", payload["message"], field=payload["field"])
-    if case == "not-found":
-        return BackorderError("not_found", f"not found: {payload}", id=payload)
-    if case == "conflict":
-        return BackorderError(
-            "conflict",
-            f"conflict: the backorder changed meanwhile; it is now at version {payload}",
-            current_version=payload,
-        )
     if case == "invalid-state":
         record, status = payload["status"]
-        status = status.replace("-", "_")
-        return BackorderError(
-            "invalid_state", payload["message"], id=payload["id"], record=record, status=status
-        )
-    if case == "priority-conflict":
-        return BackorderError(
-            "priority_conflict",
-            f"priority conflict: {payload} lacks allocation and is more urgent",
-            blocking_backorder_id=payload,
-        )
-    if case == "insufficient-stock":
-        return BackorderError(
-            "insufficient_stock", f"insufficient stock: {payload} available", available=payload
-        )
-    if case == "storage":
-        return BackorderError("storage", f"storage failed: {payload}")
-    if case == "other":
-        return BackorderError("other", f"component error: {payload}")
+        return BackorderError("invalid_state", payload["message"], id=payload["id"], record=record, status=status)
+    if case in _ONE_VALUE:
+        kind, field, message = _ONE_VALUE[case]
+        fields = {} if field is None else {field: payload}
+        return BackorderError(kind, message.format(payload), **fields)
     # A case this kit does not know: say so rather than guess.
     return BackorderError("other", f"component error of an unknown kind {case}: {payload!r}")
 

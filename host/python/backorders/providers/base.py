@@ -47,6 +47,8 @@ Location = Optional[str]
 # Most units on hand at one place: what every provider can store in a
 # signed 64-bit integer (`MAX_STOCK_TOTAL` in the Rust host).
 MAX_STOCK_TOTAL = 2**63 - 1
+# A `limit` that takes every row.
+EVERY_ROW = 2**62
 
 
 class Transaction(abc.ABC):
@@ -135,10 +137,15 @@ class Transaction(abc.ABC):
         """`(sku, location, on_hand, reserved)` rows of one SKU or all, by
         SKU then location, at most `limit`."""
 
-    @abc.abstractmethod
     def stock_audit(self) -> list[tuple[str, Location, int, int, int]]:
         """Every stock row and every place only reservations name:
-        `(sku, location, on_hand, reserved, held_by_reservations)`."""
+        `(sku, location, on_hand, reserved, held_by_reservations)`, for the
+        host's stock check; from `stock_levels` and `reserved_totals`."""
+        held = {(sku, location): units for sku, location, units in self.reserved_totals()}
+        rows = [(sku, location, on_hand, reserved, held.pop((sku, location), 0))
+                for sku, location, on_hand, reserved in self.stock_levels(None, EVERY_ROW)]
+        rows += [(sku, location, 0, 0, units) for (sku, location), units in held.items()]
+        return by_place(rows)
 
     # -- the outbox (WIT `events`) ------------------------------------------
 

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from ..errors import ExceedsReservation, InsufficientStock, UnknownReservation
-from .base import Location, Provider, Transaction, by_place
+from .base import Location, Provider, Transaction
 
 RESERVATION_PREFIX = "RS-"
 
@@ -34,6 +34,27 @@ class _Data:
         self.reservations: dict[int, dict[str, Any]] = {}
         self.last_reservation = 0
         self.events: list[dict[str, Any]] = []
+
+
+def _store(data: _Data, key: bytes, value: bytes | None) -> None:
+    """Sets `key` to `value` (None: removes it), keeping the keys sorted."""
+    present = key in data.values
+    if value is None:
+        if present:
+            del data.values[key]
+            del data.keys[bisect.bisect_left(data.keys, key)]
+    else:
+        if not present:
+            bisect.insort(data.keys, key)
+        data.values[key] = value
+
+
+def _restore(mapping: dict, key: Any, old: Any) -> None:
+    """Puts back the value `key` had (None: it had none)."""
+    if old is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = old
 
 
 class MemoryProvider(Provider):
@@ -92,16 +113,8 @@ class MemoryTransaction(Transaction):
 
     def _put(self, key: bytes, value: bytes | None) -> None:
         data = self._held()
-        old = data.values.get(key)
-        self._undo.append(("kv", key, old))
-        if value is None:
-            if old is not None:
-                del data.values[key]
-                del data.keys[bisect.bisect_left(data.keys, key)]
-        else:
-            if old is None:
-                bisect.insort(data.keys, key)
-            data.values[key] = value
+        self._undo.append(("kv", key, data.values.get(key)))
+        _store(data, key, value)
 
     def write_batch(self, writes: list[tuple]) -> None:
         for write in writes:
@@ -177,14 +190,11 @@ class MemoryTransaction(Transaction):
         number, reservation = self._reservation(reservation_id)
         self._put_reservation(number, dict(reservation, expires_at=expires_at))
 
-    def _held_by_place(self) -> dict[tuple[str, str], int]:
+    def reserved_totals(self) -> list[tuple[str, Location, int]]:
         totals: dict[tuple[str, str], int] = {}
         for reservation in self._held().reservations.values():
             totals[reservation["place"]] = totals.get(reservation["place"], 0) + reservation["quantity"]
-        return totals
-
-    def reserved_totals(self) -> list[tuple[str, Location, int]]:
-        return [(sku, location or None, held) for (sku, location), held in sorted(self._held_by_place().items())]
+        return [(sku, location or None, held) for (sku, location), held in sorted(totals.items())]
 
     def reservations(self, sku: str, location: Location) -> list[tuple[str, str, int]]:
         place = (sku, location or "")
@@ -204,16 +214,6 @@ class MemoryTransaction(Transaction):
             if sku is None or row_sku == sku
         ]
         return rows[:limit]
-
-    def stock_audit(self) -> list[tuple[str, Location, int, int, int]]:
-        data = self._held()
-        held = self._held_by_place()
-        rows = [
-            (sku, location or None, on_hand, reserved, held.get((sku, location), 0))
-            for (sku, location), (on_hand, reserved) in data.stock.items()
-        ]
-        rows += [(sku, location or None, 0, 0, units) for (sku, location), units in held.items() if (sku, location) not in data.stock]
-        return by_place(rows)
 
     # -- the outbox ---------------------------------------------------------
 
@@ -239,28 +239,11 @@ class MemoryTransaction(Transaction):
         for undo in reversed(self._undo):
             what = undo[0]
             if what == "kv":
-                _, key, old = undo
-                present = key in data.values
-                if old is None:
-                    if present:
-                        del data.values[key]
-                        del data.keys[bisect.bisect_left(data.keys, key)]
-                else:
-                    if not present:
-                        bisect.insort(data.keys, key)
-                    data.values[key] = old
+                _store(data, undo[1], undo[2])
             elif what == "stock":
-                _, place, old = undo
-                if old is None:
-                    data.stock.pop(place, None)
-                else:
-                    data.stock[place] = old
+                _restore(data.stock, undo[1], undo[2])
             elif what == "reservation":
-                _, number, old = undo
-                if old is None:
-                    data.reservations.pop(number, None)
-                else:
-                    data.reservations[number] = old
+                _restore(data.reservations, undo[1], undo[2])
             elif what == "last":
                 data.last_reservation = undo[1]
             elif what == "events":

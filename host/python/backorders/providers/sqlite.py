@@ -407,20 +407,6 @@ class SqliteTransaction(Transaction):
         )
         return [(row_sku, _location(location), on_hand, reserved) for row_sku, location, on_hand, reserved in rows]
 
-    def stock_audit(self) -> list[tuple[str, Location, int, int, int]]:
-        rows = self.db.execute(
-            """SELECT s.sku, s.location, s.on_hand, s.reserved,
-                      (SELECT COALESCE(SUM(r.quantity), 0) FROM reservations r
-                        WHERE r.sku = s.sku AND r.location = s.location)
-                 FROM stock s
-               UNION ALL
-               SELECT r.sku, r.location, 0, 0, SUM(r.quantity) FROM reservations r
-                WHERE NOT EXISTS (SELECT 1 FROM stock s WHERE s.sku = r.sku AND s.location = r.location)
-                GROUP BY r.sku, r.location
-               ORDER BY 1, 2"""
-        )
-        return [(sku, _location(location), *counts) for sku, location, *counts in rows]
-
     # -- the outbox ---------------------------------------------------------
 
     def append(self, events: list[dict[str, Any]], recorded_at: int) -> None:
