@@ -13,6 +13,7 @@ are the Rust host's, not the component's.
 
 from __future__ import annotations
 
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -395,8 +396,6 @@ class Engine:
     """
 
     def __init__(self, provider: Provider, runtime: Runtime, now: int | None) -> None:
-        import threading
-
         self.provider = provider
         self.runtime = runtime
         self._now = now
