@@ -12,6 +12,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,10 @@ CACHE_MAGIC = b"backorders-python-cache 1\n"
 MAX_MEMORY = 64 << 20
 MAX_INSTANCES = 16
 MAX_TABLES = 16
+# The wall-time deadline: the engine's epoch ticks every 10 ms, and a call
+# traps 60 s after it starts.
+EPOCH_TICK_S = 0.010
+DEADLINE_TICKS = 6_000
 
 
 def find_component(path: str | os.PathLike | None = None) -> Path:
@@ -70,11 +75,19 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "backorders"
 
 
+def _config() -> wasmtime.Config:
+    """The engine's settings: the defaults, with epoch interruption for the
+    deadline."""
+    config = wasmtime.Config()
+    config.epoch_interruption = True
+    return config
+
+
 def _cache_key(wasm_digest: str) -> str:
     """What a compiled component depends on: its bytes, the wasmtime
-    release that compiled it (its code format changes between releases) and
-    the machine it runs on."""
-    engine = f"wasmtime-py {metadata.version('wasmtime')} {platform.machine()} {sys.platform}"
+    release that compiled it (its code format changes between releases),
+    the engine's settings and the machine it runs on."""
+    engine = f"wasmtime-py {metadata.version('wasmtime')} epoch {platform.machine()} {sys.platform}"
     return hashlib.sha256(f"{wasm_digest}\n{engine}".encode()).hexdigest()
 
 
@@ -155,6 +168,17 @@ def _check_compatible(names: dict[str, list[str]]) -> None:
         )
 
 
+def _start_ticking(engine: wasmtime.Engine) -> None:
+    """Moves the engine's epoch forward every tick, for as long as the
+    process runs (a daemon thread; it holds the engine alive)."""
+    def tick() -> None:
+        while True:
+            time.sleep(EPOCH_TICK_S)
+            engine.increment_epoch()
+
+    threading.Thread(target=tick, name="backorders-epoch", daemon=True).start()
+
+
 class Trap(Exception):
     """The component trapped; `cause` is the exception an import raised,
     if one did."""
@@ -212,7 +236,8 @@ class Runtime:
             raise BackorderError(
                 "read_component", f"cannot read component {path}: {error}", path=str(path)
             ) from error
-        self.engine = wasmtime.Engine()
+        self.engine = wasmtime.Engine(_config())
+        _start_ticking(self.engine)
         try:
             self.component, self.cache_outcome = load_component(self.engine, wasm, cache_dir)
         except wasmtime.WasmtimeError as error:
@@ -297,6 +322,7 @@ class Runtime:
         # No arguments, environment, files or standard streams.
         store.set_wasi(wasmtime.WasiConfig())
         store.set_limits(memory_size=MAX_MEMORY, instances=MAX_INSTANCES, tables=MAX_TABLES)
+        store.set_epoch_deadline(DEADLINE_TICKS)
         calls = self._calls
         calls.host, calls.failure = host, None
         params = (_wit.Val * len(values))()

@@ -171,3 +171,14 @@ def test_threads_share_an_engine_and_a_database_file(component, tmp_path):
         page = engine.list_backorders(limit=500)
         assert len({backorder["backorder_id"] for backorder in page["backorders"]}) == 40
         assert engine.check_integrity()["clean"]
+
+
+def test_a_file_that_is_not_a_component_is_refused(tmp_path):
+    path = tmp_path / "not-a-component.wasm"
+    path.write_bytes(b"\0asm not really")
+    with pytest.raises(BackorderError) as raised:
+        create_engine(MemoryProvider(), component=path, cache_dir=False)
+    assert raised.value.kind == "load_component"
+    with pytest.raises(BackorderError) as raised:
+        create_engine(MemoryProvider(), component=tmp_path / "missing.wasm", cache_dir=False)
+    assert raised.value.kind == "read_component"
