@@ -33,3 +33,22 @@ def test_each_step_gets_the_rust_runners_verdict(path, provider, rust_verdicts, 
     problems = [step for step in report["steps"] if step["status"] != "passed"]
     assert [step["status"] for step in report["steps"]] == rust_verdicts[path.name], problems
     assert report["passed"], problems
+
+
+def test_the_runner_command_reports_every_file(capsys):
+    import json
+
+    from backorders.__main__ import main
+
+    assert main(["run", str(SCENARIOS[0].parent), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["passed"] and len(report["scenarios"]) == len(SCENARIOS)
+
+
+def test_the_runner_command_refuses_an_invalid_file(tmp_path, capsys):
+    from backorders.__main__ import main
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"now": "2026-11-02", "steps": [{"op": "create_backorder", "expect_nothing": {}}]}')
+    assert main(["run", str(bad)]) == 2
+    assert "unknown field `expect_nothing`" in capsys.readouterr().err
