@@ -130,6 +130,7 @@ impl ports::Events for WitEvents {
                     at, backorder_id, sku, allocation_id, quantity;
                     kind: event_kind(event.kind),
                     status: status(event.status),
+                    backorder: Some(backorder(event.backorder)),
                 })
             })
             .collect();

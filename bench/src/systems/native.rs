@@ -16,7 +16,9 @@ use backorders_host::provider::{
 };
 use backorders_cli::json;
 use backorders_sqlite::SqliteConnection;
-use backorders_host::{BackorderStatus, BackorderSummary, Event, EventKind, PriorityCounts, StatusCounts};
+use backorders_host::{
+    Backorder, BackorderStatus, BackorderSummary, DateOrTime, Event, EventKind, Priority, PriorityCounts, StatusCounts,
+};
 use serde_json::Value;
 
 use super::System;
@@ -271,11 +273,46 @@ impl EventPort<'_> {
             allocation_id: event.allocation_id,
             quantity: event.quantity,
             status,
+            backorder: Some(backorder(event.backorder)),
         };
         let recorded_at = SystemClock.now();
         if let Err(error) = self.database.borrow_mut().append(&event, recorded_at) {
             self.failure = Some(error);
         }
+    }
+}
+
+/// The domain's backorder as the WIT carries it, as the component's adapter
+/// converts it.
+fn backorder(b: m::Backorder) -> Backorder {
+    let date = |date: Option<m::DateOrTime>| {
+        date.map(|date| match date {
+            m::DateOrTime::Date(day) => DateOrTime::Date(day),
+            m::DateOrTime::Time(at) => DateOrTime::Time(at),
+        })
+    };
+    Backorder {
+        priority: Priority::from_wire_name(b.priority.name()).expect("the domain and the WIT name priorities alike"),
+        status: BackorderStatus::from_wire_name(b.status.name()).expect("the domain and the WIT name statuses alike"),
+        expected_date: date(b.expected_date),
+        promised_date: date(b.promised_date),
+        backorder_id: b.backorder_id,
+        order_id: b.order_id,
+        order_line_id: b.order_line_id,
+        customer_id: b.customer_id,
+        sku: b.sku,
+        quantity_ordered: b.quantity_ordered,
+        quantity_allocated: b.quantity_allocated,
+        quantity_confirmed: b.quantity_confirmed,
+        quantity_fulfilled: b.quantity_fulfilled,
+        quantity_cancelled: b.quantity_cancelled,
+        quantity_remaining: b.quantity_remaining,
+        location: b.location,
+        notes: b.notes,
+        created_at: b.created_at,
+        updated_at: b.updated_at,
+        version: b.version,
+        at_risk: b.at_risk,
     }
 }
 

@@ -309,6 +309,8 @@ pub struct Event {
     pub allocation_id: Option<String>,
     pub quantity: Option<u64>,
     pub status: Status,
+    /// The backorder after the change.
+    pub backorder: Backorder,
 }
 
 // ---- requests ----

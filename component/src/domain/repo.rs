@@ -6,7 +6,7 @@ use super::error::{DomainError, DomainResult, StorageError};
 use super::ids::{AllocationId, BackorderId};
 use super::keys;
 use super::limits::SCAN_CHUNK;
-use super::model::{Allocation, AllocationStatus, Event, EventKind, HistoryAction, HistoryEntry, Timestamp, Totals};
+use super::model::{Allocation, AllocationStatus, Backorder, Event, EventKind, HistoryAction, HistoryEntry, Timestamp, Totals};
 use super::buffer::Buffer;
 use super::ports::{InventoryFailure, Ports, StoreFailure};
 use super::record::BackorderRecord;
@@ -301,28 +301,38 @@ fn date_events(ports: &mut Ports, old: &BackorderRecord, new: &BackorderRecord) 
         return Ok(());
     }
     if old.expected_date != new.expected_date {
-        emit(ports, new, EventKind::BackorderExpectedDateChanged, None, None);
+        emit(ports, new, EventKind::BackorderExpectedDateChanged, None, None)?;
     }
     let was = ports.at_risk(old.promised_date, old.expected_date)?;
     let is = ports.at_risk(new.promised_date, new.expected_date)?;
     if was != is {
         let kind = if is { EventKind::BackorderAtRiskSet } else { EventKind::BackorderAtRiskCleared };
-        emit(ports, new, kind, None, None);
+        emit(ports, new, kind, None, None)?;
     }
     Ok(())
 }
 
-/// Buffers one event about `r` in its state after the change.
-fn emit(ports: &mut Ports, r: &BackorderRecord, kind: EventKind, allocation_id: Option<String>, quantity: Option<u64>) {
+/// A backorder as returned, at risk or not in the database's time zone.
+pub fn backorder(ports: &mut Ports, r: &BackorderRecord) -> DomainResult<Backorder> {
+    let at_risk = ports.at_risk(r.promised_date, r.expected_date)?;
+    Ok(r.to_backorder(at_risk))
+}
+
+/// Buffers one event about `r` in its state after the change, the whole
+/// backorder with it.
+fn emit(ports: &mut Ports, r: &BackorderRecord, kind: EventKind, allocation_id: Option<String>, quantity: Option<u64>) -> DomainResult<()> {
+    let backorder = backorder(ports, r)?;
     ports.events.emit(Event {
         kind,
         at: ports.now,
-        backorder_id: r.id().to_string(),
-        sku: r.sku.clone(),
+        backorder_id: backorder.backorder_id.clone(),
+        sku: backorder.sku.clone(),
         allocation_id,
         quantity,
-        status: r.status(),
+        status: backorder.status,
+        backorder,
     });
+    Ok(())
 }
 
 /// The running-total and due-day counter keys a save of an open backorder
@@ -451,8 +461,7 @@ pub fn record_change(ports: &mut Ports, r: &mut BackorderRecord, change: Change)
         detail: change.detail,
     };
     ports.store.set(&keys::history(r.id(), r.history_count), &encode(&entry));
-    emit(ports, r, change.event, change.allocation_id, change.quantity);
-    Ok(())
+    emit(ports, r, change.event, change.allocation_id, change.quantity)
 }
 
 /// One change to a backorder, as its history and the outbox tell it.

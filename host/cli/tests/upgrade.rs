@@ -66,6 +66,12 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
     let claim = &mut golden["show BO-2026-0008"]["allocations"][0];
     assert_eq!((&claim["allocation_id"], &claim["reservation_id"]), (&Value::from("AL-000004"), &Value::Null));
     claim["status"] = Value::from("claimed");
+    // And since issue 15 a stored event carries the backorder after its
+    // change; one the 0.1.0 build recorded has none.
+    let Value::Array(events) = &mut golden["events"] else { panic!("events is a list") };
+    for event in events {
+        event["backorder"] = Value::Null;
+    }
     for (question, expected) in &golden {
         let words: Vec<&str> = question.split(' ').collect();
         let args: Vec<&str> = match words.as_slice() {
@@ -85,7 +91,16 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
         };
         assert_eq!(&answer(&db, &args), expected, "{question}");
     }
-    assert_eq!(schema_version(&db), 3, "the first open upgraded the file");
+    assert_eq!(schema_version(&db), 4, "the first open upgraded the file");
+    let index: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'reservations_by_stock'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1, "schema 4 indexes reservations by stock row");
     // The replays created nothing: still ten backorders, and new writes
     // take the next number.
     let created = answer(
@@ -93,6 +108,12 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
         &["create", "--order", "O-11", "--customer", "C-11", "--sku", "WIDGET", "--quantity", "1", "--apply"],
     );
     assert_eq!(created["backorder_id"], "BO-2026-0011");
+    let newest = answer(&db, &["events", "--limit", "1"]);
+    assert_eq!(newest[0]["backorder"], created.as_object().map(|fields| {
+        let mut fields = fields.clone();
+        fields.remove("applied");
+        Value::Object(fields)
+    }).unwrap(), "an event recorded after the upgrade carries its backorder");
     let fulfilled = answer(&db, &["fulfill", "BO-2026-0003", "--quantity", "5", "--apply"]);
     assert_eq!(fulfilled["status"], "fulfilled", "{fulfilled}");
     let check = answer(&db, &["check"]);
@@ -106,14 +127,14 @@ fn a_database_of_a_newer_schema_is_refused_untouched() {
     let db = copy_of_fixture(dir.path());
     rusqlite::Connection::open(&db)
         .unwrap()
-        .pragma_update(None, "user_version", 4)
+        .pragma_update(None, "user_version", 5)
         .unwrap();
     let before = std::fs::read(&db).unwrap();
     let output = backorders(&db, &["summary"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("schema version 4; this host reads version 3"),
+        stderr.contains("schema version 5; this host reads version 4"),
         "{stderr}"
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);

@@ -138,6 +138,28 @@ fn assert_all_in_order(received: &[Received], events: &[Value]) {
         assert_eq!(got.body["type"], format!("backorders.{kind}"));
         assert_eq!(got.body["time"], event["at"]);
         assert_eq!(got.body["datacontenttype"], "application/json");
+        let backorder = &got.body["data"]["backorder"];
+        assert_eq!(backorder["backorder_id"], event["backorder_id"]);
+        assert_eq!(backorder["status"], event["status"]);
+        assert_eq!(backorder["sku"], event["sku"]);
+    }
+}
+
+/// The backorder each backorder's last event carries is the backorder as
+/// `show` gives it (without its lists): a notification needs no second read.
+fn assert_last_events_carry_the_backorders(db: &Path, events: &[Value]) {
+    let mut last = std::collections::BTreeMap::new();
+    for event in events {
+        last.insert(event["backorder_id"].as_str().unwrap().to_owned(), &event["backorder"]);
+    }
+    assert!(last.len() >= 4, "the demo has several backorders");
+    for (id, carried) in last {
+        let mut shown = json(db, &["show", &id]);
+        let fields = shown.as_object_mut().unwrap();
+        for list in ["allocations", "fulfillments", "history"] {
+            fields.remove(list);
+        }
+        assert_eq!(carried, &shown, "{id}");
     }
 }
 
@@ -148,6 +170,7 @@ fn the_demo_lifecycle_arrives_in_order_signed_after_first_failures() {
     let receiver = receiver(SECRET, |n| Reply::Status(if n < 2 { 503 } else { 204 }));
     let events = demo_with_endpoint(&db.path, &receiver.url);
     assert!(events.len() > 10, "the demo emits its lifecycle");
+    assert_last_events_carry_the_backorders(&db.path, &events);
     let first = deliver(&db.path, "2026-12-01T00:00:00Z", &[]);
     assert_eq!(first["failed"], 1, "{first}");
     let endpoint = &json(&db.path, &["webhooks", "list"])[0];

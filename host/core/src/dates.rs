@@ -104,6 +104,14 @@ pub fn serialize_time<S: serde::Serializer>(
     serializer.serialize_str(&format_time(*timestamp))
 }
 
+/// The reverse of `serialize_time`: RFC 3339 (`parse_time`).
+pub fn deserialize_time<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Timestamp, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+    parse_time("time", &text).map_err(serde::de::Error::custom)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

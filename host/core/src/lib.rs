@@ -34,6 +34,7 @@ pub mod compat;
 mod context;
 mod convert;
 pub mod dates;
+pub mod json;
 mod error;
 mod guest;
 mod imports;

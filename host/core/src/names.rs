@@ -42,6 +42,21 @@ pub fn serialize_wire_name<T: WireName, S: serde::Serializer>(
     serializer.serialize_str(case.wire_name())
 }
 
+/// The reverse of `serialize_wire_name`: an unknown name is an error
+/// naming what was expected, never a default.
+pub fn deserialize_wire_name<'de, T: WireName, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let name = <String as serde::Deserialize>::deserialize(deserializer)?;
+    T::from_wire_name(&name).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "`{name}` is not a {}: expected one of {}",
+            T::WHAT,
+            T::wire_names().join(", ")
+        ))
+    })
+}
+
 /// Declares each enum's cases with their names, once: `ALL` and the
 /// exhaustive `match` of `wire_name` both come from the one list, so a case
 /// cannot be missing from either.

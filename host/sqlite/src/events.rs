@@ -1,6 +1,7 @@
 //! The event outbox: events are rows written in the call's transaction, so
 //! they appear exactly when the call commits.
 
+use backorders_host::json;
 use backorders_host::names::WireName;
 use backorders_host::provider::{EventSink, OutboxEvent};
 use backorders_host::{BackorderStatus, Event, EventKind, HostError, Timestamp};
@@ -20,8 +21,8 @@ impl EventSink for SqliteConnection {
         self.connection
             .prepare_cached(
                 "INSERT INTO events
-                   (at, kind, backorder_id, sku, allocation_id, quantity, status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                   (at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )
             .and_then(|mut statement| {
                 statement.execute((
@@ -32,6 +33,7 @@ impl EventSink for SqliteConnection {
                     &event.allocation_id,
                     event.quantity,
                     event.status.wire_name(),
+                    event.backorder.as_ref().map(json::backorder_to_string),
                     recorded_at,
                 ))
             })
@@ -53,7 +55,7 @@ impl EventSink for SqliteConnection {
 /// The outbox query every reader starts with; each adds its own `WHERE`,
 /// `ORDER BY` and `LIMIT`.
 pub(crate) const EVENT_COLUMNS: &str =
-    "SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at
+    "SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at
      FROM events";
 
 /// The events a query of [`EVENT_COLUMNS`] finds, in its order.
@@ -76,14 +78,24 @@ pub(crate) fn read_events<P: rusqlite::Params>(
                 row.get::<_, Option<String>>(5)?,
                 row.get::<_, Option<u64>>(6)?,
                 row.get::<_, String>(7)?,
-                row.get::<_, Timestamp>(8)?,
+                row.get::<_, Option<String>>(8)?,
+                row.get::<_, Timestamp>(9)?,
             ))
         })
         .map_err(database("read events"))?;
     let mut events = Vec::new();
     for row in rows {
-        let (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, recorded_at) =
+        let (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, recorded_at) =
             row.map_err(database("read events"))?;
+        let backorder = backorder
+            .map(|text| {
+                json::backorder_from_str(&text).map_err(|error| HostError::CorruptRow {
+                    table: "events",
+                    column: "backorder",
+                    value: format!("{text} ({error})"),
+                })
+            })
+            .transpose()?;
         let event = Event {
             kind: parse_stored::<EventKind>("kind", kind)?,
             at,
@@ -92,6 +104,7 @@ pub(crate) fn read_events<P: rusqlite::Params>(
             allocation_id,
             quantity,
             status: parse_stored::<BackorderStatus>("status", status)?,
+            backorder,
         };
         events.push(OutboxEvent {
             seq,

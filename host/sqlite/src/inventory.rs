@@ -224,12 +224,11 @@ impl Inventory for SqliteConnection {
     }
 
     fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, StockError> {
+        // Through the `reservations_by_stock` index: a stock count touches
+        // its own row's reservations, not every one.
         let mut statement = self
             .connection
-            .prepare_cached(
-                "SELECT id, holder, quantity FROM reservations
-                 WHERE sku = ?1 AND location = ?2 ORDER BY id",
-            )
+            .prepare_cached(RESERVATIONS_OF_STOCK)
             .map_err(unavailable)?;
         let rows = statement
             .query_map((sku, stored_location(location)), |row| {
@@ -243,3 +242,7 @@ impl Inventory for SqliteConnection {
         rows.collect::<Result<_, _>>().map_err(unavailable)
     }
 }
+
+/// The reservations of one stock row, oldest first.
+pub(crate) const RESERVATIONS_OF_STOCK: &str = "SELECT id, holder, quantity FROM reservations
+     WHERE sku = ?1 AND location = ?2 ORDER BY id";

@@ -15,12 +15,12 @@ use super::transaction::while_locked;
 pub const APPLICATION_ID: i32 = 0x424B_4F52;
 
 /// `PRAGMA user_version`: the schema this host reads and writes.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
 
 /// How each older schema moves to the next, in order: `MIGRATIONS[i]`
 /// takes schema `i + 1` to `i + 2`. Each runs in the transaction that
 /// upgrades the file, so an upgrade is all or nothing.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1 -> 2 (WIT 0.2.0): every value the component stores now starts with
     // its format version byte; what the 0.1.0 component wrote is version 1
     // byte for byte (see wit/store.wit, "Values").
@@ -28,7 +28,20 @@ const MIGRATIONS: [&str; 2] = [
     "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
     // 2 -> 3: webhook delivery (host-side; the component's data is as it was).
     DELIVERY_TABLES,
+    // 3 -> 4: events keep the backorder after the change (older ones have
+    // none, NULL); reservations are found by stock row through an index.
+    SCHEMA_4,
 ];
+
+/// What schema 4 added, to an upgraded database and a new one alike:
+/// - the backorder after an event's change, in its JSON form
+///   (`backorders_host::json`); NULL for an event recorded before;
+/// - the reservations of one stock row (`inventory.reservations`, which a
+///   stock count walks, and the audit) by index, not by reading them all.
+const SCHEMA_4: &str = "
+    ALTER TABLE events ADD COLUMN backorder TEXT;
+    CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
+";
 
 /// Locations are part of the stock key, so "no location" (the platform's
 /// default one) is stored as the empty string rather than NULL.
@@ -207,6 +220,7 @@ fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError>
             .execute_batch(&format!(
                 "{CREATE_TABLES}
                  {DELIVERY_TABLES}
+                 {SCHEMA_4}
                  PRAGMA application_id = {APPLICATION_ID};
                  PRAGMA user_version = {SCHEMA_VERSION};"
             ))

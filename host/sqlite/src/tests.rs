@@ -267,6 +267,7 @@ fn a_rolled_back_transaction_leaves_no_trace() {
         allocation_id: None,
         quantity: Some(30),
         status: BackorderStatus::Pending,
+        backorder: None,
     };
     provider.append(&event, CREATED_AT).unwrap();
     provider.rollback().unwrap();
@@ -287,6 +288,7 @@ fn events_read_back_newest_last() {
             allocation_id: Some(format!("AL-00000{quantity}")),
             quantity: Some(quantity),
             status: BackorderStatus::Allocated,
+            backorder: None,
         };
         provider.append(&event, CREATED_AT).unwrap();
     }
@@ -379,4 +381,22 @@ fn a_newer_schema_version_is_refused() {
         }
         other => panic!("expected UnsupportedSchema, got {:?}", other.err()),
     }
+}
+
+#[test]
+fn the_reservations_of_a_stock_row_are_read_through_the_index() {
+    let provider = SqliteConnection::in_memory().unwrap();
+    let plan: Vec<String> = provider
+        .connection
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::inventory::RESERVATIONS_OF_STOCK))
+        .unwrap()
+        .query_map(("W", ""), |row| row.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        plan,
+        vec!["SEARCH reservations USING INDEX reservations_by_stock (sku=? AND location=?)".to_owned()],
+        "no scan of the whole table, no sort"
+    );
 }

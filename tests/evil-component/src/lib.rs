@@ -78,6 +78,7 @@ fn event(sku: String, now: t::Timestamp) -> t::Event {
         allocation_id: None,
         quantity: None,
         status: t::BackorderStatus::Pending,
+        backorder: None,
     }
 }
 

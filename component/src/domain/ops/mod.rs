@@ -57,11 +57,7 @@ fn load_open(ports: &mut Ports, id: BackorderId, expected_version: Option<u64>, 
     Ok(r)
 }
 
-/// A backorder as returned, at risk or not in the database's time zone.
-fn backorder(ports: &mut Ports, r: &BackorderRecord) -> DomainResult<super::model::Backorder> {
-    let at_risk = ports.at_risk(r.promised_date, r.expected_date)?;
-    Ok(r.to_backorder(at_risk))
-}
+use super::repo::backorder;
 
 /// Optimistic concurrency: refuses a write made against another version.
 fn check_version(r: &BackorderRecord, expected: Option<u64>) -> DomainResult<()> {

@@ -21,6 +21,7 @@ use backorders_host::{
 };
 use backorders_host::dates::{format_date, format_time};
 use backorders_host::DateOrTime;
+use backorders_host::json::BackorderJson;
 use backorders_host::names::WireName;
 
 pub(crate) fn time(timestamp: Timestamp) -> Value {
@@ -48,31 +49,16 @@ pub(crate) fn object(value: Value) -> Map<String, Value> {
     }
 }
 
-/// A backorder's fields, as a map so results can add their own keys.
+/// A backorder's fields (`backorders_host::json`, the one form every
+/// reader shares), as a map so results can add their own keys.
 pub fn backorder(backorder: &Backorder) -> Map<String, Value> {
-    object(json!({
-        "backorder_id": backorder.backorder_id,
-        "order_id": backorder.order_id,
-        "order_line_id": backorder.order_line_id,
-        "customer_id": backorder.customer_id,
-        "sku": backorder.sku,
-        "priority": backorder.priority.wire_name(),
-        "status": backorder.status.wire_name(),
-        "quantity_ordered": backorder.quantity_ordered,
-        "quantity_allocated": backorder.quantity_allocated,
-        "quantity_confirmed": backorder.quantity_confirmed,
-        "quantity_fulfilled": backorder.quantity_fulfilled,
-        "quantity_cancelled": backorder.quantity_cancelled,
-        "quantity_remaining": backorder.quantity_remaining,
-        "expected_date": optional_date(backorder.expected_date),
-        "promised_date": optional_date(backorder.promised_date),
-        "location": backorder.location,
-        "notes": backorder.notes,
-        "created_at": time(backorder.created_at),
-        "updated_at": time(backorder.updated_at),
-        "version": backorder.version,
-        "at_risk": backorder.at_risk,
-    }))
+    object(derived(&BackorderJson(backorder)))
+}
+
+/// A core type's derived JSON. Serializing plain data to a `Value` cannot
+/// fail.
+pub(crate) fn derived(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or_else(|error| unreachable!("plain data serializes: {error}"))
 }
 
 pub fn allocation(allocation: &Allocation) -> Value {

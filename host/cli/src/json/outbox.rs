@@ -1,18 +1,11 @@
 //! Stock and stored events. The host-only shapes (stock levels, stored
 //! events) come from the serde derives on the core types.
 
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::object;
+use super::{derived, object};
 use backorders_host::names::WireName;
 use backorders_host::{OutboxEvent, StockAdjustment, StockLevel};
-
-/// A core type's derived JSON. Serializing plain data to a `Value` cannot
-/// fail.
-fn derived(value: &impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or_else(|error| unreachable!("plain data serializes: {error}"))
-}
 
 /// `sku`, `location`, `on_hand`, `reserved` and `available`.
 pub fn stock_level(level: &StockLevel) -> Map<String, Value> {

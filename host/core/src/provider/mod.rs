@@ -60,9 +60,10 @@ pub mod memory;
 
 pub use clock::{Clock, PinnedClock, SystemClock};
 
-use crate::bindings::{BackorderStatus, Event, EventKind, Timestamp};
+use crate::bindings::{Backorder, BackorderStatus, Event, EventKind, Timestamp};
 use crate::dates::serialize_time;
 use crate::error::HostError;
+use crate::json::serialize_optional_backorder;
 use crate::names::serialize_wire_name;
 
 /// Why a key-value operation failed; mirrors the WIT `store-error` cases.
@@ -264,8 +265,9 @@ pub trait StockAdmin {
 
 /// An event as the outbox keeps it. Serializes as `{"seq", "kind", "at",
 /// "backorder_id", "sku", "allocation_id", "quantity", "status",
-/// "recorded_at"}`: the event's fields inline, kinds and statuses by wire
-/// name, times in RFC 3339.
+/// "backorder", "recorded_at"}`: the event's fields inline, kinds and
+/// statuses by wire name, times in RFC 3339, the backorder in its JSON form
+/// (`crate::json`) or `null` for an event recorded without it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct OutboxEvent {
     /// Its place in the outbox: increasing, never reused.
@@ -291,6 +293,8 @@ struct EventFields {
     quantity: Option<u64>,
     #[serde(serialize_with = "serialize_wire_name")]
     status: BackorderStatus,
+    #[serde(serialize_with = "serialize_optional_backorder")]
+    backorder: Option<Backorder>,
 }
 
 /// The event outbox. A failure is a host error: the call traps and rolls
@@ -384,6 +388,7 @@ mod tests {
                 allocation_id: Some("AL-000001".into()),
                 quantity: Some(3),
                 status: BackorderStatus::PartiallyFulfilled,
+                backorder: None,
             },
             recorded_at: 1_796_083_200_250,
         };
@@ -392,7 +397,7 @@ mod tests {
             concat!(
                 r#"{"seq":7,"kind":"allocation_created","at":"2026-12-01T00:00:00Z","#,
                 r#""backorder_id":"BO-2026-0001","sku":"WIDGET-001","allocation_id":"AL-000001","#,
-                r#""quantity":3,"status":"partially_fulfilled","recorded_at":"2026-12-01T00:00:00.250Z"}"#
+                r#""quantity":3,"status":"partially_fulfilled","backorder":null,"recorded_at":"2026-12-01T00:00:00.250Z"}"#
             )
         );
     }
