@@ -121,3 +121,24 @@ def dump(path) -> list:
     with sqlite3.connect(path) as connection:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")]
         return [(table, sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)) for table in tables]
+
+
+def test_an_events_backorder_is_kept_as_json_and_reads_back(tmp_path):
+    """Schema 4: the backorder after an event's change, in its JSON form;
+    an event stored without one reads back as null."""
+    provider = SqliteProvider(tmp_path / "events.db")
+    backorder = {"backorder_id": "BO-2026-0001", "order_id": "O-1", "notes": "crème brûlée", "at_risk": False}
+    event = {"kind": "backorder_created", "at": "2026-11-02T09:00:00.250Z", "backorder_id": "BO-2026-0001",
+             "sku": "W-1", "allocation_id": None, "quantity": 3, "status": "pending"}
+    tx = provider.begin(True, True)
+    tx.append([{**event, "backorder": backorder}, event], 1_793_610_000_000)
+    tx.commit()
+    tx = provider.begin(False, False)
+    first, second = tx.recent_events(10)
+    tx.rollback()
+    assert first == {"seq": 1, **event, "backorder": backorder, "recorded_at": 1_793_610_000_000}
+    assert second["backorder"] is None and second["seq"] == 2
+    with sqlite3.connect(tmp_path / "events.db") as connection:
+        (text,) = connection.execute("SELECT backorder FROM events WHERE seq = 1").fetchone()
+        assert (connection.execute("PRAGMA user_version").fetchone()[0], text) == (
+            4, '{"backorder_id":"BO-2026-0001","order_id":"O-1","notes":"crème brûlée","at_risk":false}')

@@ -21,6 +21,7 @@ a test.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -38,7 +39,7 @@ from ..errors import (
 from .base import Location, Provider, Transaction
 
 APPLICATION_ID = 0x424B4F52  # "BKOR"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 5.0
 WAL_CHECKPOINT_PAGES = 16_384
 CACHE_KIB = 32 << 10
@@ -119,17 +120,39 @@ DELIVERY_TABLES = """
     );
 """
 
+# Schema 4: an event keeps the backorder after its change, in its JSON form
+# (NULL for an event recorded before); reservations by stock row, indexed.
+SCHEMA_4 = """
+    ALTER TABLE events ADD COLUMN backorder TEXT;
+    CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
+"""
+
 # MIGRATIONS[i] takes schema i + 1 to i + 2, in the upgrading transaction.
 MIGRATIONS = [
     # 1 -> 2 (WIT 0.2.0): every stored value starts with its format version.
     "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
     # 2 -> 3: webhook delivery (host-side).
     DELIVERY_TABLES,
+    # 3 -> 4
+    SCHEMA_4,
 ]
 
 # The outbox's columns beside `seq` and `created_at` (when it was
-# recorded), in the event's JSON form: `at` is stored in milliseconds.
-EVENT_COLUMNS = ("at", "kind", "backorder_id", "sku", "allocation_id", "quantity", "status")
+# recorded): the event's fields, `at` in milliseconds, `backorder` as its
+# JSON text (the Rust host's `backorders_host::json` form).
+EVENT_COLUMNS = ("at", "kind", "backorder_id", "sku", "allocation_id", "quantity", "status", "backorder")
+# How a field is stored and read back, where it is not stored as it is.
+_STORED = {
+    "at": (lambda at: parse_time("at", at), format_time),
+    "backorder": (
+        lambda backorder: None if backorder is None else json.dumps(backorder, separators=(",", ":"), ensure_ascii=False),
+        lambda text: None if text is None else json.loads(text),
+    ),
+}
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _stored(location: Location) -> str:
@@ -227,8 +250,8 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
 
 
 def _create(connection: sqlite3.Connection) -> None:
-    _run_script(connection, CREATE_TABLES)
-    _run_script(connection, DELIVERY_TABLES)
+    for script in (CREATE_TABLES, DELIVERY_TABLES, SCHEMA_4):
+        _run_script(connection, script)
     connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -411,8 +434,7 @@ class SqliteTransaction(Transaction):
 
     def append(self, events: list[dict[str, Any]], recorded_at: int) -> None:
         for event in events:
-            values = [event[column] for column in EVENT_COLUMNS]
-            values[0] = parse_time("at", values[0])
+            values = [_STORED.get(column, (_same, _same))[0](event.get(column)) for column in EVENT_COLUMNS]
             self.db.execute(
                 f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, created_at) VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})",
                 (*values, recorded_at),
@@ -424,8 +446,7 @@ class SqliteTransaction(Transaction):
         ).fetchall()
         events = []
         for seq, *values, recorded_at in reversed(rows):
-            event = dict(zip(EVENT_COLUMNS, values))
-            event["at"] = format_time(event["at"])
+            event = {column: _STORED.get(column, (_same, _same))[1](value) for column, value in zip(EVENT_COLUMNS, values)}
             events.append({"seq": seq, **event, "recorded_at": recorded_at})
         return events
 
