@@ -142,3 +142,18 @@ def test_an_events_backorder_is_kept_as_json_and_reads_back(tmp_path):
         (text,) = connection.execute("SELECT backorder FROM events WHERE seq = 1").fetchone()
         assert (connection.execute("PRAGMA user_version").fetchone()[0], text) == (
             4, '{"backorder_id":"BO-2026-0001","order_id":"O-1","notes":"crème brûlée","at_risk":false}')
+
+
+def test_the_schema_is_the_one_the_rust_host_declares():
+    """The schema module the build generated matches host/sqlite/src/schema.rs
+    as it is now: a schema change needs the kit reinstalled, not edited."""
+    import importlib.util
+
+    from backorders.providers import _schema
+
+    spec = importlib.util.spec_from_file_location("schema_from_rust", REPOSITORY / "host/python/schema_from_rust.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    declared = generator.read(REPOSITORY / "host/sqlite/src/schema.rs")
+    assert {name: getattr(_schema, name) for name in declared} == declared
+    assert declared["SCHEMA_VERSION"] >= 4 and len(declared["MIGRATIONS"]) == declared["SCHEMA_VERSION"] - 1

@@ -12,10 +12,11 @@ schema is refused untouched, an older one upgraded in place, once. A file
 that does not exist is created by the first call that commits; reads and
 previews before that run on an empty in-memory database and leave no file.
 
-Why the schema is written out here again: it is the stored format both
-hosts share, versioned by `user_version`; `tests/test_sqlite.py` opens what
-this provider writes with the Rust CLI (and the reverse), so a drift fails
-a test.
+The schema itself (its tables, its version, its migrations) is not
+written here: the package's build generates it from the Rust provider's
+declaration (`host/sqlite/src/schema.rs`, through `schema_from_rust.py`),
+and `tests/test_sqlite.py` opens what this provider writes with the Rust
+CLI, and the reverse.
 """
 
 from __future__ import annotations
@@ -38,104 +39,21 @@ from ..errors import (
 )
 from .base import Location, Provider, Transaction
 
-APPLICATION_ID = 0x424B4F52  # "BKOR"
-SCHEMA_VERSION = 4
+try:
+    # Generated from host/sqlite/src/schema.rs when the package is built
+    # (setup.py): the file layout is declared once, by the Rust host.
+    from ._schema import APPLICATION_ID, CREATE_TABLES, MIGRATIONS, SCHEMA_VERSION
+except ImportError:  # pragma: no cover - a source tree that was never built
+    raise ImportError(
+        "backorders.providers.sqlite needs the schema generated when the package is built: "
+        "install it with `python3 -m pip install ./host/python` from the repository"
+    ) from None
+
 BUSY_TIMEOUT_S = 5.0
 WAL_CHECKPOINT_PAGES = 16_384
 CACHE_KIB = 32 << 10
 DEFAULT_LOCATION = ""  # "no location" is part of the stock key: '' rather than NULL
 RESERVATION_PREFIX = "RS-"
-
-CREATE_TABLES = """
-    CREATE TABLE kv (
-        key   BLOB PRIMARY KEY,
-        value BLOB NOT NULL
-    ) WITHOUT ROWID;
-
-    CREATE TABLE stock (
-        sku      TEXT NOT NULL,
-        location TEXT NOT NULL,
-        on_hand  INTEGER NOT NULL CHECK (on_hand >= 0),
-        reserved INTEGER NOT NULL CHECK (reserved >= 0 AND reserved <= on_hand),
-        PRIMARY KEY (sku, location)
-    ) WITHOUT ROWID;
-
-    CREATE TABLE reservations (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        sku        TEXT NOT NULL,
-        location   TEXT NOT NULL,
-        quantity   INTEGER NOT NULL CHECK (quantity > 0),
-        holder     TEXT NOT NULL,
-        expires_at INTEGER,
-        created_at INTEGER NOT NULL
-    );
-
-    CREATE TABLE events (
-        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-        at            INTEGER NOT NULL,
-        kind          TEXT NOT NULL,
-        backorder_id  TEXT NOT NULL,
-        sku           TEXT NOT NULL,
-        allocation_id TEXT,
-        quantity      INTEGER,
-        status        TEXT NOT NULL,
-        created_at    INTEGER NOT NULL
-    );
-"""
-
-DELIVERY_TABLES = """
-    CREATE TABLE meta (
-        key   TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-    ) WITHOUT ROWID;
-    INSERT INTO meta (key, value) VALUES ('database_id', lower(hex(randomblob(16))));
-
-    CREATE TABLE webhook_endpoints (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
-        url             TEXT NOT NULL,
-        secret          TEXT NOT NULL,
-        types           TEXT NOT NULL,
-        created_at      INTEGER NOT NULL,
-        cursor          INTEGER NOT NULL,
-        attempts        INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at INTEGER,
-        last_error      TEXT,
-        disabled_at     INTEGER
-    );
-
-    CREATE TABLE webhook_failures (
-        id              INTEGER PRIMARY KEY AUTOINCREMENT,
-        endpoint_id     INTEGER NOT NULL,
-        seq             INTEGER NOT NULL,
-        attempts        INTEGER NOT NULL,
-        last_error      TEXT NOT NULL,
-        failed_at       INTEGER NOT NULL,
-        retry_requested INTEGER NOT NULL DEFAULT 0
-    );
-
-    CREATE TABLE webhook_lease (
-        id         INTEGER PRIMARY KEY CHECK (id = 1),
-        owner      TEXT NOT NULL,
-        expires_at INTEGER NOT NULL
-    );
-"""
-
-# Schema 4: an event keeps the backorder after its change, in its JSON form
-# (NULL for an event recorded before); reservations by stock row, indexed.
-SCHEMA_4 = """
-    ALTER TABLE events ADD COLUMN backorder TEXT;
-    CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
-"""
-
-# MIGRATIONS[i] takes schema i + 1 to i + 2, in the upgrading transaction.
-MIGRATIONS = [
-    # 1 -> 2 (WIT 0.2.0): every stored value starts with its format version.
-    "UPDATE kv SET value = CAST(x'01' || value AS BLOB);",
-    # 2 -> 3: webhook delivery (host-side).
-    DELIVERY_TABLES,
-    # 3 -> 4
-    SCHEMA_4,
-]
 
 # The outbox's columns beside `seq` and `created_at` (when it was
 # recorded): the event's fields, `at` in milliseconds, `backorder` as its
@@ -242,15 +160,21 @@ def _ensure_schema(connection: sqlite3.Connection, path: str) -> None:
 
 
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
-    """The statements of `script`, one by one, in the open transaction
-    (`executescript` would commit it first)."""
-    for statement in script.split(";"):
-        if statement.strip():
+    """The statements of `script`, one by one, in the open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
             connection.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"an incomplete statement in the schema: {statement!r}")
 
 
 def _create(connection: sqlite3.Connection) -> None:
-    for script in (CREATE_TABLES, DELIVERY_TABLES, SCHEMA_4):
+    """A new database: schema 1, then every migration (the first rewrites
+    the values of a table still empty), as the Rust host lays it out."""
+    for script in (CREATE_TABLES, *MIGRATIONS):
         _run_script(connection, script)
     connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
