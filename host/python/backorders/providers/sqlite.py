@@ -44,10 +44,8 @@ try:
     # (setup.py): the file layout is declared once, by the Rust host.
     from ._schema import APPLICATION_ID, CREATE_TABLES, MIGRATIONS, SCHEMA_VERSION
 except ImportError:  # pragma: no cover - a source tree that was never built
-    raise ImportError(
-        "backorders.providers.sqlite needs the schema generated when the package is built: "
-        "install it with `python3 -m pip install ./host/python` from the repository"
-    ) from None
+    APPLICATION_ID = SCHEMA_VERSION = None
+    CREATE_TABLES, MIGRATIONS = "", []
 
 BUSY_TIMEOUT_S = 5.0
 WAL_CHECKPOINT_PAGES = 16_384
@@ -202,6 +200,11 @@ class SqliteProvider(Provider):
     """The database at `path`; one connection per thread, kept."""
 
     def __init__(self, path: str | Path) -> None:
+        if SCHEMA_VERSION is None:
+            raise ImportError(
+                "the SQLite provider needs the schema generated when the package is built: "
+                "install the kit with `python3 -m pip install ./host/python` from the repository"
+            )
         self.path = str(path)
         self._local = threading.local()
 
