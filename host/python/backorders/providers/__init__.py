@@ -1,0 +1,1 @@
+"""Providers: where the engine keeps its data (see `base` for the interface)."""
