@@ -1,4 +1,4 @@
-// The README section's example runs and prints what the section says.
+// The README's Node.js example runs and prints what the README says.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const kit = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-test('the example of README-section.md prints what follows it', () => {
-  const section = readFileSync(join(kit, 'README-section.md'), 'utf8');
+test('the example of the README section "Load it from Node.js" prints what follows it', () => {
+  const readme = readFileSync(join(kit, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Load it from Node.js'), readme.indexOf('## Load it from Python'));
   const [, example, printed] = /### Example\n\n```js\n([\s\S]*?)```\n\nprints\n\n```text\n([\s\S]*?)```/.exec(section);
   // Inside the package, so that `@backorders/node` names it.
   const file = join(kit, 'test', '.readme-example.mjs');

@@ -1,5 +1,5 @@
 // The in-memory provider: the reference for the provider contract (see
-// README-section.md, "Your own provider"). Keys compare as unsigned bytes,
+// the README, "Load it from Node.js", "Providers"). Keys compare as unsigned bytes,
 // a proper prefix first; each call is one transaction, undone on rollback
 // from an undo log; reservation ids are never reused.
 import { InventoryError } from '../provider.js';
