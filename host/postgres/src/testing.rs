@@ -36,3 +36,54 @@ pub fn server_for_tests() -> String {
         ),
     }
 }
+
+/// A database of its own for one test, on the test server, dropped with
+/// this value.
+pub struct TestDatabase {
+    /// Its URL (with the test server's credentials).
+    pub url: String,
+    server: Config,
+    name: String,
+}
+
+impl TestDatabase {
+    /// Creates an empty database on `server_for_tests()`.
+    pub fn create() -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let server_url = server_for_tests();
+        let server: Config = server_url.parse().expect("the test server's URL parsed once already");
+        let name = format!("backorders_test_{}_{}", std::process::id(), MADE.fetch_add(1, Ordering::Relaxed));
+        let mut client = connect(&server).expect("the test server was reached");
+        // Left by an earlier run of the same process id that was killed.
+        for statement in [format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"), format!("CREATE DATABASE \"{name}\"")] {
+            client
+                .batch_execute(&statement)
+                .unwrap_or_else(|error| panic!("create test database {name}: {}", describe(&error)));
+        }
+        close(client);
+        let url = match server_url.rsplit_once('/') {
+            Some((before, _)) if before.contains("://") && before.split_once("://").is_some_and(|(_, rest)| !rest.is_empty()) => {
+                format!("{before}/{name}")
+            }
+            _ => panic!("{TEST_SERVER_VARIABLE} must be a URL ending in /DATABASE, as postgres://user:password@host:port/postgres"),
+        };
+        Self { url, server, name }
+    }
+
+    /// A raw client on this database, for a test to look behind the
+    /// provider's back.
+    pub fn client(&self) -> postgres::Client {
+        let config: Config = self.url.parse().expect("a test database URL parses");
+        connect(&config).expect("the test database is reachable")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut client) = connect(&self.server) {
+            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+            close(client);
+        }
+    }
+}

@@ -443,13 +443,13 @@ fn call_result<T>(
 
 /// Most times one call runs, the first included, while its transaction
 /// keeps conflicting with concurrent ones.
-pub const MAX_CALL_ATTEMPTS: u32 = 8;
+pub const MAX_CALL_ATTEMPTS: u32 = 16;
 
 /// The first pause before a call runs again, doubling each time up to
 /// `MAX_RETRY_PAUSE`; each pause is jittered to between half and all of
 /// that, so calls that conflicted together do not meet again in step.
 const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(4);
-const MAX_RETRY_PAUSE: Duration = Duration::from_millis(200);
+const MAX_RETRY_PAUSE: Duration = Duration::from_millis(250);
 
 /// The pause before the retry after `retries` earlier ones.
 fn retry_pause(retries: u32) -> Duration {
