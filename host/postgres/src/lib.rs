@@ -39,7 +39,7 @@ use backorders_host::{Backorders, HostError, Options};
 
 pub use schema::SCHEMA_VERSION;
 pub use postgres;
-pub use testing::{server_for_tests, TestDatabase, TEST_SERVER_VARIABLE};
+pub use testing::{closed_local_port, server_for_tests, TestDatabase, TEST_SERVER_VARIABLE};
 
 /// Idle connections a provider keeps for later calls; more may be open
 /// while more calls are in flight (at most one per pooled instance slot of

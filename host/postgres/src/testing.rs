@@ -87,3 +87,10 @@ impl Drop for TestDatabase {
         }
     }
 }
+
+/// A port on 127.0.0.1 that nothing listens on (it was free a moment ago),
+/// for a test of an unreachable server.
+pub fn closed_local_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port on 127.0.0.1");
+    listener.local_addr().expect("its address").port()
+}

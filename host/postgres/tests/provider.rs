@@ -10,7 +10,7 @@ use backorders_host::provider::{
     Transactional, Write,
 };
 use backorders_host::{Backorders, CallError, Event, HostError, Mode, NewBackorder, Options, Timestamp};
-use backorders_postgres::{PostgresProvider, TestDatabase, SCHEMA_VERSION};
+use backorders_postgres::{closed_local_port, PostgresProvider, TestDatabase, SCHEMA_VERSION};
 
 /// 2026-11-26T00:00:00Z
 const T0: Timestamp = 1_795_651_200_000;
@@ -218,10 +218,7 @@ fn a_newer_schema_is_refused_and_the_current_one_is_recorded() {
 
 #[test]
 fn an_unreachable_server_is_storage_unavailable_without_the_password() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-        listener.local_addr().expect("its address").port()
-    };
+    let port = closed_local_port();
     let url = format!("postgres://backorders:secret@127.0.0.1:{port}/backorders");
     match Backorders::new(PostgresProvider::new(&url), options()).backorder_summary() {
         Err(CallError::Host(HostError::Unavailable { location, reason })) => {
