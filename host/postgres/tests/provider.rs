@@ -393,3 +393,26 @@ fn two_concurrent_creates_conflict_and_the_loser_is_run_again_to_success() {
     assert_eq!(summary.summary.open_backorders, 2);
     assert!(handles[0].check_integrity().expect("check").problems.is_empty());
 }
+
+#[test]
+fn a_create_on_a_warm_connection_prepares_nothing_and_takes_at_most_six_round_trips() {
+    let database = laid_out();
+    let provider = PostgresProvider::new(&database.url);
+    let counter = provider.round_trip_counter();
+    let backorders = Backorders::new(provider, options());
+    let mut costs = Vec::new();
+    for order in ["O-1", "O-2", "O-3"] {
+        let before = counter.load(std::sync::atomic::Ordering::Relaxed);
+        backorders.create_backorder(&NewBackorder::new(order, "C-1", "W", 2), Mode::Apply).expect("create");
+        costs.push(counter.load(std::sync::atomic::Ordering::Relaxed) - before);
+    }
+    let stats = backorders.last_call_stats().expect("stats");
+    eprintln!("round trips of a create: cold {}, warm {} and {}; crossings {}", costs[0], costs[1], costs[2], stats.crossings);
+    assert!(costs[1] < costs[0], "the first create prepared its statements: {costs:?}");
+    assert_eq!(costs[1], costs[2], "a warm create prepares nothing more: {costs:?}");
+    // At most one statement per crossing of the sandbox (a batched read or
+    // write is one), plus BEGIN and COMMIT.
+    assert!(costs[2] <= stats.crossings + 2, "{costs:?} for {} crossings", stats.crossings);
+    // The budget for a create, BEGIN and COMMIT included.
+    assert!(costs[2] <= 6, "{costs:?}");
+}
