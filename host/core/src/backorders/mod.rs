@@ -261,7 +261,18 @@ impl Backorders {
             runtime: &runtime,
             clock: Arc::clone(&self.clock.read().unwrap_or_else(PoisonError::into_inner)),
         };
-        self.in_transaction(access, mode, |connection| body(&caller, connection))
+        let (result, retries) = self.in_transaction(access, mode, |connection| body(&caller, connection));
+        if retries > 0 {
+            if let Some(stats) = self
+                .last_call_stats
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_mut()
+            {
+                stats.retries = retries;
+            }
+        }
+        result
     }
 
     /// Runs one export of the component in a transaction.
@@ -316,6 +327,7 @@ impl Backorders {
             let result = operation(connection.as_mut()).map_err(CallError::Host);
             (connection, result)
         })
+        .0
     }
 
     /// Runs `body` in a transaction (`attempt`); when the transaction
@@ -323,28 +335,19 @@ impl Backorders {
     /// whole of it again (in fresh instances of the component, which is
     /// deterministic: the same request makes the same writes) after a
     /// growing, jittered pause, at most `MAX_CALL_ATTEMPTS` times in all.
+    /// Returns the last attempt's result and how many attempts came before.
     fn in_transaction<T>(
         &self,
         access: Access,
         mode: Mode,
         mut body: impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
-    ) -> Result<Outcome<T>, CallError> {
+    ) -> (Result<Outcome<T>, CallError>, u32) {
         let mut retries = 0;
         loop {
             let result = self.attempt(access, mode, &mut body);
             let conflicted = matches!(&result, Err(CallError::Host(error)) if error.is_retryable());
             if !conflicted || retries + 1 >= MAX_CALL_ATTEMPTS {
-                if retries > 0 {
-                    if let Some(stats) = self
-                        .last_call_stats
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .as_mut()
-                    {
-                        stats.retries = retries;
-                    }
-                }
-                return result;
+                return (result, retries);
             }
             std::thread::sleep(retry_pause(retries));
             retries += 1;
