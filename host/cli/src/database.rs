@@ -1,6 +1,7 @@
 //! Which provider a `--db` value (or `BACKORDERS_DB`) names: a path or
 //! `sqlite:PATH` is a SQLite file, `memory:` an in-memory database that
-//! lives as long as the process.
+//! lives as long as the process, `postgres://…` (or `postgresql://…`) a
+//! PostgreSQL database that many processes may share.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use backorders_host::provider::deliveries::Deliveries;
 use backorders_host::provider::memory::MemoryProvider;
 use backorders_host::provider::Provider;
 use backorders_host::{Backorders, HostError, Options};
+use backorders_postgres::PostgresProvider;
 use backorders_sqlite::SqliteProvider;
 
 /// The `--db` value that names an in-memory database.
@@ -20,15 +22,20 @@ pub const MEMORY: &str = "memory:";
 pub enum Database {
     Sqlite(PathBuf),
     Memory,
+    /// The database a PostgreSQL URL names.
+    Postgres(String),
 }
 
 /// The kind of provider, without a place: what the scenario runner makes
 /// a fresh database of for every scenario.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum ProviderKind {
     #[default]
     Sqlite,
     Memory,
+    /// A fresh database on the server this URL names (its role needs
+    /// CREATEDB), dropped when the handle over it is.
+    Postgres(String),
 }
 
 impl Database {
@@ -38,6 +45,9 @@ impl Database {
         if text == MEMORY {
             return Self::Memory;
         }
+        if backorders_postgres::is_url(text) {
+            return Self::Postgres(text.to_owned());
+        }
         Self::Sqlite(PathBuf::from(text.strip_prefix("sqlite:").unwrap_or(text)))
     }
 
@@ -45,6 +55,7 @@ impl Database {
         match self {
             Self::Sqlite(_) => ProviderKind::Sqlite,
             Self::Memory => ProviderKind::Memory,
+            Self::Postgres(url) => ProviderKind::Postgres(url.clone()),
         }
     }
 
@@ -52,6 +63,7 @@ impl Database {
         match self {
             Self::Sqlite(path) => Arc::new(SqliteProvider::new(path)),
             Self::Memory => Arc::new(MemoryProvider::new()),
+            Self::Postgres(url) => Arc::new(PostgresProvider::new(url)),
         }
     }
 
@@ -72,6 +84,12 @@ impl Database {
                           memory: lasts one command"
                     .to_owned(),
             }),
+            Self::Postgres(_) => Err(HostError::InvalidInput {
+                field: "db",
+                message: "webhooks and following or pruning events are not available on \
+                          PostgreSQL yet; they need a SQLite database file"
+                    .to_owned(),
+            }),
         }
     }
 }
@@ -81,6 +99,7 @@ impl fmt::Display for Database {
         match self {
             Self::Sqlite(path) => write!(formatter, "{}", path.display()),
             Self::Memory => formatter.write_str(MEMORY),
+            Self::Postgres(url) => formatter.write_str(&backorders_postgres::redact(url)),
         }
     }
 }

@@ -1,9 +1,8 @@
 //! `backorders mcp`: the server in process behind an rmcp client, and the
 //! binary behind the official Python SDK's client.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use backorders_cli::mcp::BackordersServer;
 use backorders_host::limits::DEFAULT_MEMORY_BYTES;
@@ -42,7 +41,7 @@ const TOOLS: [&str; 21] = [
 ];
 
 mod common;
-use common::fresh_db;
+use common::{fresh_db, Mcp};
 
 const READ_ONLY: [&str; 6] = [
     "check_integrity",
@@ -592,29 +591,8 @@ async fn allocations_past_their_expiry_are_expired_by_a_later_clock() {
 #[test]
 fn the_binary_speaks_only_protocol_on_stdout() {
     let db = fresh_db();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_backorders"))
-        .arg("--db")
-        .arg(&db.path)
-        .args(["--now", NOW, "mcp"])
-        .env_remove("BACKORDERS_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the backorders binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut exchange = |messages: &[Value]| -> Value {
-        for message in messages {
-            writeln!(stdin, "{message}").unwrap();
-        }
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let response: Value =
-            serde_json::from_str(&line).unwrap_or_else(|error| panic!("{error}: {line:?}"));
-        assert_eq!(response["jsonrpc"], json!("2.0"), "{line}");
-        response
-    };
+    let mut server = Mcp::spawn(&db.path, &[]);
+    let mut exchange = |messages: &[Value]| server.exchange(messages);
     let initialized = exchange(&[
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"},
@@ -642,8 +620,7 @@ fn the_binary_speaks_only_protocol_on_stdout() {
     ]);
     assert_eq!(refused["result"]["isError"], json!(true), "{refused}");
 
-    drop(stdin);
-    let output = child.wait_with_output().unwrap();
+    let output = server.finish();
     assert!(output.status.success(), "{output:?}");
     assert!(
         output.stdout.is_empty(),

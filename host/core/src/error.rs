@@ -110,6 +110,24 @@ pub enum HostError {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 
+    /// The storage cannot be reached: a database server that refuses the
+    /// connection, is down, or rejects the credentials. `location` is where
+    /// the data is (`Provider::describe`, without a password).
+    #[error("storage unavailable: {location}: {reason}")]
+    Unavailable { location: String, reason: String },
+
+    /// The call's transaction conflicted with a concurrent one (a
+    /// serialization failure or a deadlock) and was rolled back, changing
+    /// nothing. The host re-runs such a call in a fresh instance a bounded
+    /// number of times (`is_retryable`); this is what is left when every
+    /// attempt conflicted.
+    #[error("storage conflict while trying to {operation}: {source}")]
+    Conflict {
+        operation: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// A stored value that is not what this host writes.
     #[error("corrupt database: {table}.{column} holds {value:?}")]
     CorruptRow {
@@ -190,6 +208,12 @@ pub enum HostError {
 }
 
 impl HostError {
+    /// Whether re-running the whole call may succeed where this attempt
+    /// failed: it conflicted with a concurrent call and changed nothing.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, HostError::Conflict { .. })
+    }
+
     /// Maps a provider's own failure during `operation`.
     pub fn storage<E: std::error::Error + Send + Sync + 'static>(
         operation: &'static str,

@@ -30,6 +30,10 @@ pub struct CallStats {
     pub crossings: u64,
     /// Key-value operations among them, each key of a batch counted.
     pub store_operations: u64,
+    /// Times the call was run again, whole, after its transaction conflicted
+    /// with a concurrent one (`HostError::Conflict`); these stats are the
+    /// last attempt's.
+    pub retries: u32,
 }
 
 /// Started when the call's store is created, told when the instance is
@@ -82,6 +86,7 @@ impl CallMeter {
             teardown_ns: 0,
             crossings: 0,
             store_operations: 0,
+            retries: 0,
         }
     }
 }

@@ -3,18 +3,10 @@
 
 use backorders_host::json;
 use backorders_host::names::WireName;
-use backorders_host::provider::{EventSink, OutboxEvent};
-use backorders_host::{BackorderStatus, Event, EventKind, HostError, Timestamp};
+use backorders_host::provider::{EventSink, OutboxEvent, StoredEvent};
+use backorders_host::{Event, HostError, Timestamp};
 
 use super::{database, SqliteConnection};
-
-fn parse_stored<T: WireName>(column: &'static str, name: String) -> Result<T, HostError> {
-    T::from_wire_name(&name).ok_or(HostError::CorruptRow {
-        table: "events",
-        column,
-        value: name,
-    })
-}
 
 impl EventSink for SqliteConnection {
     fn append(&mut self, event: &Event, recorded_at: Timestamp) -> Result<(), HostError> {
@@ -69,48 +61,23 @@ pub(crate) fn read_events<P: rusqlite::Params>(
         .map_err(database("read events"))?;
     let rows = statement
         .query_map(params, |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, Timestamp>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(3)?,
-                row.get::<_, String>(4)?,
-                row.get::<_, Option<String>>(5)?,
-                row.get::<_, Option<u64>>(6)?,
-                row.get::<_, String>(7)?,
-                row.get::<_, Option<String>>(8)?,
-                row.get::<_, Timestamp>(9)?,
-            ))
+            Ok(StoredEvent {
+                seq: row.get(0)?,
+                at: row.get(1)?,
+                kind: row.get(2)?,
+                backorder_id: row.get(3)?,
+                sku: row.get(4)?,
+                allocation_id: row.get(5)?,
+                quantity: row.get(6)?,
+                status: row.get(7)?,
+                backorder: row.get(8)?,
+                recorded_at: row.get(9)?,
+            })
         })
         .map_err(database("read events"))?;
     let mut events = Vec::new();
     for row in rows {
-        let (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, recorded_at) =
-            row.map_err(database("read events"))?;
-        let backorder = backorder
-            .map(|text| {
-                json::backorder_from_str(&text).map_err(|error| HostError::CorruptRow {
-                    table: "events",
-                    column: "backorder",
-                    value: format!("{text} ({error})"),
-                })
-            })
-            .transpose()?;
-        let event = Event {
-            kind: parse_stored::<EventKind>("kind", kind)?,
-            at,
-            backorder_id,
-            sku,
-            allocation_id,
-            quantity,
-            status: parse_stored::<BackorderStatus>("status", status)?,
-            backorder,
-        };
-        events.push(OutboxEvent {
-            seq,
-            event,
-            recorded_at,
-        });
+        events.push(row.map_err(database("read events"))?.decode("events")?);
     }
     Ok(events)
 }

@@ -4,33 +4,15 @@
 
 use rusqlite::OptionalExtension;
 
-use super::schema::DEFAULT_LOCATION;
 use super::SqliteConnection;
 use backorders_host::Timestamp;
-use backorders_host::provider::{Holding, Inventory, NewReservation, StockError};
-
-/// Reservation ids are `RS-<n>` with `n` the row's never-reused key.
-const RESERVATION_PREFIX: &str = "RS-";
+use backorders_host::provider::reservation_ids::{id as reservation_id, key as reservation_key};
+use backorders_host::provider::{location_from_stored, stored_location, Holding, Inventory, NewReservation, StockError};
 
 fn unavailable(source: rusqlite::Error) -> StockError {
     StockError::Unavailable {
         reason: source.to_string(),
     }
-}
-
-pub(super) fn stored_location(location: Option<&str>) -> &str {
-    location.unwrap_or(DEFAULT_LOCATION)
-}
-
-fn reservation_id(key: i64) -> String {
-    format!("{RESERVATION_PREFIX}{key}")
-}
-
-/// The row key behind a reservation id, if the id is one this provider
-/// issued. The round trip rejects aliases such as `RS-007` or `RS-+7`.
-fn reservation_key(id: &str) -> Option<i64> {
-    let key: i64 = id.strip_prefix(RESERVATION_PREFIX)?.parse().ok()?;
-    (reservation_id(key) == id).then_some(key)
 }
 
 struct Held {
@@ -212,10 +194,9 @@ impl Inventory for SqliteConnection {
             .map_err(unavailable)?;
         let rows = statement
             .query_map([], |row| {
-                let location: String = row.get(1)?;
                 Ok((
                     row.get(0)?,
-                    (location != DEFAULT_LOCATION).then_some(location),
+                    location_from_stored(row.get(1)?),
                     row.get(2)?,
                 ))
             })

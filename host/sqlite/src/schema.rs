@@ -43,10 +43,6 @@ const SCHEMA_4: &str = "
     CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
 ";
 
-/// Locations are part of the stock key, so "no location" (the platform's
-/// default one) is stored as the empty string rather than NULL.
-pub const DEFAULT_LOCATION: &str = "";
-
 const CREATE_TABLES: &str = "
     CREATE TABLE kv (
         key   BLOB PRIMARY KEY,

@@ -3,18 +3,11 @@
 
 use rusqlite::OptionalExtension;
 
-use super::inventory::stored_location;
-use super::schema::DEFAULT_LOCATION;
 use super::SqliteConnection;
-use backorders_host::provider::{StockAdmin, StockAudit, StockLevel};
+use backorders_host::provider::{location_from_stored, stored_location, StockAdmin, StockAudit, StockLevel};
 use backorders_host::HostError;
 
 use super::database;
-
-/// Stock of one SKU at one location.
-fn location_of(stored: String) -> Option<String> {
-    (stored != DEFAULT_LOCATION).then_some(stored)
-}
 
 impl StockAdmin for SqliteConnection {
     fn stock_level(&mut self, sku: &str, location: Option<&str>) -> Result<StockLevel, HostError> {
@@ -67,7 +60,7 @@ impl StockAdmin for SqliteConnection {
             .query_map((sku, limit), |row| {
                 Ok(StockLevel {
                     sku: row.get(0)?,
-                    location: location_of(row.get(1)?),
+                    location: location_from_stored(row.get(1)?),
                     on_hand: row.get(2)?,
                     reserved: row.get(3)?,
                 })
@@ -95,7 +88,7 @@ impl StockAdmin for SqliteConnection {
                 Ok(StockAudit {
                     level: StockLevel {
                         sku: row.get(0)?,
-                        location: location_of(row.get(1)?),
+                        location: location_from_stored(row.get(1)?),
                         on_hand: row.get(2)?,
                         reserved: row.get(3)?,
                     },

@@ -44,8 +44,9 @@ const EXIT_BAD_INPUT: u8 = 2;
     about = "Backorder management on a sandboxed WebAssembly engine"
 )]
 struct Cli {
-    /// The database: a SQLite file (PATH or sqlite:PATH), or memory: for
-    /// one that lives as long as the command [default: backorders.db]
+    /// The database: a SQLite file (PATH or sqlite:PATH), memory: for one
+    /// that lives as long as the command, or a PostgreSQL database
+    /// (postgres://USER:PASSWORD@HOST:PORT/DATABASE) [default: backorders.db]
     #[arg(long, global = true, env = "BACKORDERS_DB", value_name = "PATH|URL")]
     db: Option<String>,
 

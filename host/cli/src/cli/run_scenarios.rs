@@ -1,7 +1,8 @@
 //! `backorders run SCENARIO...`: checks a build of the component against
 //! scenario files (`backorders_cli::scenario`), each on its own temporary
 //! database. `--db` and `--now` do not apply: the user's database is never
-//! opened, and every scenario sets its own clock.
+//! opened (a PostgreSQL URL names the server each scenario's fresh database
+//! is made on), and every scenario sets its own clock.
 //!
 //! Exit codes: 0 every scenario passed; 1 a step failed or the component
 //! did not load; 2 a file could not be read or is not a valid scenario.
@@ -19,7 +20,9 @@ use super::{Failure, EXIT_BAD_INPUT, EXIT_FAILURE};
 pub struct Args {
     /// Scenario files (JSON), or directories whose *.json files are run in
     /// name order. Each runs on its own fresh database and clock: --db only
-    /// picks the kind (a SQLite file, or memory:) and --now is not used
+    /// picks the kind (a SQLite file, memory:, or a PostgreSQL server URL,
+    /// whose role makes and drops a database per scenario) and --now is
+    /// not used
     #[arg(value_name = "SCENARIO", required = true)]
     scenarios: Vec<PathBuf>,
 }

@@ -164,7 +164,10 @@ fn host_error_kind(error: &HostError) -> ErrorKind<'_> {
         HostError::UnsupportedSchema { path, found, supported } => {
             ErrorKind::UnsupportedSchema { path: shown(path), found, supported }
         }
-        HostError::Storage { operation, .. } => ErrorKind::StorageUnavailable { operation },
+        HostError::Storage { operation, .. } | HostError::Conflict { operation, .. } => {
+            ErrorKind::StorageUnavailable { operation }
+        }
+        HostError::Unavailable { .. } => ErrorKind::StorageUnavailable { operation: "connect" },
         HostError::CorruptRow { table, column, .. } => ErrorKind::CorruptRow { table, column },
         HostError::ReadComponent { path, .. } => ErrorKind::ReadComponent { path: shown(path) },
         HostError::LoadComponent { .. } => ErrorKind::LoadComponent,

@@ -68,6 +68,8 @@ use backorders_host::HostError;
 use backorders_host::limits::Limits;
 use crate::database::{Database, ProviderKind};
 use backorders_host::{Backorders, Options};
+use backorders_postgres::PostgresProvider;
+use std::sync::Arc;
 
 /// Fuel a step's call may burn when the limits meter none: scenarios always
 /// meter fuel, so every step reports its cost in instructions (about one
@@ -91,15 +93,16 @@ pub struct RunOptions {
 impl RunOptions {
     /// The library handle for a scenario's database.
     fn open(&self, db_path: PathBuf, now: backorders_host::Timestamp) -> Backorders {
-        let database = match self.provider {
-            ProviderKind::Sqlite => Database::Sqlite(db_path),
-            ProviderKind::Memory => Database::Memory,
+        let provider = match &self.provider {
+            ProviderKind::Sqlite => Database::Sqlite(db_path).provider(),
+            ProviderKind::Memory => Database::Memory.provider(),
+            ProviderKind::Postgres(server) => Arc::new(PostgresProvider::scratch(server)),
         };
-        database
-            .open(Options {
-                component: self.component.clone(),
-                now: Some(now),
-            })
+        let options = Options {
+            component: self.component.clone(),
+            now: Some(now),
+        };
+        Backorders::with_provider(provider, options)
         .with_limits(Limits {
             fuel: self.limits.fuel.or(Some(FUEL_PER_STEP)),
             ..self.limits

@@ -12,7 +12,10 @@ mod stock;
 
 pub use stock::{MAX_EVENTS_PER_READ, MAX_STOCK_QUANTITY, MAX_STOCK_ROWS, MAX_TEXT_CHARS};
 
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::path::PathBuf;
+use std::time::Duration;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 
@@ -82,6 +85,8 @@ pub struct Backorders {
     store_operations: AtomicU64,
     /// Import calls the component has made through this handle.
     crossings: AtomicU64,
+    /// Calls run again after a conflict with a concurrent call.
+    retries: AtomicU64,
     /// Calls in flight, at most one per pooled instance slot: a call past
     /// that waits for a slot rather than failing to instantiate.
     in_flight: Slots,
@@ -137,6 +142,7 @@ impl Backorders {
             last_call_stats: Mutex::new(None),
             store_operations: AtomicU64::new(0),
             crossings: AtomicU64::new(0),
+            retries: AtomicU64::new(0),
             in_flight: Slots {
                 taken: Mutex::new(0),
                 freed: Condvar::new(),
@@ -201,6 +207,13 @@ impl Backorders {
         self.crossings.load(Ordering::Relaxed)
     }
 
+    /// Times a call through this handle was run again, whole, because its
+    /// transaction conflicted with a concurrent one (a provider that
+    /// serializes writers never conflicts): a measure of contention.
+    pub fn conflict_retries(&self) -> u64 {
+        self.retries.load(Ordering::Relaxed)
+    }
+
     /// Pins the clock for the calls that follow (the demo moves it forward).
     pub fn pin_clock(&self, now: Timestamp) {
         *self.clock.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(PinnedClock(now));
@@ -239,7 +252,7 @@ impl Backorders {
         &self,
         access: Access,
         mode: Mode,
-        body: impl FnOnce(&Caller, Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
+        mut body: impl FnMut(&Caller, Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
     ) -> Result<Outcome<T>, CallError> {
         let runtime = self.runtime()?;
         let _slot = self.in_flight.acquire();
@@ -248,7 +261,18 @@ impl Backorders {
             runtime: &runtime,
             clock: Arc::clone(&self.clock.read().unwrap_or_else(PoisonError::into_inner)),
         };
-        self.in_transaction(access, mode, |connection| body(&caller, connection))
+        let (result, retries) = self.in_transaction(access, mode, |connection| body(&caller, connection));
+        if retries > 0 {
+            if let Some(stats) = self
+                .last_call_stats
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_mut()
+            {
+                stats.retries = retries;
+            }
+        }
+        result
     }
 
     /// Runs one export of the component in a transaction.
@@ -257,10 +281,10 @@ impl Backorders {
         export: &'static str,
         access: Access,
         mode: Mode,
-        call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+        mut call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
     ) -> Result<Outcome<T>, CallError> {
         self.with_component(access, mode, |caller, connection| {
-            caller.run(export, connection, call)
+            caller.run(export, connection, &mut call)
         })
     }
 
@@ -270,14 +294,14 @@ impl Backorders {
         &self,
         export: &'static str,
         mode: Mode,
-        before: impl FnOnce(&mut dyn Connection) -> Result<(), HostError>,
-        call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+        mut before: impl FnMut(&mut dyn Connection) -> Result<(), HostError>,
+        mut call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
     ) -> Result<Outcome<T>, CallError> {
         self.with_component(Access::Write, mode, |caller, mut connection| {
             if let Err(error) = before(connection.as_mut()) {
                 return (connection, Err(CallError::Host(error)));
             }
-            caller.run(export, connection, call)
+            caller.run(export, connection, &mut call)
         })
     }
 
@@ -285,7 +309,7 @@ impl Backorders {
     fn read<T>(
         &self,
         export: &'static str,
-        call: impl FnOnce(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+        call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
     ) -> Result<T, CallError> {
         self.call(export, Access::Read, Mode::Preview, call)
             .map(|outcome| outcome.value)
@@ -297,22 +321,49 @@ impl Backorders {
         &self,
         access: Access,
         mode: Mode,
-        operation: impl FnOnce(&mut dyn Connection) -> Result<T, HostError>,
+        mut operation: impl FnMut(&mut dyn Connection) -> Result<T, HostError>,
     ) -> Result<Outcome<T>, CallError> {
         self.in_transaction(access, mode, |mut connection| {
             let result = operation(connection.as_mut()).map_err(CallError::Host);
             (connection, result)
         })
+        .0
     }
 
-    /// Begins a transaction on a connection of the provider, runs `body`,
-    /// then commits only an applied write that succeeded; everything else
-    /// rolls back.
+    /// Runs `body` in a transaction (`attempt`); when the transaction
+    /// conflicted with a concurrent one, and so changed nothing, runs the
+    /// whole of it again (in fresh instances of the component, which is
+    /// deterministic: the same request makes the same writes) after a
+    /// growing, jittered pause, at most `MAX_CALL_ATTEMPTS` times in all.
+    /// Returns the last attempt's result and how many attempts came before.
     fn in_transaction<T>(
         &self,
         access: Access,
         mode: Mode,
-        body: impl FnOnce(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
+        mut body: impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
+    ) -> (Result<Outcome<T>, CallError>, u32) {
+        let mut retries = 0;
+        loop {
+            let result = self.attempt(access, mode, &mut body);
+            let conflicted = matches!(&result, Err(CallError::Host(error)) if error.is_retryable());
+            if !conflicted || retries + 1 >= MAX_CALL_ATTEMPTS {
+                return (result, retries);
+            }
+            std::thread::sleep(retry_pause(retries));
+            retries += 1;
+            self.retries.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Begins a transaction on a connection of the provider, runs `body`,
+    /// then commits only an applied write that succeeded; everything else
+    /// rolls back. A transaction the provider found in conflict fails with
+    /// that conflict, whatever `body` returned.
+    fn attempt<T>(
+        &self,
+        access: Access,
+        mode: Mode,
+        body: &mut impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
     ) -> Result<Outcome<T>, CallError> {
         let commit = access == Access::Write && mode == Mode::Apply;
         let mut connection = self.provider.connect(commit)?;
@@ -320,6 +371,11 @@ impl Backorders {
             Ok(()) => {
                 let (returned, result) = body(connection);
                 connection = returned;
+                if let Some(conflict) = connection.take_conflict() {
+                    let _ = connection.rollback();
+                    self.provider.release(connection);
+                    return Err(conflict.into());
+                }
                 result.and_then(|value| {
                     let ended = if commit {
                         connection.commit()
@@ -386,6 +442,29 @@ fn call_result<T>(
         Ok(Err(domain)) => Err(CallError::Domain(domain)),
         Err(host) => Err(CallError::Host(host)),
     }
+}
+
+/// Most times one call runs, the first included, while its transaction
+/// keeps conflicting with concurrent ones.
+pub const MAX_CALL_ATTEMPTS: u32 = 16;
+
+/// The first pause before a call runs again, doubling each time up to
+/// `MAX_RETRY_PAUSE`; each pause is jittered to between half and all of
+/// that, so calls that conflicted together do not meet again in step.
+const FIRST_RETRY_PAUSE: Duration = Duration::from_millis(4);
+const MAX_RETRY_PAUSE: Duration = Duration::from_millis(250);
+
+/// The pause before the retry after `retries` earlier ones.
+fn retry_pause(retries: u32) -> Duration {
+    let ceiling = FIRST_RETRY_PAUSE
+        .saturating_mul(1 << retries.min(16))
+        .min(MAX_RETRY_PAUSE);
+    // A hasher seeded at random per process (std's `RandomState`) over a
+    // per-call counter: jitter without a random number crate.
+    static DRAWS: AtomicU64 = AtomicU64::new(0);
+    let draw = RandomState::new().hash_one(DRAWS.fetch_add(1, Ordering::Relaxed));
+    let half = ceiling / 2;
+    half + half.mul_f64((draw >> 11) as f64 / (1u64 << 53) as f64)
 }
 
 /// A platform's web server shares one handle between its threads.

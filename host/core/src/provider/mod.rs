@@ -17,7 +17,9 @@
 //! - **Serializability.** Concurrent calls on different connections behave
 //!   as if they ran one after another: a provider either serializes writers
 //!   (SQLite's write lock, the memory provider's mutex) or detects a
-//!   conflict and fails the call, which then changes nothing.
+//!   conflict (PostgreSQL at SERIALIZABLE) and fails the call with
+//!   [`HostError::Conflict`], which then changes nothing; the host runs
+//!   such a call again (`Transactional::take_conflict`).
 //! - **Errors.** A provider reports its own failures as text or as its own
 //!   error type inside [`HostError::Storage`]; the WIT-facing failures of
 //!   the key-value store and inventory have their own types
@@ -165,6 +167,39 @@ pub trait Inventory {
     fn reservations(&mut self, sku: &str, location: Option<&str>) -> Result<Vec<Holding>, StockError>;
 }
 
+/// How a database that keys stock rows by (SKU, location) stores "no
+/// location" (the platform's default one): as the empty string, which a
+/// location can never be, rather than NULL, which a key cannot hold.
+pub const DEFAULT_LOCATION: &str = "";
+
+/// A location as such a database stores it.
+pub fn stored_location(location: Option<&str>) -> &str {
+    location.unwrap_or(DEFAULT_LOCATION)
+}
+
+/// A stored location as the host names it: none for the default one.
+pub fn location_from_stored(stored: String) -> Option<String> {
+    (stored != DEFAULT_LOCATION).then_some(stored)
+}
+
+/// Reservation ids of a database that numbers reservations: `RS-<n>`,
+/// with `n` the row's never-reused key.
+pub mod reservation_ids {
+    const PREFIX: &str = "RS-";
+
+    /// The id of the reservation stored under `key`.
+    pub fn id(key: i64) -> String {
+        format!("{PREFIX}{key}")
+    }
+
+    /// The row key behind a reservation id, if it is one [`id`] made. The
+    /// round trip rejects aliases such as `RS-007` or `RS-+7`.
+    pub fn key(id: &str) -> Option<i64> {
+        let key: i64 = id.strip_prefix(PREFIX)?.parse().ok()?;
+        (self::id(key) == id).then_some(key)
+    }
+}
+
 /// Units one reservation holds, and for whom.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holding {
@@ -278,6 +313,61 @@ pub struct OutboxEvent {
     pub recorded_at: Timestamp,
 }
 
+/// An outbox row as a database stores it: kinds and statuses by wire name,
+/// the backorder in its JSON form. One decoding for every provider that
+/// keeps events in a table.
+#[derive(Clone, Debug)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub kind: String,
+    pub backorder_id: String,
+    pub sku: String,
+    pub allocation_id: Option<String>,
+    pub quantity: Option<u64>,
+    pub status: String,
+    pub backorder: Option<String>,
+    pub recorded_at: Timestamp,
+}
+
+impl StoredEvent {
+    /// The event the row holds; a name or backorder this host does not
+    /// write is a corrupt row of `table`.
+    pub fn decode(self, table: &'static str) -> Result<OutboxEvent, HostError> {
+        fn parse<T: crate::names::WireName>(
+            table: &'static str,
+            column: &'static str,
+            name: String,
+        ) -> Result<T, HostError> {
+            T::from_wire_name(&name).ok_or(HostError::CorruptRow { table, column, value: name })
+        }
+        let backorder = self
+            .backorder
+            .map(|text| {
+                crate::json::backorder_from_str(&text).map_err(|error| HostError::CorruptRow {
+                    table,
+                    column: "backorder",
+                    value: format!("{text} ({error})"),
+                })
+            })
+            .transpose()?;
+        Ok(OutboxEvent {
+            seq: self.seq,
+            event: Event {
+                kind: parse(table, "kind", self.kind)?,
+                at: self.at,
+                backorder_id: self.backorder_id,
+                sku: self.sku,
+                allocation_id: self.allocation_id,
+                quantity: self.quantity,
+                status: parse(table, "status", self.status)?,
+                backorder,
+            },
+            recorded_at: self.recorded_at,
+        })
+    }
+}
+
 /// How an event's fields serialize (serde's derive for a type of another
 /// module): the generated `Event` can carry no serde attributes.
 #[derive(serde::Serialize)]
@@ -318,6 +408,15 @@ pub trait Transactional {
     fn begin(&mut self, access: Access) -> Result<(), HostError>;
     fn commit(&mut self) -> Result<(), HostError>;
     fn rollback(&mut self) -> Result<(), HostError>;
+    /// The conflict with a concurrent transaction (a serialization failure,
+    /// a deadlock) that doomed this one, if it met one since `begin`. The
+    /// component sees such a failure only as a storage error, which it may
+    /// report in its own words; the host asks here after the call, discards
+    /// whatever the call returned, rolls back and runs the whole call again.
+    /// Providers that serialize writers never meet one.
+    fn take_conflict(&mut self) -> Option<HostError> {
+        None
+    }
 }
 
 /// Everything one call runs against: one connection, used by one call at

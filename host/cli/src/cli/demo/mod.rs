@@ -37,6 +37,13 @@ pub fn run(
     let (database, scratch) = match db {
         Some(Database::Sqlite(path)) => (Database::Sqlite(fresh(path)?), None),
         Some(Database::Memory) => (Database::Memory, None),
+        Some(Database::Postgres(_)) => {
+            return Err(HostError::InvalidInput {
+                field: "db",
+                message: "the demo writes only into a database it creates: a new SQLite file or memory:".into(),
+            }
+            .into())
+        }
         None => {
             let scratch = ScratchDir::create()?;
             (Database::Sqlite(scratch.0.join("demo.db")), Some(scratch))

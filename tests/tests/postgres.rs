@@ -1,0 +1,102 @@
+//! PostgreSQL as a platform deploys it: several host processes (here,
+//! threads with handles of their own, each with its own connections) on
+//! one database, and the scenario files as a conformance run. Each test
+//! makes its own database on the test server and drops it; a test that
+//! cannot reach the server fails, naming the command that sets one up.
+
+use std::sync::Arc;
+
+mod common;
+
+use backorders_cli::database::ProviderKind;
+use backorders_cli::scenario::{self, human_report, RunOptions};
+use backorders_host::*;
+use backorders_postgres::{server_for_tests, PostgresProvider, TestDatabase};
+use common::*;
+
+const HOSTS: usize = 4;
+const UNITS: u64 = 100;
+const SKU: &str = "SCARCE-1";
+/// Backorders each host creates, each for `WANTED` units: together they
+/// want far more than the `UNITS` on hand.
+const CREATES_PER_HOST: usize = 15;
+const WANTED: u64 = 3;
+
+fn host(url: &str) -> Backorders {
+    Backorders::new(PostgresProvider::new(url), Options { component: None, now: Some(T0) })
+}
+
+/// A host's share of the rush: create backorders for the scarce SKU and
+/// allocate to them, now and then receiving a unit, which allocates it to
+/// whoever is first in line. The refusals expected: the stock ran out, a
+/// more urgent backorder waits, or another host's receipt already
+/// allocated to the backorder.
+fn rush(engine: &Backorders, host: usize) -> u64 {
+    let mut allocated = 0;
+    for round in 0..CREATES_PER_HOST {
+        let request = NewBackorder {
+            priority: Some(Priority::Normal),
+            ..NewBackorder::new(&format!("O-{host}-{round}"), "C-1", SKU, WANTED)
+        };
+        let id = engine.create_backorder(&request, Mode::Apply).expect("create").value.backorder_id;
+        match engine.allocate_backorder(&allocation(&id, WANTED), Mode::Apply) {
+            Ok(_) => allocated += WANTED,
+            Err(CallError::Domain(BackorderError::InsufficientStock(_) | BackorderError::PriorityConflict(_))) => {}
+            // Another host's receipt allocated to it first.
+            Err(CallError::Domain(BackorderError::InvalidInput(invalid))) if invalid.field == "quantity" => {}
+            Err(error) => panic!("host {host}: {error}"),
+        }
+        if round % 5 == 4 {
+            match engine.receive(1, &run(SKU, AllocationPolicy::StrictPriority), Mode::Apply) {
+                Ok(_) => {}
+                Err(error) => panic!("host {host}: receive: {error}"),
+            }
+        }
+    }
+    allocated
+}
+
+#[test]
+fn four_hosts_contending_for_one_skus_stock_oversell_nothing() {
+    let database = TestDatabase::create();
+    host(&database.url).stock_add(SKU, None, UNITS, Mode::Apply).expect("stock");
+    let hosts: Vec<Arc<Backorders>> = (0..HOSTS).map(|_| Arc::new(host(&database.url))).collect();
+    let workers: Vec<_> = hosts
+        .iter()
+        .enumerate()
+        .map(|(index, engine)| {
+            let engine = Arc::clone(engine);
+            std::thread::spawn(move || rush(&engine, index))
+        })
+        .collect();
+    for worker in workers {
+        worker.join().expect("a host thread panicked");
+    }
+    let engine = host(&database.url);
+    let received = (HOSTS * (CREATES_PER_HOST / 5)) as u64;
+    let level = engine.stock_show(Some(SKU)).expect("stock").remove(0);
+    assert_eq!(level.on_hand, UNITS + received, "units conserved: nothing shipped, all received counted");
+    assert!(level.reserved <= level.on_hand, "no unit oversold: {level:?}");
+    assert_eq!(engine.check_stock().expect("stock check"), Vec::<(String, String)>::new());
+    let report = engine.check_integrity().expect("check");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let summary = engine.sku_summary(SKU).expect("summary").summary;
+    assert_eq!(summary.units_allocated, level.reserved, "reserved = what live allocations hold");
+    assert_eq!(summary.open_backorders, (HOSTS * CREATES_PER_HOST) as u64);
+    assert_eq!(level.reserved, level.on_hand, "the rush took every unit there was");
+    let retries: u64 = hosts.iter().map(|engine| engine.conflict_retries()).sum();
+    eprintln!("{HOSTS} hosts: {retries} calls ran again after a conflict");
+}
+
+#[test]
+fn every_scenario_passes_on_postgres() {
+    let options = RunOptions {
+        provider: ProviderKind::Postgres(server_for_tests()),
+        ..RunOptions::default()
+    };
+    let files = scenario::scenario_files(&[std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")])
+        .expect("tests/scenarios lists");
+    assert!(files.len() >= 26, "{files:?}");
+    let reports: Vec<_> = files.iter().map(|file| scenario::run_file(file, &options)).collect();
+    assert!(reports.iter().all(|report| report.passed()), "{}", human_report(&reports));
+}
