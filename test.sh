@@ -6,6 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The PostgreSQL tests need a server: without BACKORDERS_TEST_POSTGRES naming
+# one, install PostgreSQL from Debian's packages if missing, start it, and
+# create the test role (as root; the server runs as the postgres user).
+if [ -z "${BACKORDERS_TEST_POSTGRES:-}" ]; then
+    bash host/postgres/setup-test-server.sh
+fi
+
 cargo test --release --workspace
 
 # better-sqlite3 compiles from source against the running Node's headers
