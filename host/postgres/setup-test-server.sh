@@ -20,6 +20,8 @@ if ! pg_lsclusters --no-header | awk -v v="$version" '$1 == v && $2 == "main" &&
     pg_ctlcluster "$version" main start
 fi
 
+# From a directory the postgres user can enter (the caller's may be private).
+cd /
 su postgres -c "psql -v ON_ERROR_STOP=1 -q" <<'SQL'
 SELECT 'CREATE ROLE backorders LOGIN CREATEDB PASSWORD ''backorders'''
  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'backorders')

@@ -37,7 +37,6 @@ export function rustSchema(path = process.env.BACKORDERS_SQLITE_SCHEMA || DECLAR
   return {
     applicationId: numbers.APPLICATION_ID,
     version: numbers.SCHEMA_VERSION,
-    defaultLocation: text('DEFAULT_LOCATION'),
     /// The whole batch that lays out a new database, pragmas included.
     create: expand(create),
     /// MIGRATIONS[i] takes schema i + 1 to i + 2.

@@ -17,7 +17,9 @@ const SCHEMA = rustSchema();
 export const APPLICATION_ID = SCHEMA.applicationId;
 /// `PRAGMA user_version`: the schema this provider reads and writes.
 export const SCHEMA_VERSION = SCHEMA.version;
-const DEFAULT_LOCATION = SCHEMA.defaultLocation;
+/// "No location" is part of the stock key: '' rather than NULL, as the Rust
+/// providers store it (`backorders_host::provider::DEFAULT_LOCATION`).
+const DEFAULT_LOCATION = '';
 const BUSY_TIMEOUT_MS = 5000;
 const WAL_CHECKPOINT_PAGES = 16_384;
 const CACHE_KIB = 32 << 10;
