@@ -100,3 +100,54 @@ fn every_scenario_passes_on_postgres() {
     let reports: Vec<_> = files.iter().map(|file| scenario::run_file(file, &options)).collect();
     assert!(reports.iter().all(|report| report.passed()), "{}", human_report(&reports));
 }
+
+/// Round trips to the server per operation, BEGIN and COMMIT included, on
+/// warm connections: each operation runs once to prepare its statements,
+/// then once counted. A key-value crossing of the sandbox is one statement
+/// (a batched read or write is one); an inventory write that changes a
+/// reservation and its stock row is two, so allocate and fulfil take more
+/// than their crossings. The counts are held here, and listed in the
+/// README, so that a change that adds round trips shows.
+#[test]
+fn each_operation_takes_the_round_trips_counted() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let database = TestDatabase::create();
+    let provider = PostgresProvider::new(&database.url);
+    let counter = provider.round_trip_counter();
+    let engine = Backorders::new(provider, Options { component: None, now: Some(T0) });
+    engine.stock_add("WIDGET-001", None, 100, Mode::Apply).expect("stock");
+    let id = engine.create_backorder(&new_backorder(), Mode::Apply).expect("create").value.backorder_id;
+    let count = |call: &dyn Fn(&Backorders)| -> (u64, u64) {
+        call(&engine);
+        engine.take_last_call_stats();
+        let before = counter.load(Relaxed);
+        call(&engine);
+        let trips = counter.load(Relaxed) - before;
+        (trips, engine.last_call_stats().expect("a call of the component").crossings)
+    };
+    let counted = [
+        ("create", count(&|e| drop(e.create_backorder(&new_backorder(), Mode::Apply).expect("create")))),
+        ("get", count(&|e| drop(e.get_backorder(&id).expect("get")))),
+        ("list", count(&|e| drop(e.list_backorders(&list()).expect("list")))),
+        ("allocate", count(&|e| drop(e.allocate_backorder(&allocation(&id, 2), Mode::Apply).expect("allocate")))),
+        ("fulfil", count(&|e| drop(e.fulfill_backorder(&fulfillment(&id, 1), Mode::Apply).expect("fulfil")))),
+        ("cancel", count(&|e| drop(e.cancel_backorder(&cancellation(&id, Some(1)), Mode::Apply).expect("cancel")))),
+        ("summary", count(&|e| drop(e.backorder_summary().expect("summary")))),
+        ("sku summary", count(&|e| drop(e.sku_summary("WIDGET-001").expect("sku summary")))),
+    ];
+    println!("(round trips, crossings) per operation: {counted:?}");
+    assert_eq!(
+        counted,
+        [
+            ("create", (5, 4)),
+            ("get", (7, 6)),
+            ("list", (4, 3)),
+            ("allocate", (12, 9)),
+            ("fulfil", (13, 9)),
+            ("cancel", (7, 6)),
+            ("summary", (7, 6)),
+            ("sku summary", (9, 8)),
+        ],
+        "the (round trips, crossings) per operation changed: update the counts here and in the README if that was meant"
+    );
+}
