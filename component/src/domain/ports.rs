@@ -2,6 +2,7 @@
 //! over the WIT imports; unit tests implement them in memory.
 
 use super::buffer::Buffer;
+use std::collections::BTreeMap;
 use super::error::{DomainError, DomainResult};
 use super::model::{DateOrTime, Event, Settings, Timestamp};
 
@@ -119,6 +120,10 @@ pub struct Ports<'a> {
     pub zones: &'a mut dyn Zones,
     /// The settings, read on first use.
     settings: Option<Settings>,
+    /// The zone offsets this call asked the host for, by instant: a call
+    /// judges the same dates many times (each event's backorder, the
+    /// result), and each answer would be a crossing.
+    offsets: BTreeMap<Timestamp, i32>,
 }
 
 /// Runs one operation as one call: against a fresh write buffer and
@@ -133,7 +138,7 @@ pub fn call<T>(
     zones: &mut dyn Zones,
     operation: impl FnOnce(&mut Ports) -> DomainResult<T>,
 ) -> DomainResult<T> {
-    let mut ports = Ports { store: Buffer::new(store), inventory, events: Outbox::default(), now, zones, settings: None };
+    let mut ports = Ports { store: Buffer::new(store), inventory, events: Outbox::default(), now, zones, settings: None, offsets: BTreeMap::new() };
     let value = operation(&mut ports)?;
     ports.finish(events)?;
     Ok(value)
@@ -153,6 +158,7 @@ impl Ports<'_> {
     /// Keeps `settings` as the call's settings (after it saved them).
     pub fn use_settings(&mut self, settings: Settings) {
         self.settings = Some(settings);
+        self.offsets.clear();
     }
 
     /// The calendar day, in the database's time zone, that `t` falls on.
@@ -160,10 +166,14 @@ impl Ports<'_> {
         let zone = self.settings()?.timezone;
         let offset = if zone == super::time::UTC {
             0
+        } else if let Some(offset) = self.offsets.get(&t) {
+            *offset
         } else {
-            self.zones.utc_offset(&zone, t).ok_or_else(|| {
+            let offset = self.zones.utc_offset(&zone, t).ok_or_else(|| {
                 DomainError::Other(format!("the host does not know the database's time zone `{zone}`"))
-            })?
+            })?;
+            self.offsets.insert(t, offset);
+            offset
         };
         Ok(super::time::day(t.saturating_add(i64::from(offset) * 1000)))
     }

@@ -573,3 +573,29 @@ fn an_unknown_time_zone_is_refused_naming_the_field_and_changes_nothing() {
     let read = w.call(|p| ops::update_settings(p, SettingsUpdate::default())).unwrap();
     assert_eq!(read.timezone, "UTC", "the default zone");
 }
+
+/// A call asks the host for a zone's offset once per instant, however often
+/// it judges that date: a cancel that releases allocations makes several
+/// events, each with the backorder (and its `at_risk`), and a result.
+#[test]
+fn a_call_asks_for_each_instants_zone_offset_once() {
+    let mut w = World::new();
+    set_zone(&mut w, "America/Los_Angeles").unwrap();
+    w.inventory.add("WIDGET-001", None, 100);
+    let promised = at(T0 + 2 * DAY);
+    let expected = at(T0 + 3 * DAY);
+    let bo = w.create_with(NewBackorder { promised_date: Some(promised), expected_date: Some(expected), ..base() });
+    w.call(|p| ops::allocate_backorder(p, alloc(&bo.backorder_id, 2))).unwrap();
+    w.call(|p| ops::allocate_backorder(p, alloc(&bo.backorder_id, 3))).unwrap();
+    let mut asked = Vec::new();
+    let mut zones = |zone: &str, t: Timestamp| {
+        asked.push(t);
+        super::utc_offset(zone, t)
+    };
+    let request = CancelRequest { backorder_id: bo.backorder_id.clone(), ..Default::default() };
+    let cancelled = crate::domain::call(&mut w.store, &mut w.inventory, &mut w.events, w.now, &mut zones, |p| ops::cancel_backorder(p, request)).unwrap();
+    assert!(cancelled.backorder.at_risk, "promised before expected");
+    assert_eq!(cancelled.released.len(), 2, "three events: the cancel and two releases");
+    asked.sort();
+    assert_eq!(asked, vec![promised.key(), expected.key()], "one question per instant");
+}
