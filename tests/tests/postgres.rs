@@ -56,22 +56,27 @@ fn rush(engine: &Backorders, host: usize) -> u64 {
     allocated
 }
 
-#[test]
-fn four_hosts_contending_for_one_skus_stock_oversell_nothing() {
-    let database = TestDatabase::create();
-    host(&database.url).stock_add(SKU, None, UNITS, Mode::Apply).expect("stock");
+/// Runs `work` on `HOSTS` handles of their own at once, each on a thread;
+/// the handles, and what each thread returned.
+fn on_hosts<T: Send + 'static>(database: &TestDatabase, work: fn(&Backorders, usize) -> T) -> (Vec<Arc<Backorders>>, Vec<T>) {
     let hosts: Vec<Arc<Backorders>> = (0..HOSTS).map(|_| Arc::new(host(&database.url))).collect();
     let workers: Vec<_> = hosts
         .iter()
         .enumerate()
         .map(|(index, engine)| {
             let engine = Arc::clone(engine);
-            std::thread::spawn(move || rush(&engine, index))
+            std::thread::spawn(move || work(&engine, index))
         })
         .collect();
-    for worker in workers {
-        worker.join().expect("a host thread panicked");
-    }
+    let results = workers.into_iter().map(|worker| worker.join().expect("a host thread panicked")).collect();
+    (hosts, results)
+}
+
+#[test]
+fn four_hosts_contending_for_one_skus_stock_oversell_nothing() {
+    let database = TestDatabase::create();
+    host(&database.url).stock_add(SKU, None, UNITS, Mode::Apply).expect("stock");
+    let (hosts, _) = on_hosts(&database, rush);
     let engine = host(&database.url);
     let received = (HOSTS * (CREATES_PER_HOST / 5)) as u64;
     let level = engine.stock_show(Some(SKU)).expect("stock").remove(0);
@@ -180,16 +185,8 @@ fn own_skus(engine: &Backorders, host: usize) -> u64 {
 #[test]
 fn hosts_writing_on_their_own_skus_all_succeed_and_check_clean() {
     let database = TestDatabase::create();
-    let hosts: Vec<Arc<Backorders>> = (0..HOSTS).map(|_| Arc::new(host(&database.url))).collect();
-    let workers: Vec<_> = hosts
-        .iter()
-        .enumerate()
-        .map(|(index, engine)| {
-            let engine = Arc::clone(engine);
-            std::thread::spawn(move || own_skus(&engine, index))
-        })
-        .collect();
-    let calls: u64 = workers.into_iter().map(|worker| worker.join().expect("a host thread panicked")).sum();
+    let (hosts, calls) = on_hosts(&database, own_skus);
+    let calls: u64 = calls.into_iter().sum();
     let retries: u64 = hosts.iter().map(|engine| engine.conflict_retries()).sum();
     eprintln!("{HOSTS} hosts on their own SKUs: {calls} calls, {retries} ran again after a conflict");
     let engine = host(&database.url);
