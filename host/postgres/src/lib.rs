@@ -169,7 +169,12 @@ impl PostgresProvider {
         let config = self.config()?;
         self.create_scratch()?;
         let mut client = connect(config).map_err(|error| self.unavailable(describe(&error)))?;
-        schema::ensure(&mut client, &self.shown)?;
+        // A server going away between the connection and the schema check
+        // is unavailable, not a database it cannot open.
+        schema::ensure(&mut client, &self.shown).map_err(|error| match client.is_closed() {
+            true => self.unavailable(format!("the connection was lost: {error}")),
+            false => error,
+        })?;
         Ok(PostgresConnection {
             client: Some(client),
             statements: HashMap::new(),
