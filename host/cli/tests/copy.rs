@@ -133,6 +133,18 @@ fn counts(report: &Value) -> &Value {
     &report["copied"]
 }
 
+/// A temporary directory with `source.db`: 5 units of `W` and a backorder
+/// of 2 for each of `orders`.
+fn small_source(orders: &[&str]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("source.db").display().to_string();
+    ok(&source, &["stock", "add", "--sku", "W", "--quantity", "5", "--apply"]);
+    for order in orders {
+        ok(&source, &["create", "--order", order, "--customer", "C-1", "--sku", "W", "--quantity", "2", "--apply"]);
+    }
+    (dir, source)
+}
+
 #[test]
 fn a_database_moves_between_sqlite_and_postgres_with_every_view_unchanged() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,10 +204,7 @@ fn a_database_moves_between_sqlite_and_postgres_with_every_view_unchanged() {
 
 #[test]
 fn a_target_that_is_not_empty_is_refused_and_left_unchanged() {
-    let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("source.db").display().to_string();
-    ok(&source, &["stock", "add", "--sku", "W", "--quantity", "5", "--apply"]);
-    ok(&source, &["create", "--order", "O-1", "--customer", "C-1", "--sku", "W", "--quantity", "2", "--apply"]);
+    let (dir, source) = small_source(&["O-1"]);
     let sqlite_target = dir.path().join("target.db").display().to_string();
     let postgres_target = TestDatabase::create();
     for target in [&sqlite_target, &postgres_target.url] {
@@ -222,10 +231,7 @@ fn a_target_that_is_not_empty_is_refused_and_left_unchanged() {
 
 #[test]
 fn a_preview_counts_what_it_would_copy_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("source.db").display().to_string();
-    ok(&source, &["stock", "add", "--sku", "W", "--quantity", "5", "--apply"]);
-    ok(&source, &["create", "--order", "O-1", "--customer", "C-1", "--sku", "W", "--quantity", "2", "--apply"]);
+    let (dir, source) = small_source(&["O-1"]);
     let missing = dir.path().join("missing.db");
     let output = binary()
         .args(["copy", "--from", &source, "--to"])
@@ -252,12 +258,7 @@ fn a_preview_counts_what_it_would_copy_and_writes_nothing() {
 
 #[test]
 fn a_copy_that_fails_half_way_leaves_the_target_empty() {
-    let dir = tempfile::tempdir().unwrap();
-    let source = dir.path().join("source.db").display().to_string();
-    ok(&source, &["stock", "add", "--sku", "W", "--quantity", "5", "--apply"]);
-    for order in ["O-1", "O-2"] {
-        ok(&source, &["create", "--order", order, "--customer", "C-1", "--sku", "W", "--quantity", "2", "--apply"]);
-    }
+    let (dir, source) = small_source(&["O-1", "O-2"]);
     // The events go in last: a trigger refusing them fails the copy after
     // every other table was written.
     let sqlite_target = dir.path().join("target.db");

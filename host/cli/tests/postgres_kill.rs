@@ -186,11 +186,17 @@ fn recorded_part(text: &str) -> Value {
     reply
 }
 
+/// A database of the test's own, the seed of its kill delays, and a
+/// handle to look at what the killed processes left.
+fn setting() -> (TestDatabase, u64, backorders_host::Backorders) {
+    let database = TestDatabase::create();
+    let engine = backorders_postgres::open(&database.url, options());
+    (database, seed(), engine)
+}
+
 #[test]
 fn a_host_killed_mid_create_loses_no_acknowledged_write_and_half_applies_none() {
-    let database = TestDatabase::create();
-    let mut random = seed();
-    let engine = backorders_postgres::open(&database.url, options());
+    let (database, mut random, engine) = setting();
     let mut interrupted = 0;
     for round in 0..ROUNDS {
         let sku = format!("KILL-{round}");
@@ -228,9 +234,7 @@ fn a_host_killed_mid_create_loses_no_acknowledged_write_and_half_applies_none() 
 
 #[test]
 fn a_host_killed_mid_allocation_run_leaves_whole_runs_only() {
-    let database = TestDatabase::create();
-    let mut random = seed();
-    let engine = backorders_postgres::open(&database.url, options());
+    let (database, mut random, engine) = setting();
     let mut interrupted = 0;
     for round in 0..ROUNDS {
         // One SKU per call: each run allocates to all four of its

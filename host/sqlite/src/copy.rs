@@ -11,6 +11,7 @@ use backorders_host::provider::{
 use backorders_host::HostError;
 
 use super::events::{stored_event, EVENT_COLUMNS};
+use super::stock::level;
 use super::{database, SqliteConnection};
 
 /// The AUTOINCREMENT tables whose numbering a copy carries, as
@@ -72,15 +73,6 @@ impl SqliteConnection {
         }
         Ok(())
     }
-}
-
-fn stock_row(row: &Row) -> rusqlite::Result<StockLevel> {
-    Ok(StockLevel {
-        sku: row.get(0)?,
-        location: location_from_stored(row.get(1)?),
-        on_hand: row.get(2)?,
-        reserved: row.get(3)?,
-    })
 }
 
 fn reservation_row(row: &Row) -> rusqlite::Result<StoredReservation> {
@@ -154,11 +146,11 @@ impl Rows for SqliteConnection {
 
     fn read_stock(&mut self, after: Option<&StockLevel>, limit: u32) -> Result<Vec<StockLevel>, HostError> {
         match after {
-            None => self.all(&format!("{STOCK_COLUMNS} ORDER BY sku, location LIMIT ?1"), [limit], stock_row),
+            None => self.all(&format!("{STOCK_COLUMNS} ORDER BY sku, location LIMIT ?1"), [limit], level),
             Some(after) => self.all(
                 &format!("{STOCK_COLUMNS} WHERE (sku, location) > (?1, ?2) ORDER BY sku, location LIMIT ?3"),
                 (&after.sku, stored_location(after.location.as_deref()), limit),
-                stock_row,
+                level,
             ),
         }
     }
