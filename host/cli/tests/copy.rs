@@ -175,6 +175,8 @@ fn a_database_moves_between_sqlite_and_postgres_with_every_view_unchanged() {
         assert_eq!(report["numbering"], first_report["numbering"], "{report}");
     }
     assert_eq!(first_report["not_copied"]["webhook_endpoints"], Value::from(0), "{first_report}");
+    let sequences = first_report["numbering"]["sequences"].as_object().expect("the sequences' next numbers");
+    assert!(sequences.keys().any(|name| name.starts_with("bo-")) && sequences.contains_key("al"), "{first_report}");
 
     let create = [
         "--json", "create", "--order", "O-77", "--customer", "C-9", "--sku", "GADGET-7", "--location", "EAST",

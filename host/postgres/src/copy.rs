@@ -68,6 +68,12 @@ impl Rows for PostgresConnection {
         Ok(Numbering {
             reservation_id: self.identity(RESERVATION_IDS)?,
             event_seq: self.identity(EVENT_SEQS)?,
+            sequences: self
+                .query("SELECT name, next FROM sequences ORDER BY name", &[])
+                .map_err(database("read numbering"))?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect(),
         })
     }
 
@@ -225,6 +231,15 @@ impl Rows for PostgresConnection {
 
     fn continue_numbering(&mut self, numbering: Numbering) -> Result<(), HostError> {
         self.raise_identity(RESERVATION_IDS, numbering.reservation_id)?;
-        self.raise_identity(EVENT_SEQS, numbering.event_seq)
+        self.raise_identity(EVENT_SEQS, numbering.event_seq)?;
+        for (name, next) in &numbering.sequences {
+            self.execute(
+                "INSERT INTO sequences (name, next) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET next = GREATEST(sequences.next, excluded.next)",
+                &[name, next],
+            )
+            .map_err(database("write numbering"))?;
+        }
+        Ok(())
     }
 }

@@ -22,6 +22,7 @@ mod copy;
 mod events;
 mod inventory;
 mod kv;
+mod numbers;
 mod schema;
 mod stock;
 mod testing;
@@ -38,6 +39,7 @@ use postgres::{Client, Config, NoTls, Row, Statement};
 use backorders_host::provider::{Connection as ProviderConnection, Provider};
 use backorders_host::{Backorders, HostError, Options};
 
+pub use numbers::MAX_BLOCK;
 pub use schema::SCHEMA_VERSION;
 pub use postgres;
 pub use testing::{closed_local_port, server_for_tests, TestDatabase, TEST_SERVER_VARIABLE};
@@ -83,6 +85,8 @@ pub struct PostgresProvider {
     shown: String,
     idle: Mutex<Vec<Box<dyn ProviderConnection>>>,
     round_trips: Arc<AtomicU64>,
+    /// The numbers this process leased (made by the first connection).
+    numbers: std::sync::OnceLock<Arc<numbers::Numbers>>,
     /// A database this provider made, and drops when it is dropped.
     scratch: Option<Scratch>,
 }
@@ -104,6 +108,7 @@ impl PostgresProvider {
             shown: redact(url),
             idle: Mutex::new(Vec::new()),
             round_trips: Arc::new(AtomicU64::new(0)),
+            numbers: std::sync::OnceLock::new(),
             scratch: None,
         }
     }
@@ -175,8 +180,12 @@ impl PostgresProvider {
             true => self.unavailable(format!("the connection was lost: {error}")),
             false => error,
         })?;
+        let numbers = self
+            .numbers
+            .get_or_init(|| Arc::new(numbers::Numbers::new(config.clone(), Arc::clone(&self.round_trips))));
         Ok(PostgresConnection {
             client: Some(client),
+            numbers: Arc::clone(numbers),
             statements: HashMap::new(),
             conflict: None,
             lost: None,
@@ -306,6 +315,7 @@ impl Provider for PostgresProvider {
 impl Drop for PostgresProvider {
     fn drop(&mut self) {
         self.idle.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
+        self.numbers.take();
         let Some(scratch) = &self.scratch else {
             return;
         };
@@ -339,6 +349,7 @@ pub struct PostgresConnection {
     shown: String,
     in_transaction: bool,
     round_trips: Arc<AtomicU64>,
+    numbers: Arc<numbers::Numbers>,
 }
 
 impl ProviderConnection for PostgresConnection {

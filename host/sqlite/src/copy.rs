@@ -116,6 +116,11 @@ impl Rows for SqliteConnection {
         Ok(Numbering {
             reservation_id: self.sequence(RESERVATIONS)?,
             event_seq: self.sequence(EVENTS)?,
+            sequences: self
+                .connection
+                .prepare("SELECT name, next FROM sequences ORDER BY name")
+                .and_then(|mut statement| statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect())
+                .map_err(database("read numbering"))?,
         })
     }
 
@@ -232,6 +237,16 @@ impl Rows for SqliteConnection {
 
     fn continue_numbering(&mut self, numbering: Numbering) -> Result<(), HostError> {
         self.raise_sequence(RESERVATIONS, numbering.reservation_id)?;
-        self.raise_sequence(EVENTS, numbering.event_seq)
+        self.raise_sequence(EVENTS, numbering.event_seq)?;
+        for (name, next) in &numbering.sequences {
+            self.connection
+                .execute(
+                    "INSERT INTO sequences (name, next) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET next = max(next, excluded.next)",
+                    (name, next),
+                )
+                .map_err(database("write numbering"))?;
+        }
+        Ok(())
     }
 }

@@ -58,6 +58,10 @@ fn text(from: &str, to: &str, report: &CopyReport) -> String {
         copied.kv, copied.stock, copied.reservations, copied.events,
         report.numbering.reservation_id, report.numbering.event_seq,
     );
+    if !report.numbering.sequences.is_empty() {
+        let next: Vec<String> = report.numbering.sequences.iter().map(|(name, next)| format!("{name} {next}")).collect();
+        text += &format!("next numbers: {}\n", next.join(", "));
+    }
     let left: Vec<String> = report
         .not_copied
         .iter()

@@ -44,11 +44,13 @@ impl TableCounts {
 }
 
 /// The highest numbers a database has handed out (0: none yet), which it
-/// never hands out again, even after the row is gone.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+/// never hands out again, even after the row is gone, and the next number
+/// of each `next-number` sequence (backorder and allocation numbers).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Numbering {
     pub reservation_id: i64,
     pub event_seq: i64,
+    pub sequences: std::collections::BTreeMap<String, i64>,
 }
 
 /// A reservation as a database stores it: its row key (`RS-<id>`) and
@@ -88,8 +90,9 @@ pub trait Rows: Transactional {
     fn insert_reservations(&mut self, rows: &[StoredReservation]) -> Result<(), HostError>;
     /// Events under their own `seq`.
     fn insert_events(&mut self, rows: &[StoredEvent]) -> Result<(), HostError>;
-    /// Makes the next reservation id and event `seq` come after `numbering`
-    /// (and after anything this database handed out itself).
+    /// Makes the next reservation id and event `seq` come after `numbering`,
+    /// and each sequence's next number at least its `sequences` entry (and
+    /// after anything this database handed out itself).
     fn continue_numbering(&mut self, numbering: Numbering) -> Result<(), HostError>;
 }
 
@@ -123,7 +126,7 @@ fn copy_from_snapshot(source: &mut dyn Rows, target: &mut dyn Rows, apply: bool)
     target.begin(Access::Write)?;
     let written = refuse_non_empty(target).and_then(|()| {
         if apply {
-            write_everything(source, target, numbering)
+            write_everything(source, target, numbering.clone())
         } else {
             Ok(counts)
         }

@@ -119,6 +119,10 @@ pub trait KeyValue {
         end: &[u8],
         limit: u32,
     ) -> Result<Vec<KeyValuePair>, KeyValueError>;
+    /// A number of the sequence `sequence`, greater than `after` and than
+    /// every number it handed out before (the WIT `next-number`: unique
+    /// among committed calls; see there for gaps and leases).
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError>;
 }
 
 /// Why an inventory operation was refused; mirrors the WIT `inventory-error`.
