@@ -18,6 +18,7 @@
 //! over this provider from plain threads (or a tokio runtime's blocking
 //! threads, `spawn_blocking`), never from async code.
 
+mod copy;
 mod events;
 mod inventory;
 mod kv;
@@ -166,6 +167,34 @@ impl PostgresProvider {
             .map_err(|reason| self.unavailable(format!("not a PostgreSQL URL: {reason}")))
     }
 
+    /// A new connection outside the pool, to a database checked to be
+    /// ours (its schema laid out if it is empty): what `backorders copy`
+    /// reads and writes raw rows through.
+    pub fn open_connection(&self) -> Result<PostgresConnection, HostError> {
+        let config = self.config()?;
+        self.create_scratch()?;
+        let mut client = connect(config).map_err(|error| self.unavailable(describe(&error)))?;
+        // A server going away between the connection and the schema check
+        // is unavailable, not a database it cannot open.
+        schema::ensure(&mut client, &self.shown).map_err(|error| match client.is_closed() {
+            true => self.unavailable(format!("the connection was lost: {error}")),
+            false => error,
+        })?;
+        let numbers = self
+            .numbers
+            .get_or_init(|| Arc::new(numbers::Numbers::new(config.clone(), Arc::clone(&self.round_trips))));
+        Ok(PostgresConnection {
+            client: Some(client),
+            numbers: Arc::clone(numbers),
+            statements: HashMap::new(),
+            conflict: None,
+            lost: None,
+            shown: self.shown.clone(),
+            in_transaction: false,
+            round_trips: Arc::clone(&self.round_trips),
+        })
+    }
+
     fn create_scratch(&self) -> Result<(), HostError> {
         let Some(scratch) = &self.scratch else {
             return Ok(());
@@ -223,6 +252,15 @@ fn is_conflict(error: &postgres::Error) -> bool {
     )
 }
 
+/// Whether the connection is gone: closed, broken, or ended by the server
+/// (shut down, restarted, or the backend terminated: SQLSTATE class 57).
+fn is_lost(error: &postgres::Error) -> bool {
+    error.is_closed()
+        || error.code().is_some_and(|code| code.code().starts_with("57"))
+        || (error.as_db_error().is_none()
+            && std::error::Error::source(error).is_some_and(|cause| cause.is::<std::io::Error>()))
+}
+
 /// A database failure during `operation`: a conflict, which the host
 /// retries, or a storage error.
 pub(crate) fn database(operation: &'static str) -> impl Fn(postgres::Error) -> HostError {
@@ -254,29 +292,18 @@ impl Provider for PostgresProvider {
         if let Some(connection) = idle {
             return Ok(connection);
         }
-        let config = self.config()?;
-        self.create_scratch()?;
-        let mut client = connect(config).map_err(|error| self.unavailable(describe(&error)))?;
-        schema::ensure(&mut client, &self.shown)?;
-        let numbers = self
-            .numbers
-            .get_or_init(|| Arc::new(numbers::Numbers::new(config.clone(), Arc::clone(&self.round_trips))));
-        Ok(Box::new(PostgresConnection {
-            client: Some(client),
-            numbers: Arc::clone(numbers),
-            statements: HashMap::new(),
-            conflict: None,
-            in_transaction: false,
-            round_trips: Arc::clone(&self.round_trips),
-        }))
+        Ok(Box::new(self.open_connection()?))
     }
 
+    /// A connection the server dropped (restarted, shut down, or the network
+    /// failed) tells that the idle ones went with it: they are closed too,
+    /// and the calls that follow open new ones.
     fn release(&self, connection: Box<dyn ProviderConnection>) {
-        if connection.reusable() {
-            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-            if idle.len() < MAX_IDLE_CONNECTIONS {
-                idle.push(connection);
-            }
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if !connection.reusable() {
+            idle.clear();
+        } else if idle.len() < MAX_IDLE_CONNECTIONS {
+            idle.push(connection);
         }
     }
 
@@ -316,6 +343,10 @@ pub struct PostgresConnection {
     statements: HashMap<&'static str, Statement>,
     /// The conflict that doomed the transaction in progress, if any.
     conflict: Option<DbError>,
+    /// Why the server or the network dropped this connection, if it did.
+    lost: Option<String>,
+    /// Where the database is, for messages (no password).
+    shown: String,
     in_transaction: bool,
     round_trips: Arc<AtomicU64>,
     numbers: Arc<numbers::Numbers>,
@@ -323,7 +354,7 @@ pub struct PostgresConnection {
 
 impl ProviderConnection for PostgresConnection {
     fn reusable(&self) -> bool {
-        self.client.as_ref().is_some_and(|client| !client.is_closed())
+        self.lost.is_none() && self.client.as_ref().is_some_and(|client| !client.is_closed())
     }
 }
 
@@ -354,8 +385,21 @@ impl PostgresConnection {
             if is_conflict(error) && self.conflict.is_none() {
                 self.conflict = error.as_db_error().cloned();
             }
+            if is_lost(error) && self.lost.is_none() {
+                self.lost = Some(describe(error));
+            }
         }
         result
+    }
+
+    /// The connection's loss as the caller sees it: the storage became
+    /// unavailable during the call, which may or may not have committed if
+    /// the loss met its COMMIT.
+    pub(crate) fn unavailable(&self) -> Option<HostError> {
+        self.lost.as_ref().map(|reason| HostError::Unavailable {
+            location: self.shown.clone(),
+            reason: format!("the connection was lost: {reason}"),
+        })
     }
 
     fn statement(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {

@@ -57,6 +57,7 @@
 //! ```
 
 mod clock;
+pub mod copy;
 pub mod deliveries;
 pub mod memory;
 
@@ -417,7 +418,11 @@ pub trait Transactional {
     /// component sees such a failure only as a storage error, which it may
     /// report in its own words; the host asks here after the call, discards
     /// whatever the call returned, rolls back and runs the whole call again.
-    /// Providers that serialize writers never meet one.
+    /// Providers that serialize writers never meet one. A provider whose
+    /// connection the server dropped during the call may answer here with
+    /// [`HostError::Unavailable`] too: the host fails the call with it (it
+    /// is not retried), instead of with the component's account of its
+    /// store failing.
     fn take_conflict(&mut self) -> Option<HostError> {
         None
     }
