@@ -121,6 +121,18 @@ impl ports::Inventory for WitInventory {
     fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), ports::InventoryFailure> {
         inventory::set_on_hand(sku, location, quantity).map_err(inventory_failure)
     }
+
+    fn add_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), ports::InventoryFailure> {
+        inventory::add_on_hand(sku, location, quantity).map_err(inventory_failure)
+    }
+}
+
+fn run_request(request: api::AllocationRunRequest) -> m::RunRequest {
+    convert!(request => m::RunRequest {
+        sku, location, source_ref, expires_at, received, request_id;
+        policy: request.policy.map(policy_in),
+        source: source_in(request.source),
+    })
 }
 
 struct WitEvents;
@@ -250,12 +262,13 @@ impl Guest for Component {
     }
 
     fn allocate_available(request: api::AllocationRunRequest) -> Result<api::AllocationRun, t::BackorderError> {
-        let request = convert!(request => m::RunRequest {
-            sku, location, source_ref, expires_at, received, request_id;
-            policy: request.policy.map(policy_in),
-            source: source_in(request.source),
-        });
+        let request = run_request(request);
         run(|p| domain::allocate_available(p, request), allocation_run)
+    }
+
+    fn receive(request: api::AllocationRunRequest) -> Result<api::AllocationRun, t::BackorderError> {
+        let request = run_request(request);
+        run(|p| domain::receive(p, request), allocation_run)
     }
 
     fn expire_allocations(request: api::ExpiryRequest) -> Result<api::ExpiryResult, t::BackorderError> {

@@ -191,3 +191,19 @@ fn a_run_over_100_000_open_backorders_touches_only_what_it_serves() {
     assert_eq!(big, small, "the run's store traffic does not grow with the open backorders of the SKU");
     assert!(big < 40 * 10, "about ten backorders' worth of reads and writes, got {big}");
 }
+
+/// `receive` adds its units inside the component's call, so a retry with
+/// the same request id (a client that lost the answer) adds nothing and
+/// returns the first run.
+#[test]
+fn a_receipt_retried_with_its_request_id_adds_its_units_once() {
+    let mut h = Harness::new();
+    let id = h.create("SKU", 5, Priority::High).backorder_id;
+    let receipt = AllocationRunRequest { request_id: Some("rcv-1".into()), ..run("SKU", AllocationPolicy::StrictPriority) };
+    let first = domain(h.engine.receive(3, &receipt, Mode::Apply)).unwrap();
+    let again = domain(h.engine.receive(3, &receipt, Mode::Apply)).unwrap();
+    assert_eq!(again, AllocationRun { unserved: None, ..first.clone() }, "the first run, without who still waits");
+    let level = h.engine.stock_show(Some("SKU")).unwrap().remove(0);
+    assert_eq!((level.on_hand, level.reserved), (3, 3), "added once");
+    assert_eq!(h.backorder(&id).quantity_allocated, 3);
+}

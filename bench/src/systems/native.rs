@@ -230,6 +230,20 @@ impl ports::Inventory for InventoryPort<'_> {
                 .map_err(|error| StockError::Unavailable { reason: error.to_string() })
         })
     }
+
+    fn add_on_hand(
+        &mut self,
+        sku: &str,
+        location: Option<&str>,
+        quantity: u64,
+    ) -> Result<(), ports::InventoryFailure> {
+        self.port(|connection| {
+            let unavailable = |error: backorders_host::HostError| StockError::Unavailable { reason: error.to_string() };
+            let mut level = connection.stock_level(sku, location).map_err(unavailable)?;
+            level.on_hand += quantity;
+            connection.write_on_hand(&level).map_err(unavailable)
+        })
+    }
 }
 
 /// The outbox. `emit` cannot fail in the domain's port, so the first

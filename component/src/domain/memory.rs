@@ -187,6 +187,11 @@ impl Inventory for MemoryInventory {
         self.on_hand.insert(place, quantity);
         Ok(())
     }
+
+    fn add_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure> {
+        self.add(sku, location, quantity);
+        Ok(())
+    }
 }
 
 #[derive(Default, Clone, Debug)]
@@ -285,6 +290,11 @@ impl<P: Inventory + ?Sized> Inventory for Counted<'_, P> {
     fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure> {
         self.calls += 1;
         self.inner.set_on_hand(sku, location, quantity)
+    }
+
+    fn add_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure> {
+        self.calls += 1;
+        self.inner.add_on_hand(sku, location, quantity)
     }
 }
 

@@ -72,6 +72,8 @@ pub trait Inventory {
     /// Sets the units on hand at one SKU and location; never below what
     /// is reserved there (the caller releases first).
     fn set_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure>;
+    /// Adds units received to those on hand at one SKU and location.
+    fn add_on_hand(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), InventoryFailure>;
 }
 
 /// Units one reservation holds, and for whom (an allocation id).

@@ -1,7 +1,7 @@
 //! The component's exports, called on a fresh instance without re-checking
 //! their types at every instantiation.
 //!
-//! The generated `Guest` looks up and type-checks all eighteen exports each
+//! The generated `Guest` looks up and type-checks all nineteen exports each
 //! time it is built from an instance: about 7 µs, a third of a small call.
 //! Here each export's index and type are checked once per loaded component
 //! (on its first call), and a call looks up only the export it runs. The
@@ -51,6 +51,9 @@ macro_rules! for_each_export {
             /// Allocates the stock available now to the backorders that lack it,
             /// in the policy's order.
             write allocate_available = "allocate-available" (request: &AllocationRunRequest) -> AllocationRun;
+            /// Adds units received to stock on hand and allocates what is
+            /// available, once per request id (`Backorders::receive`, by hand).
+            by_hand receive = "receive" (request: &AllocationRunRequest) -> AllocationRun;
             /// Expires reserved and claimed allocations past their expiry; with `reallocate`,
             /// offers their units again.
             write expire_allocations = "expire-allocations" (request: &ExpiryRequest) -> ExpiryResult;

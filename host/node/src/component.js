@@ -6,6 +6,7 @@ import { cli, io } from '@bytecodealliance/preview2-shim';
 import { transpile } from '../scripts/transpile.mjs';
 import { InventoryError } from './provider.js';
 import { utcOffset } from './dates.js';
+import { stockOverflow } from './errors.js';
 
 const WIT = 'commerce:backorders';
 const loaded = new Map();
@@ -103,6 +104,15 @@ export function instantiate(component, call) {
           throw new Error('inventory.set-on-hand: quantity must not be below the units reserved');
         }
         guarded(() => target.writeOnHand({ ...level, onHand: Number(quantity) }));
+      },
+      // Units received (`receive`). A count past what can be stored throws
+      // the host's error, which the call reports as itself.
+      addOnHand: (sku, location, quantity) => {
+        const target = connection();
+        const level = guarded(() => target.stockLevel(sku, location));
+        const total = level.onHand + Number(quantity);
+        if (!Number.isSafeInteger(total)) throw stockOverflow(sku, location, level.onHand, Number(quantity));
+        guarded(() => target.writeOnHand({ ...level, onHand: total }));
       },
     },
     [`${WIT}/events`]: {

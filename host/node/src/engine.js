@@ -212,6 +212,10 @@ export class Engine {
     return {
       connection,
       stockReport,
+      /// What the CLI checks of units received before the component runs.
+      checkStockInput(sku, location, quantity) {
+        checkStockInput(sku, location, quantity, 1);
+      },
       addOnHand(sku, location, quantity) {
         checkStockInput(sku, location, quantity, 1);
         const level = storage('read stock', () => connection.stockLevel(sku, location ?? undefined));

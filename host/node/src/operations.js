@@ -98,12 +98,12 @@ export const OPERATIONS = {
     params: [BACKORDER_ID, p('quantity', 'u64'), p('reason', 'text'), REQUEST_ID, EXPECTED_VERSION],
   },
   receive: {
-    export: 'allocateAvailable', write: true,
+    export: 'receive', write: true,
     params: [SKU, QUANTITY, LOCATION, POLICY, SOURCE, SOURCE_REF, EXPIRES_AT, REQUEST_ID],
     // The units received are the document's: its expected supply shrinks
-    // by as much. Stock is added in the same transaction, first.
+    // by as much. The component adds them to stock (once per request id).
     build: ({ quantity, ...request }) => ({ ...withSource(request), received: quantity }),
-    host: (host, request) => host.addOnHand(request.sku, request.location, request.received),
+    host: (host, request) => host.checkStockInput(request.sku, request.location, request.received),
   },
   allocate_available: {
     export: 'allocateAvailable', write: true,

@@ -7,7 +7,7 @@ request, runs the export, and maps the result. What it says by hand is
 below, each with why: the operations table (`OPERATIONS`: which export an
 operation runs, and whether it reads), the two argument defaults the CLI
 gives (`DEFAULTS`), the result fields the CLI inlines (`INLINED`), and the
-host's own operations (stock, receive's stock step, the stock check), which
+host's own operations (stock, the stock check), which
 are the Rust host's, not the component's.
 """
 
@@ -73,7 +73,7 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
     _op("extend_allocation"),
     _op("fulfill_backorder"),
     _op("cancel_backorder"),
-    _op("receive", "allocate-available", renamed=(("quantity", "received"),)),
+    _op("receive", "receive", renamed=(("quantity", "received"),)),
     _op("allocate_available"),
     _op("expire_allocations"),
     _op("expect_supply", required=("source",)),
@@ -370,6 +370,11 @@ class _Call:
             raise InventoryUnavailable(f"{quantity} units on hand cannot be stored")
         self.tx.set_on_hand(sku, location, quantity)
 
+    def inventory_add_on_hand(self, sku: str, location: str | None, quantity: int) -> None:
+        # Units received; past the largest storable count is the host's
+        # `stock_overflow`, which the call reports as itself.
+        _add_on_hand(self.tx, sku, location, quantity)
+
     # clock
     def clock_now(self) -> int:
         return self.now()
@@ -432,22 +437,20 @@ class Engine:
             if operation.name == "stock_add":
                 return self._stock_add(args, apply)
             values = self._requests[name].build(args)
-            before = None
             if operation.name == "receive":
+                # The component adds the units (once per request id).
                 _check_stock_input(args["sku"], args.get("location"), _Request._given(args, "quantity"), 1)
-                before = lambda tx: _add_on_hand(tx, args["sku"], args.get("location"), args["quantity"])
             write = not operation.read
-            step = {"receive": "add stock", "check_integrity": "check stock"}.get(name, "run the call")
-            result = self._transaction(write, apply, lambda tx: self._export(tx, operation, values, before), step)
+            step = {"check_integrity": "check stock"}.get(name, "run the call")
+            result = self._transaction(write, apply, lambda tx: self._export(tx, operation, values), step)
         return self._shape(operation, result, write and apply)
 
-    def _export(self, tx: Transaction, operation: Operation, values: list[Any], before: Any) -> Any:
-        if before is not None:
-            before(tx)
+    def _export(self, tx: Transaction, operation: Operation, values: list[Any]) -> Any:
         try:
             ok, value = self.runtime.call(operation.export, values, _Call(tx, self._clock))
         except Trap as trap:
-            if isinstance(trap.cause, (KeyboardInterrupt, SystemExit)):
+            if isinstance(trap.cause, (KeyboardInterrupt, SystemExit, BackorderError)):
+                # A host error raised in an import (stock overflow) is itself.
                 raise trap.cause
             raise BackorderError(
                 "trap", f"component trapped in {trap.export}: {trap.reason}", export=trap.export

@@ -218,6 +218,10 @@ impl Guest for Evil {
         not_implemented()
     }
 
+    fn receive(_: api::AllocationRunRequest) -> Result<api::AllocationRun, t::BackorderError> {
+        not_implemented()
+    }
+
     fn expire_allocations(_: api::ExpiryRequest) -> Result<api::ExpiryResult, t::BackorderError> {
         not_implemented()
     }

@@ -27,7 +27,7 @@ pub use get::get_backorder;
 pub use integrity::check_integrity;
 pub use list::list_backorders;
 pub use promise::{expect_supply, list_expected_supply};
-pub use run::allocate_available;
+pub use run::{allocate_available, receive};
 pub use stock::adjust_stock;
 pub use settings::update_settings;
 pub use summary::{get_backorder_summary, get_sku_backorder_summary};

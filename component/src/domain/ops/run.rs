@@ -33,6 +33,21 @@ pub fn allocate_available(ports: &mut Ports, request: RunRequest) -> DomainResul
     idempotency::once(ports, "allocate-available", request, run)
 }
 
+/// Receives units: adds `received` (required) to those on hand at the SKU
+/// and location, then runs as `allocate_available` does, in one call. The
+/// stock is added inside the remembered request, so a repeat with the same
+/// request id adds nothing.
+pub fn receive(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
+    idempotency::once(ports, "receive", request, |ports, request| {
+        let received = request.received.ok_or_else(|| DomainError::invalid("received", "the units received are required"))?;
+        validate::quantity("received", received)?;
+        validate::sku("sku", &request.sku)?;
+        validate::optional_reference("location", request.location.as_deref())?;
+        ports.inventory.add_on_hand(&request.sku, request.location.as_deref(), received)?;
+        run(ports, request)
+    })
+}
+
 fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
     validate::sku("sku", &request.sku)?;
     validate::optional_reference("location", request.location.as_deref())?;

@@ -425,3 +425,26 @@ fn past_its_bound_a_run_says_at_least_that_many_wait() {
     let unserved = result.unserved.unwrap();
     assert_eq!((unserved.count, unserved.at_least, unserved.next_in_line.len()), (1000, true, 5));
 }
+
+#[test]
+fn a_receipt_adds_its_units_once_and_allocates_them() {
+    let mut w = World::new();
+    let bo = w.create("SKU", 5, Priority::High).backorder_id;
+    let receipt = RunRequest { received: Some(3), request_id: Some("rcv-1".into()), ..run("SKU", AllocationPolicy::StrictPriority) };
+    let first = w.call(|p| ops::receive(p, receipt.clone())).unwrap();
+    assert_eq!((first.available, first.allocated), (3, 3));
+    assert_eq!(w.inventory.on_hand[&("SKU".to_string(), String::new())], 3);
+    // A retry of the same receipt returns the first run (without who still
+    // waits, which is not remembered) and adds nothing.
+    assert_eq!(w.call(|p| ops::receive(p, receipt.clone())).unwrap(), AllocationRun { unserved: None, ..first.clone() });
+    assert_eq!(w.inventory.on_hand[&("SKU".to_string(), String::new())], 3, "the repeat added no stock");
+    assert_eq!(w.backorder(&bo).quantity_allocated, 3);
+    // The same request id on an allocation run is another request.
+    let other = w.call(|p| ops::allocate_available(p, receipt.clone())).unwrap_err();
+    assert!(matches!(other, DomainError::InvalidInput { ref field, .. } if field == "request_id"), "{other:?}");
+    // A receipt names its units.
+    let unnamed = RunRequest { received: None, ..run("SKU", AllocationPolicy::StrictPriority) };
+    assert_eq!(w.call(|p| ops::receive(p, unnamed)).unwrap_err(), DomainError::invalid("received", "the units received are required"));
+    assert_eq!(w.inventory.on_hand[&("SKU".to_string(), String::new())], 3);
+    assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
+}

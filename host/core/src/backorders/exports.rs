@@ -1,5 +1,5 @@
-//! One typed method per export of the component's `backorders` interface,
-//! and `receive`, which runs a host operation before one.
+//! One typed method per export of the component's `backorders` interface;
+//! `receive` is written by hand, to take its units beside the run.
 
 use super::{Backorders, Mode, Outcome};
 use crate::bindings::{
@@ -28,6 +28,7 @@ macro_rules! public_exports {
             self.call($name, Access::Write, mode, |guest, store| guest.$method(store, $($arg),*))
         }
     };
+    (@method by_hand $(#[$doc:meta])* $method:ident $name:literal ($($arg:ident: $param:ty),*) -> $result:ty) => {};
     (@method read $(#[$doc:meta])* $method:ident $name:literal ($($arg:ident: $param:ty),*) -> $result:ty) => {
         $(#[$doc])*
         pub fn $method(&self, $($arg: $param),*) -> Result<$result, CallError> {
@@ -40,9 +41,9 @@ crate::guest::for_each_export!(public_exports);
 
 impl Backorders {
     /// Receives units: adds `quantity` to the stock of `request.sku` at
-    /// `request.location` and allocates what is available, in one
-    /// transaction. `request.received` should name the same units so the
-    /// document's expected supply is consumed.
+    /// `request.location` and allocates what is available, in one call of
+    /// the component's `receive` (its `received` is `quantity`). A repeat
+    /// with the same `request_id` returns the first run and adds nothing.
     pub fn receive(
         &self,
         quantity: u64,
@@ -50,14 +51,7 @@ impl Backorders {
         mode: Mode,
     ) -> Result<Outcome<AllocationRun>, CallError> {
         super::stock::check_stock_input(&request.sku, request.location.as_deref(), quantity, 1)?;
-        self.call_after(
-            "allocate-available",
-            mode,
-            |connection| {
-                super::stock::add_on_hand(connection, &request.sku, request.location.as_deref(), quantity)
-                    .map(drop)
-            },
-            |guest, store| guest.allocate_available(store, request),
-        )
+        let request = AllocationRunRequest { received: Some(quantity), ..request.clone() };
+        self.call("receive", Access::Write, mode, |guest, store| guest.receive(store, &request))
     }
 }

@@ -8,7 +8,7 @@
 
 mod exports;
 mod import;
-mod stock;
+pub(crate) mod stock;
 
 pub use stock::{MAX_EVENTS_PER_READ, MAX_STOCK_QUANTITY, MAX_STOCK_ROWS, MAX_TEXT_CHARS};
 
@@ -284,23 +284,6 @@ impl Backorders {
         mut call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
     ) -> Result<Outcome<T>, CallError> {
         self.with_component(access, mode, |caller, connection| {
-            caller.run(export, connection, &mut call)
-        })
-    }
-
-    /// Runs a host operation and then an export of the component in one
-    /// transaction: both commit, or neither does.
-    fn call_after<T>(
-        &self,
-        export: &'static str,
-        mode: Mode,
-        mut before: impl FnMut(&mut dyn Connection) -> Result<(), HostError>,
-        mut call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
-    ) -> Result<Outcome<T>, CallError> {
-        self.with_component(Access::Write, mode, |caller, mut connection| {
-            if let Err(error) = before(connection.as_mut()) {
-                return (connection, Err(CallError::Host(error)));
-            }
             caller.run(export, connection, &mut call)
         })
     }

@@ -76,7 +76,7 @@ pub(super) fn check_stock_input(
 
 /// Adds received units at one place, refusing a count past what every
 /// provider can store.
-pub(super) fn add_on_hand(
+pub(crate) fn add_on_hand(
     connection: &mut dyn Connection,
     sku: &str,
     location: Option<&str>,
@@ -181,7 +181,7 @@ impl Backorders {
 mod tests {
     use crate::provider::memory::MemoryProvider;
     use crate::provider::{Access, StockAdmin, StockLevel, Transactional};
-    use crate::{Backorders, CallError, HostError, Mode, Options};
+    use crate::{AllocationRunRequest, Backorders, CallError, HostError, Mode, Options, SourceKind};
 
     #[test]
     fn adding_stock_past_a_storable_count_is_refused() {
@@ -201,5 +201,23 @@ mod tests {
             Err(CallError::Host(HostError::StockOverflow { quantity: 1, .. })) => {}
             other => panic!("expected StockOverflow, got {other:?}"),
         }
+        // A receipt adds its units inside the component's call: the
+        // overflow is the host's error, and the call changes nothing.
+        let before = backorders.stock_show(None).unwrap();
+        let receipt = AllocationRunRequest {
+            sku: "W".into(),
+            location: None,
+            policy: None,
+            source: SourceKind::Inventory,
+            source_ref: None,
+            expires_at: None,
+            received: None,
+            request_id: Some("rcv-1".into()),
+        };
+        match backorders.receive(1, &receipt, Mode::Apply) {
+            Err(CallError::Host(HostError::StockOverflow { quantity: 1, .. })) => {}
+            other => panic!("expected StockOverflow, got {other:?}"),
+        }
+        assert_eq!(backorders.stock_show(None).unwrap(), before);
     }
 }

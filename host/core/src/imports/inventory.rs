@@ -147,4 +147,22 @@ impl Host for CallContext {
             Err(other) => Ok(Err(InventoryError::Unavailable(other.to_string()))),
         }
     }
+
+    /// Units received (`receive`). A count past what every provider can
+    /// store traps with the host's `StockOverflow`, which the call reports
+    /// as itself, changing nothing.
+    fn add_on_hand(
+        &mut self,
+        sku: String,
+        location: Option<String>,
+        quantity: u64,
+    ) -> wasmtime::Result<Result<(), InventoryError>> {
+        self.crossings += 1;
+        self.check_place(&sku, location.as_deref())?;
+        match crate::backorders::stock::add_on_hand(self.backend.as_mut(), &sku, location.as_deref(), quantity) {
+            Ok(_) => Ok(Ok(())),
+            Err(overflow @ HostError::StockOverflow { .. }) => Err(wasmtime::Error::new(overflow)),
+            Err(other) => Ok(Err(InventoryError::Unavailable(other.to_string()))),
+        }
+    }
 }
