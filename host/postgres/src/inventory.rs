@@ -24,13 +24,6 @@ fn count(value: u64) -> Result<i64, StockError> {
     to_stored("quantity", value).map_err(|reason| StockError::Unavailable { reason })
 }
 
-struct Held {
-    key: i64,
-    sku: String,
-    location: String,
-    quantity: u64,
-}
-
 impl PostgresConnection {
     fn available_units(&mut self, sku: &str, location: &str) -> Result<u64, StockError> {
         let row = self
@@ -43,46 +36,43 @@ impl PostgresConnection {
         row.map_or(Ok(0), |row| from_stored("stock", "on_hand", row.get(0)).map_err(host_unavailable))
     }
 
-    fn held(&mut self, id: &str) -> Result<Held, StockError> {
+    /// Takes `quantity` units (none: all it holds) off reservation `id`
+    /// and off its stock row's reserved count, and with `ship` off on hand
+    /// too; a reservation left holding nothing ends. One statement: nothing
+    /// changes when the reservation is unknown or holds fewer units.
+    fn take(&mut self, id: &str, quantity: Option<u64>, ship: bool) -> Result<(), StockError> {
         let unknown = || StockError::UnknownReservation { id: id.to_owned() };
         let key = reservation_key(id).ok_or_else(unknown)?;
+        let wanted = quantity.map(count).transpose()?;
         let row = self
-            .query_opt("SELECT sku, location, quantity FROM reservations WHERE id = $1", &[&key])
+            .query_opt(
+                "WITH held AS (
+                     SELECT id, sku, location, quantity, COALESCE($2::bigint, quantity) AS taken
+                     FROM reservations WHERE id = $1
+                 ), fits AS (
+                     SELECT * FROM held WHERE taken <= quantity
+                 ), lowered AS (
+                     UPDATE stock s
+                     SET reserved = s.reserved - fits.taken,
+                         on_hand = s.on_hand - CASE WHEN $3 THEN fits.taken ELSE 0 END
+                     FROM fits WHERE s.sku = fits.sku AND s.location = fits.location
+                 ), shrunk AS (
+                     UPDATE reservations r SET quantity = r.quantity - fits.taken
+                     FROM fits WHERE r.id = fits.id AND fits.taken < fits.quantity
+                 ), ended AS (
+                     DELETE FROM reservations r USING fits
+                     WHERE r.id = fits.id AND fits.taken = fits.quantity
+                 )
+                 SELECT quantity FROM held",
+                &[&key, &wanted, &ship],
+            )
             .map_err(unavailable)?
             .ok_or_else(unknown)?;
-        Ok(Held {
-            key,
-            sku: row.get(0),
-            location: row.get(1),
-            quantity: from_stored("reservations", "quantity", row.get(2)).map_err(host_unavailable)?,
-        })
-    }
-
-    /// Takes `reserved` units off the reservation count and `shipped` off
-    /// on-hand stock.
-    fn lower_stock(&mut self, sku: &str, location: &str, reserved: u64, shipped: u64) -> Result<(), StockError> {
-        let (reserved, shipped) = (count(reserved)?, count(shipped)?);
-        self.execute(
-            "UPDATE stock SET reserved = reserved - $3, on_hand = on_hand - $4
-             WHERE sku = $1 AND location = $2",
-            &[&sku, &location, &reserved, &shipped],
-        )
-        .map(drop)
-        .map_err(unavailable)
-    }
-
-    /// Takes `quantity` units off a reservation, ending it when none remain.
-    fn shrink(&mut self, held: &Held, quantity: u64) -> Result<(), StockError> {
-        let changed = if quantity == held.quantity {
-            self.execute("DELETE FROM reservations WHERE id = $1", &[&held.key])
-        } else {
-            let quantity = count(quantity)?;
-            self.execute(
-                "UPDATE reservations SET quantity = quantity - $2 WHERE id = $1",
-                &[&held.key, &quantity],
-            )
-        };
-        changed.map(drop).map_err(unavailable)
+        let held = from_stored("reservations", "quantity", row.get(0)).map_err(host_unavailable)?;
+        match quantity {
+            Some(quantity) if quantity > held => Err(StockError::ExceedsReservation { held }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -91,22 +81,25 @@ impl Inventory for PostgresConnection {
         self.available_units(sku, stored_location(location))
     }
 
+    /// One statement: the stock row's reserved count goes up only where
+    /// the units are available, and the reservation is made only then; the
+    /// units available (as before it) come back either way.
     fn reserve(&mut self, reservation: &NewReservation) -> Result<String, StockError> {
         let location = stored_location(reservation.location.as_deref());
-        let available = self.available_units(&reservation.sku, location)?;
-        if reservation.quantity > available {
-            return Err(StockError::InsufficientStock { available });
-        }
         let quantity = count(reservation.quantity)?;
-        self.execute(
-            "UPDATE stock SET reserved = reserved + $3 WHERE sku = $1 AND location = $2",
-            &[&reservation.sku, &location, &quantity],
-        )
-        .map_err(unavailable)?;
         let row = self
             .query_opt(
-                "INSERT INTO reservations (sku, location, quantity, holder, expires_at, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "WITH taken AS (
+                     UPDATE stock SET reserved = reserved + $3
+                     WHERE sku = $1 AND location = $2 AND on_hand - reserved >= $3
+                     RETURNING 1
+                 ), made AS (
+                     INSERT INTO reservations (sku, location, quantity, holder, expires_at, created_at)
+                     SELECT $1, $2, $3, $4, $5, $6 FROM taken
+                     RETURNING id
+                 )
+                 SELECT (SELECT id FROM made),
+                        COALESCE((SELECT on_hand - reserved FROM stock WHERE sku = $1 AND location = $2), 0)",
                 &[
                     &reservation.sku,
                     &location,
@@ -117,49 +110,51 @@ impl Inventory for PostgresConnection {
                 ],
             )
             .map_err(unavailable)?
-            .expect("an INSERT … RETURNING returns its row");
-        Ok(reservation_id(row.get(0)))
+            .expect("a SELECT of two values returns one row");
+        match row.get::<_, Option<i64>>(0) {
+            Some(id) => Ok(reservation_id(id)),
+            None => {
+                let available = from_stored("stock", "on_hand", row.get(1)).map_err(host_unavailable)?;
+                Err(StockError::InsufficientStock { available })
+            }
+        }
     }
 
     fn release(&mut self, id: &str, quantity: Option<u64>) -> Result<(), StockError> {
-        let held = self.held(id)?;
-        let quantity = match quantity {
-            None => held.quantity,
-            Some(quantity) if quantity > held.quantity => {
-                return Err(StockError::ExceedsReservation { held: held.quantity })
-            }
-            Some(quantity) => quantity,
-        };
-        self.lower_stock(&held.sku, &held.location, quantity, 0)?;
-        self.shrink(&held, quantity)
+        self.take(id, quantity, false)
     }
 
     fn extend(&mut self, id: &str, expires_at: Option<Timestamp>) -> Result<(), StockError> {
-        let held = self.held(id)?;
-        self.execute(
-            "UPDATE reservations SET expires_at = $2 WHERE id = $1",
-            &[&held.key, &expires_at],
-        )
-        .map(drop)
-        .map_err(unavailable)
+        let unknown = || StockError::UnknownReservation { id: id.to_owned() };
+        let key = reservation_key(id).ok_or_else(unknown)?;
+        let changed = self
+            .execute("UPDATE reservations SET expires_at = $2 WHERE id = $1", &[&key, &expires_at])
+            .map_err(unavailable)?;
+        if changed == 0 {
+            return Err(unknown());
+        }
+        Ok(())
     }
 
     fn consume(&mut self, id: &str, quantity: u64) -> Result<(), StockError> {
-        let held = self.held(id)?;
-        if quantity > held.quantity {
-            return Err(StockError::ExceedsReservation { held: held.quantity });
-        }
-        self.lower_stock(&held.sku, &held.location, quantity, quantity)?;
-        self.shrink(&held, quantity)
+        self.take(id, Some(quantity), true)
     }
 
+    /// Ships units no reservation holds, only where they are available.
     fn issue(&mut self, sku: &str, location: Option<&str>, quantity: u64) -> Result<(), StockError> {
         let location = stored_location(location);
-        let available = self.available_units(sku, location)?;
-        if quantity > available {
+        let shipped = count(quantity)?;
+        let changed = self
+            .execute(
+                "UPDATE stock SET on_hand = on_hand - $3 WHERE sku = $1 AND location = $2 AND on_hand - reserved >= $3",
+                &[&sku, &location, &shipped],
+            )
+            .map_err(unavailable)?;
+        if changed == 0 && quantity > 0 {
+            let available = self.available_units(sku, location)?;
             return Err(StockError::InsufficientStock { available });
         }
-        self.lower_stock(sku, location, 0, quantity)
+        Ok(())
     }
 
     fn reserved_totals(&mut self) -> Result<Vec<(String, Option<String>, u64)>, StockError> {

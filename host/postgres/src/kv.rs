@@ -75,8 +75,15 @@ impl KeyValue for PostgresConnection {
     }
 
     /// From the block of numbers this process leased (see `numbers.rs`).
+    /// A lease that fails because the server went away makes the call's
+    /// storage unavailable, as a lost connection of its own would.
     fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError> {
-        self.numbers.next(sequence, after)
+        self.numbers.next(sequence, after).map_err(|failure| {
+            if failure.lost && self.lost.is_none() {
+                self.lost = Some(failure.reason.clone());
+            }
+            KeyValueError::Unavailable { reason: failure.reason }
+        })
     }
 
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<KeyValuePair>, KeyValueError> {

@@ -18,9 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use postgres::{Client, Config};
 
-use backorders_host::provider::KeyValueError;
-
-use super::{close, connect, describe};
+use super::{close, connect, describe, is_lost};
 
 /// The largest block of numbers a process leases at once.
 pub const MAX_BLOCK: u64 = 64;
@@ -42,8 +40,15 @@ struct Block {
     size: u64,
 }
 
-fn unavailable(reason: String) -> KeyValueError {
-    KeyValueError::Unavailable { reason }
+/// Why no number could be had, and whether it was because the server
+/// went away (the call then reports the storage unavailable).
+pub(crate) struct LeaseFailure {
+    pub reason: String,
+    pub lost: bool,
+}
+
+fn failure(reason: String, lost: bool) -> LeaseFailure {
+    LeaseFailure { reason, lost }
 }
 
 impl Numbers {
@@ -58,7 +63,7 @@ impl Numbers {
 
     /// A number of `sequence` greater than `after`: from the block held,
     /// else from a new lease.
-    pub(crate) fn next(&self, sequence: &str, after: u64) -> Result<u64, KeyValueError> {
+    pub(crate) fn next(&self, sequence: &str, after: u64) -> Result<u64, LeaseFailure> {
         let mut blocks = self.blocks.lock().unwrap_or_else(PoisonError::into_inner);
         let block = blocks.entry(sequence.to_owned()).or_default();
         if block.next <= after {
@@ -77,12 +82,14 @@ impl Numbers {
 
     /// Leases `size` numbers of `sequence`, none below `lowest`, in one
     /// committed statement; the end of the block leased.
-    fn lease(&self, sequence: &str, lowest: u64, size: u64) -> Result<u64, KeyValueError> {
-        let stored = |value: u64| i64::try_from(value).map_err(|_| unavailable(format!("sequence {sequence} is past the largest storable number")));
+    fn lease(&self, sequence: &str, lowest: u64, size: u64) -> Result<u64, LeaseFailure> {
+        let stored = |value: u64| {
+            i64::try_from(value).map_err(|_| failure(format!("sequence {sequence} is past the largest storable number"), false))
+        };
         let (lowest, size) = (stored(lowest)?, stored(size)?);
         let mut lessor = self.lessor.lock().unwrap_or_else(PoisonError::into_inner);
         if lessor.as_ref().is_none_or(Client::is_closed) {
-            *lessor = Some(connect(&self.config).map_err(|error| unavailable(describe(&error)))?);
+            *lessor = Some(connect(&self.config).map_err(|error| failure(describe(&error), true))?);
         }
         let client = lessor.as_mut().expect("connected above");
         self.round_trips.fetch_add(1, Ordering::Relaxed);
@@ -97,7 +104,7 @@ impl Numbers {
             Err(error) => {
                 // A broken connection is made again by the next lease.
                 *lessor = None;
-                Err(unavailable(describe(&error)))
+                Err(failure(describe(&error), is_lost(&error)))
             }
         }
     }
