@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Result;
 use serde_json::{json, Value};
 
-use crate::systems::System;
+use crate::systems::{Counters, System};
 
 /// How urgent a W1 backorder is; each system maps it onto its own enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,6 +74,10 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
     let orders: Vec<Order> = (0..n).map(|i| order(i, skus)).collect();
     let sku_names: Vec<String> = (0..skus).map(sku_name).collect();
 
+    // Round trips per phase, where the system has a server.
+    let mut mark = system.counters();
+    let mut round_trips = Vec::new();
+
     // ---- create: one call each ----
     let started = Instant::now();
     let mut ids = Vec::with_capacity(n);
@@ -81,6 +85,7 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         ids.push(system.create(order)?);
     }
     let create_s = started.elapsed().as_secs_f64();
+    round_trips.push(("pg_round_trips_per_create", round_trips_since(system, &mut mark), n));
 
     // ---- stock: half of each SKU's backordered units ----
     let mut demand = vec![0u64; skus];
@@ -96,6 +101,7 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
     // ---- receive: one allocation run per SKU ----
     let mut allocated_to: HashMap<String, u64> = HashMap::new();
     let (mut allocations, mut allocated_quantity) = (0u64, 0u64);
+    round_trips_since(system, &mut mark);
     let started = Instant::now();
     for sku in &sku_names {
         let served = system
@@ -109,6 +115,7 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         }
     }
     let receive_s = started.elapsed().as_secs_f64();
+    round_trips.push(("pg_round_trips_per_receive", round_trips_since(system, &mut mark), skus));
     let priority_respected = priority_respected(&ids, &allocated_to, skus);
 
     // ---- fulfil: what each backorder got, one call each ----
@@ -121,6 +128,8 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         }
     }
     let fulfill_s = started.elapsed().as_secs_f64();
+    let fulfils = fulfilled as usize;
+    round_trips.push(("pg_round_trips_per_fulfill", round_trips_since(system, &mut mark), fulfils));
 
     // ---- summaries and lists ----
     let summary_us = mean_us(100, |_| system.summary().map(drop))?;
@@ -128,7 +137,7 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
     let list_us = mean_us(skus, |k| system.list_open(&sku_names[k], 50).map(drop))?;
     let summary = system.summary()?;
 
-    Ok(json!({
+    let mut line = json!({
         "system": system.name(),
         "n": n,
         "skus": skus,
@@ -146,7 +155,26 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         "list_us": list_us,
         "priority_respected": priority_respected,
         "summary": summary,
-    }))
+    });
+    // Beyond W1's keys, only where there is a server to count for.
+    if mark.round_trips.is_some() {
+        for (key, trips, operations) in round_trips {
+            line[key] = json!(trips.unwrap_or(0) as f64 / operations.max(1) as f64);
+        }
+        line["pg_conflict_retries"] = json!(system.counters().conflict_retries);
+    }
+    Ok(line)
+}
+
+/// Round trips since `mark`, moving it to now; none without a server.
+fn round_trips_since(system: &dyn System, mark: &mut Counters) -> Option<u64> {
+    let now = system.counters();
+    let trips = now
+        .round_trips
+        .zip(mark.round_trips)
+        .map(|(now, then)| now - then);
+    *mark = now;
+    trips
 }
 
 /// Per SKU, in the documented allocation order (priority, then creation):
