@@ -11,6 +11,8 @@ use serde_json::{json, Map, Value};
 
 /// Trivial statements timed for `pg_round_trip_us`.
 const PINGS: usize = 1_000;
+/// One-row transactions timed for `pg_commit_1_row_us`.
+const COMMITS: usize = 200;
 
 pub struct FreshDatabase {
     /// The database's URL: the server's, with `dbname` naming this one.
@@ -43,8 +45,11 @@ impl FreshDatabase {
     }
 
     /// The server's version and commit durability, the database's size,
-    /// and the time of one round trip (a trivial prepared statement on a
-    /// warm connection): what every statement of a call costs at least.
+    /// the time of one round trip (a trivial prepared statement on a warm
+    /// connection: what every statement of a call costs at least), and of
+    /// a transaction that inserts one row (BEGIN, INSERT, COMMIT: what
+    /// every write call costs at least, its commit waiting for the WAL
+    /// flush at the server's default durability). Measured after the run.
     pub fn figures(&self) -> Result<Map<String, Value>> {
         let config: Config = self.url.parse()?;
         let mut client = connect(&config, &redact(&self.url))?;
@@ -63,10 +68,20 @@ impl FreshDatabase {
             client.query_one(&ping, &[])?;
         }
         let round_trip_us = started.elapsed().as_secs_f64() * 1e6 / PINGS as f64;
+        client.batch_execute("CREATE TABLE bench_floor (k BIGINT)")?;
+        let insert = client.prepare("INSERT INTO bench_floor VALUES ($1)")?;
+        let started = Instant::now();
+        for k in 0..COMMITS as i64 {
+            let mut transaction = client.transaction()?;
+            transaction.execute(&insert, &[&k])?;
+            transaction.commit()?;
+        }
+        let commit_us = started.elapsed().as_secs_f64() * 1e6 / COMMITS as f64;
         let figures = json!({
             "pg_server_version": version,
             "pg_synchronous_commit": synchronous_commit,
             "pg_round_trip_us": round_trip_us,
+            "pg_commit_1_row_us": commit_us,
             "db_bytes": db_bytes,
         });
         Ok(figures.as_object().cloned().unwrap_or_default())
