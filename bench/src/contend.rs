@@ -10,14 +10,16 @@
 //! each): it creates the ten, receives exactly their units for that SKU
 //! (one call: the units are added and allocated by priority), and fulfils
 //! each from what it was allocated. The processes start together, once
-//! every one has loaded the component and connected.
+//! every one has loaded the component and connected. A call the host gave
+//! up on after `backorders_host::MAX_CALL_ATTEMPTS` conflicting attempts changed nothing;
+//! the worker issues it again, as a client would, and counts it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, ensure, Context, Result};
-use backorders_host::{AllocationPolicy, AllocationRunRequest, Mode};
+use backorders_host::{AllocationPolicy, AllocationRunRequest, CallError, Mode};
 use serde_json::{json, Value};
 
 use crate::postgres::FreshDatabase;
@@ -34,6 +36,22 @@ const GO: &str = "go";
 const GROUP: usize = 10;
 /// SKU numbers of one process: process p uses p * SKU_BLOCK onwards.
 const SKU_BLOCK: usize = 10_000;
+/// The operations a worker calls, as its line names them.
+const OPERATIONS: [&str; 3] = ["create", "receive", "fulfill"];
+const CREATE: usize = 0;
+const RECEIVE: usize = 1;
+const FULFILL: usize = 2;
+
+/// Calls of one operation and their attempts that conflicted.
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    calls: u64,
+    retries: u64,
+}
+
+/// Times a worker issues one operation the host gave up on before the run
+/// fails.
+const MAX_ISSUES: u32 = 10;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -97,17 +115,30 @@ pub fn run(args: &Args) -> Result<Value> {
     for worker in &mut workers {
         writeln!(worker.stdin, "{GO}").context("start a worker")?;
     }
-    let mut per_process = Vec::with_capacity(workers.len());
-    for worker in &mut workers {
-        per_process.push(worker.result()?);
-    }
+    // Every worker is waited for, whatever another did: the database
+    // outlives them all.
+    let results: Vec<Result<Value>> = workers.iter_mut().map(Worker::result).collect();
     let wall_s = started.elapsed().as_secs_f64();
-    for worker in workers {
-        worker.finish()?;
+    let ended: Vec<Result<()>> = workers.into_iter().map(Worker::finish).collect();
+    let mut per_process = Vec::with_capacity(results.len());
+    for (result, ended) in results.into_iter().zip(ended) {
+        per_process.push(result?);
+        ended?;
     }
 
     let total = |key: &str| per_process.iter().filter_map(|line| line[key].as_u64()).sum::<u64>();
     let (calls, retries) = (total("calls"), total("retries"));
+    let by_operation: serde_json::Map<String, Value> = OPERATIONS
+        .iter()
+        .map(|name| {
+            let sum = |key: &str| -> u64 {
+                per_process.iter().filter_map(|line| line["by_operation"][name][key].as_u64()).sum()
+            };
+            let (calls, retries) = (sum("calls"), sum("retries"));
+            let figures = json!({"calls": calls, "retries": retries, "retry_percent": percent(retries, calls)});
+            (name.to_string(), figures)
+        })
+        .collect();
     let backorders = system.backorders();
     let summary = backorders.backorder_summary()?;
     let problems = backorders.check_integrity()?.problems.len() + backorders.check_stock()?.len();
@@ -120,6 +151,8 @@ pub fn run(args: &Args) -> Result<Value> {
         "calls": calls,
         "retries": retries,
         "retry_percent": percent(retries, calls),
+        "calls_given_up": total("calls_given_up"),
+        "by_operation": by_operation,
         "wall_s": wall_s,
         "calls_per_s": calls as f64 / wall_s,
         "backorders_fulfilled_per_s": total("fulfilled") as f64 / wall_s,
@@ -132,6 +165,12 @@ pub fn run(args: &Args) -> Result<Value> {
         line[key] = value;
     }
     Ok(line)
+}
+
+/// Whether the host gave up on a call after `backorders_host::MAX_CALL_ATTEMPTS` attempts
+/// that each conflicted with a concurrent call (so it changed nothing).
+fn gave_up(error: &anyhow::Error) -> bool {
+    matches!(error.downcast_ref::<CallError>(), Some(CallError::Host(host)) if host.is_retryable())
 }
 
 /// `part` of `whole`, in percent to two decimals.
@@ -206,7 +245,6 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
     let mut system = ComponentSystem::open(&storage)?;
     // A connection opened and the component instantiated before the start.
     system.backorders().backorder_summary()?;
-    let retries_before = system.counters().conflict_retries;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{READY}")?;
     stdout.flush()?;
@@ -215,7 +253,30 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
     ensure!(word.trim_end() == GO, "the bench went away before the start");
 
     let started = Instant::now();
-    let (mut calls, mut fulfilled) = (0u64, 0u64);
+    let (mut fulfilled, mut given_up) = (0u64, 0u64);
+    let mut tally = [Tally::default(); OPERATIONS.len()];
+    // Runs one operation to success, issuing it again while the host gives
+    // up on it for conflicts; counts it and its conflicting attempts.
+    let mut call = |system: &mut ComponentSystem,
+                    kind: usize,
+                    operation: &mut dyn FnMut(&mut ComponentSystem) -> Result<()>| {
+        let before = system.counters().conflict_retries;
+        tally[kind].calls += 1;
+        for _ in 0..MAX_ISSUES {
+            match operation(system) {
+                // Its last attempt conflicted too.
+                Err(error) if gave_up(&error) => {
+                    given_up += 1;
+                    tally[kind].retries += 1;
+                }
+                done => {
+                    tally[kind].retries += system.counters().conflict_retries - before;
+                    return done;
+                }
+            }
+        }
+        bail!("process {}: the host gave up on one call {MAX_ISSUES} times", args.process)
+    };
     for first in (0..args.backorders).step_by(GROUP) {
         let indexes = first..args.backorders.min(first + GROUP);
         let sku = sku_name(args.process * SKU_BLOCK + (first / GROUP) % args.skus);
@@ -227,18 +288,19 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
                 ..order(i, args.skus)
             };
             units += order.quantity;
-            system.create(&order)?;
-            calls += 1;
+            call(&mut system, CREATE, &mut |system| system.create(&order).map(drop))?;
         }
         let request = AllocationRunRequest {
             policy: Some(AllocationPolicy::StrictPriority),
             ..AllocationRunRequest::from_stock(&sku)
         };
-        let run = system.backorders().receive(units, &request, Mode::Apply)?;
-        calls += 1;
-        for line in run.value.lines.into_iter().filter(|line| line.allocated > 0) {
-            system.fulfill(&line.backorder_id, line.allocated)?;
-            calls += 1;
+        let mut lines = Vec::new();
+        call(&mut system, RECEIVE, &mut |system| {
+            lines = system.backorders().receive(units, &request, Mode::Apply)?.value.lines;
+            Ok(())
+        })?;
+        for line in lines.into_iter().filter(|line| line.allocated > 0) {
+            call(&mut system, FULFILL, &mut |system| system.fulfill(&line.backorder_id, line.allocated))?;
             fulfilled += 1;
         }
     }
@@ -249,12 +311,20 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
         args.process,
         args.backorders
     );
-    let retries = system.counters().conflict_retries - retries_before;
+    let calls = tally.iter().map(|tally| tally.calls).sum();
+    let retries = tally.iter().map(|tally| tally.retries).sum();
+    let by_operation: serde_json::Map<String, Value> = OPERATIONS
+        .iter()
+        .zip(tally)
+        .map(|(name, tally)| (name.to_string(), json!({"calls": tally.calls, "retries": tally.retries})))
+        .collect();
     let line = json!({
         "process": args.process,
         "calls": calls,
         "retries": retries,
         "retry_percent": percent(retries, calls),
+        "calls_given_up": given_up,
+        "by_operation": by_operation,
         "seconds": seconds,
         "calls_per_s": calls as f64 / seconds,
         "fulfilled": fulfilled,

@@ -78,6 +78,9 @@ fn contend_runs_every_process_to_the_end_and_checks_clean() {
     let line = bench(&server, &["contend", "--db", &server, "--processes", "3", "--backorders", "25", "--skus", "2"]);
     // Each process: 25 creates, one receive per group of ten (3), 25 fulfilments.
     assert_eq!(line["calls"], 3 * (25 + 3 + 25), "{line}");
+    for (operation, calls) in [("create", 3 * 25), ("receive", 3 * 3), ("fulfill", 3 * 25)] {
+        assert_eq!(line["by_operation"][operation]["calls"], calls, "{line}");
+    }
     assert_eq!(line["open_backorders_after"], 0, "{line}");
     assert_eq!(line["check_problems"], 0, "{line}");
     let processes = line["per_process"].as_array().expect("per_process");
