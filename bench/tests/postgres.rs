@@ -62,14 +62,16 @@ fn w1_on_postgres_decides_as_on_sqlite_counts_round_trips_and_drops_its_database
         let line = bench(&server, &[&["--system", system, "--db", server.as_str()], &w1[..]].concat());
         assert_eq!(outcome(&line), outcome(&sqlite), "{system} on PostgreSQL: {line}");
         assert_eq!(line["priority_respected"], true);
-        for key in ["pg_round_trips_per_create", "pg_round_trips_per_receive", "pg_round_trips_per_fulfill"] {
-            let trips = line[key].as_f64().unwrap_or_else(|| panic!("{key} missing: {line}"));
-            assert!(trips >= 3.0, "{system}: {key} is {trips}: at least BEGIN, a statement and COMMIT");
+        for phase in ["create", "receive", "fulfill", "summary", "sku_summary", "list"] {
+            let figures = &line["pg_phases"][phase];
+            let trips = figures["round_trips"].as_f64().unwrap_or_else(|| panic!("{phase} missing: {line}"));
+            assert!(trips >= 3.0, "{system}: {phase} took {trips} round trips: at least BEGIN, a statement and COMMIT");
+            assert!(figures["wall_us"].is_f64() && figures["client_cpu_us"].is_f64(), "{system}: {figures}");
         }
         assert_eq!(line["pg_conflict_retries"], 0, "one process has nothing to conflict with");
         assert!(line["db_bytes"].as_u64().is_some_and(|bytes| bytes > 0), "{line}");
     }
-    assert!(sqlite.get("pg_round_trips_per_create").is_none(), "SQLite's line keeps W1's keys: {sqlite}");
+    assert!(sqlite.get("pg_phases").is_none(), "SQLite's line keeps W1's keys: {sqlite}");
 }
 
 #[test]
