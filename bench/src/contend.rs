@@ -126,7 +126,12 @@ pub fn run(args: &Args) -> Result<Value> {
         ended?;
     }
 
-    let total = |key: &str| per_process.iter().filter_map(|line| line[key].as_u64()).sum::<u64>();
+    let total = |key: &str| {
+        per_process
+            .iter()
+            .filter_map(|line| line[key].as_u64())
+            .sum::<u64>()
+    };
     let (calls, retries) = (total("calls"), total("retries"));
     let by_operation: serde_json::Map<String, Value> = OPERATIONS
         .iter()
@@ -216,25 +221,38 @@ impl Worker {
             .stdout
             .read_line(&mut line)
             .with_context(|| format!("read worker {}", self.process))?;
-        ensure!(read > 0, "worker {} ended early (its error is above)", self.process);
+        ensure!(
+            read > 0,
+            "worker {} ended early (its error is above)",
+            self.process
+        );
         Ok(line.trim_end().to_owned())
     }
 
     fn expect(&mut self, word: &str) -> Result<()> {
         let line = self.line()?;
-        ensure!(line == word, "worker {} said {line:?}, not {word:?}", self.process);
+        ensure!(
+            line == word,
+            "worker {} said {line:?}, not {word:?}",
+            self.process
+        );
         Ok(())
     }
 
     fn result(&mut self) -> Result<Value> {
         let line = self.line()?;
-        serde_json::from_str(&line).with_context(|| format!("worker {}'s result {line:?}", self.process))
+        serde_json::from_str(&line)
+            .with_context(|| format!("worker {}'s result {line:?}", self.process))
     }
 
     fn finish(mut self) -> Result<()> {
         drop(self.stdin);
         let status = self.child.wait()?;
-        ensure!(status.success(), "worker {} ended with {status}", self.process);
+        ensure!(
+            status.success(),
+            "worker {} ended with {status}",
+            self.process
+        );
         Ok(())
     }
 }
@@ -250,33 +268,40 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
     stdout.flush()?;
     let mut word = String::new();
     std::io::stdin().lock().read_line(&mut word)?;
-    ensure!(word.trim_end() == GO, "the bench went away before the start");
+    ensure!(
+        word.trim_end() == GO,
+        "the bench went away before the start"
+    );
 
     let started = Instant::now();
     let (mut fulfilled, mut given_up) = (0u64, 0u64);
     let mut tally = [Tally::default(); OPERATIONS.len()];
     // Runs one operation to success, issuing it again while the host gives
     // up on it for conflicts; counts it and its conflicting attempts.
-    let mut call = |system: &mut ComponentSystem,
-                    kind: usize,
-                    operation: &mut dyn FnMut(&mut ComponentSystem) -> Result<()>| {
-        let before = system.counters().conflict_retries;
-        tally[kind].calls += 1;
-        for _ in 0..MAX_ISSUES {
-            match operation(system) {
-                // Its last attempt conflicted too.
-                Err(error) if gave_up(&error) => {
-                    given_up += 1;
-                    tally[kind].retries += 1;
-                }
-                done => {
-                    tally[kind].retries += system.counters().conflict_retries - before;
-                    return done;
+    let mut call =
+        |system: &mut ComponentSystem,
+         kind: usize,
+         operation: &mut dyn FnMut(&mut ComponentSystem) -> Result<()>| {
+            let before = system.counters().conflict_retries;
+            tally[kind].calls += 1;
+            for _ in 0..MAX_ISSUES {
+                match operation(system) {
+                    // Its last attempt conflicted too.
+                    Err(error) if gave_up(&error) => {
+                        given_up += 1;
+                        tally[kind].retries += 1;
+                    }
+                    done => {
+                        tally[kind].retries += system.counters().conflict_retries - before;
+                        return done;
+                    }
                 }
             }
-        }
-        bail!("process {}: the host gave up on one call {MAX_ISSUES} times", args.process)
-    };
+            bail!(
+                "process {}: the host gave up on one call {MAX_ISSUES} times",
+                args.process
+            )
+        };
     for first in (0..args.backorders).step_by(GROUP) {
         let indexes = first..args.backorders.min(first + GROUP);
         let sku = sku_name(args.process * SKU_BLOCK + (first / GROUP) % args.skus);
@@ -288,7 +313,9 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
                 ..order(i, args.skus)
             };
             units += order.quantity;
-            call(&mut system, CREATE, &mut |system| system.create(&order).map(drop))?;
+            call(&mut system, CREATE, &mut |system| {
+                system.create(&order).map(drop)
+            })?;
         }
         let request = AllocationRunRequest {
             policy: Some(AllocationPolicy::StrictPriority),
@@ -296,11 +323,17 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
         };
         let mut lines = Vec::new();
         call(&mut system, RECEIVE, &mut |system| {
-            lines = system.backorders().receive(units, &request, Mode::Apply)?.value.lines;
+            lines = system
+                .backorders()
+                .receive(units, &request, Mode::Apply)?
+                .value
+                .lines;
             Ok(())
         })?;
         for line in lines.into_iter().filter(|line| line.allocated > 0) {
-            call(&mut system, FULFILL, &mut |system| system.fulfill(&line.backorder_id, line.allocated))?;
+            call(&mut system, FULFILL, &mut |system| {
+                system.fulfill(&line.backorder_id, line.allocated)
+            })?;
             fulfilled += 1;
         }
     }
@@ -316,7 +349,12 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
     let by_operation: serde_json::Map<String, Value> = OPERATIONS
         .iter()
         .zip(tally)
-        .map(|(name, tally)| (name.to_string(), json!({"calls": tally.calls, "retries": tally.retries})))
+        .map(|(name, tally)| {
+            (
+                name.to_string(),
+                json!({"calls": tally.calls, "retries": tally.retries}),
+            )
+        })
         .collect();
     let line = json!({
         "process": args.process,

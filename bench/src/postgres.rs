@@ -37,7 +37,9 @@ impl FreshDatabase {
         let mut client = connect(&server, &shown)?;
         client
             .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-            .with_context(|| format!("create database {name} on {shown} (the role needs CREATEDB)"))?;
+            .with_context(|| {
+                format!("create database {name} on {shown} (the role needs CREATEDB)")
+            })?;
         // Query parameters override the URL's path, whatever it names.
         let separator = if server_url.contains('?') { '&' } else { '?' };
         let url = format!("{server_url}{separator}dbname={name}");
@@ -93,7 +95,10 @@ impl Drop for FreshDatabase {
         // FORCE: a connection a failed run left open must not keep it.
         let dropped = connect(&self.server, "the server").and_then(|mut client| {
             client
-                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                    self.name
+                ))
                 .map_err(anyhow::Error::from)
         });
         if let Err(error) = dropped {
