@@ -44,6 +44,10 @@ impl ports::Store for WitStore {
         store::get_many(keys).map_err(store_failure)
     }
 
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, ports::StoreFailure> {
+        store::next_number(sequence, after).map_err(store_failure)
+    }
+
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ports::StoreFailure> {
         let entries = store::scan(start, end, limit).map_err(store_failure)?;
         Ok(entries.into_iter().map(|e| (e.key, e.value)).collect())

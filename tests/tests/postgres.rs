@@ -56,22 +56,27 @@ fn rush(engine: &Backorders, host: usize) -> u64 {
     allocated
 }
 
-#[test]
-fn four_hosts_contending_for_one_skus_stock_oversell_nothing() {
-    let database = TestDatabase::create();
-    host(&database.url).stock_add(SKU, None, UNITS, Mode::Apply).expect("stock");
+/// Runs `work` on `HOSTS` handles of their own at once, each on a thread;
+/// the handles, and what each thread returned.
+fn on_hosts<T: Send + 'static>(database: &TestDatabase, work: fn(&Backorders, usize) -> T) -> (Vec<Arc<Backorders>>, Vec<T>) {
     let hosts: Vec<Arc<Backorders>> = (0..HOSTS).map(|_| Arc::new(host(&database.url))).collect();
     let workers: Vec<_> = hosts
         .iter()
         .enumerate()
         .map(|(index, engine)| {
             let engine = Arc::clone(engine);
-            std::thread::spawn(move || rush(&engine, index))
+            std::thread::spawn(move || work(&engine, index))
         })
         .collect();
-    for worker in workers {
-        worker.join().expect("a host thread panicked");
-    }
+    let results = workers.into_iter().map(|worker| worker.join().expect("a host thread panicked")).collect();
+    (hosts, results)
+}
+
+#[test]
+fn four_hosts_contending_for_one_skus_stock_oversell_nothing() {
+    let database = TestDatabase::create();
+    host(&database.url).stock_add(SKU, None, UNITS, Mode::Apply).expect("stock");
+    let (hosts, _) = on_hosts(&database, rush);
     let engine = host(&database.url);
     let received = (HOSTS * (CREATES_PER_HOST / 5)) as u64;
     let level = engine.stock_show(Some(SKU)).expect("stock").remove(0);
@@ -139,15 +144,58 @@ fn each_operation_takes_the_round_trips_counted() {
     assert_eq!(
         counted,
         [
-            ("create", (5, 4)),
+            ("create", (5, 5)),
             ("get", (7, 6)),
             ("list", (4, 3)),
-            ("allocate", (12, 9)),
+            ("allocate", (13, 10)),
             ("fulfil", (13, 9)),
             ("cancel", (7, 6)),
-            ("summary", (7, 6)),
+            ("summary", (8, 7)),
             ("sku summary", (9, 8)),
         ],
         "the (round trips, crossings) per operation changed: update the counts here and in the README if that was meant"
     );
+}
+
+/// Backorders each host creates, allocates and fulfils on SKUs of its own.
+const DISJOINT_PER_HOST: usize = 100;
+
+/// A host's calls on its own SKUs: stock for each, then create, allocate
+/// and fulfil. Returns how many calls it made.
+fn own_skus(engine: &Backorders, host: usize) -> u64 {
+    let sku = |round: usize| format!("OWN-{host}-{}", round % 5);
+    for round in 0..5 {
+        engine.stock_add(&sku(round), None, DISJOINT_PER_HOST as u64, Mode::Apply).expect("stock");
+    }
+    for round in 0..DISJOINT_PER_HOST {
+        let request = NewBackorder::new(&format!("O-{host}-{round}"), "C-1", &sku(round), 1);
+        let id = engine.create_backorder(&request, Mode::Apply).expect("create").value.backorder_id;
+        engine.allocate_backorder(&allocation(&id, 1), Mode::Apply).expect("allocate");
+        engine.fulfill_backorder(&fulfillment(&id, 1), Mode::Apply).expect("fulfil");
+    }
+    5 + 3 * DISJOINT_PER_HOST as u64
+}
+
+/// Four hosts on SKUs of their own share no key the component writes:
+/// numbers come from blocks each host leased, and the overall totals from
+/// stripes by SKU. Every call succeeds (re-run after a conflict where
+/// PostgreSQL found one) and the data checks clean. How often calls ran
+/// again is printed: the target (at most 1%) is not met yet, see
+/// the README's "Conflicts between hosts".
+#[test]
+fn hosts_writing_on_their_own_skus_all_succeed_and_check_clean() {
+    let database = TestDatabase::create();
+    let (hosts, calls) = on_hosts(&database, own_skus);
+    let calls: u64 = calls.into_iter().sum();
+    let retries: u64 = hosts.iter().map(|engine| engine.conflict_retries()).sum();
+    eprintln!("{HOSTS} hosts on their own SKUs: {calls} calls, {retries} ran again after a conflict");
+    let engine = host(&database.url);
+    let report = engine.check_integrity().expect("check");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let summary = engine.backorder_summary().expect("summary");
+    assert_eq!(summary.open_backorders, 0, "every backorder was fulfilled");
+    assert_eq!(report.backorders_checked, (HOSTS * DISJOINT_PER_HOST) as u64);
+    let levels = engine.stock_show(None).expect("stock");
+    assert_eq!(levels.len(), HOSTS * 5);
+    assert!(levels.iter().all(|level| level.reserved == 0 && level.on_hand == (DISJOINT_PER_HOST / 5 * 4) as u64), "{levels:?}");
 }

@@ -102,6 +102,10 @@ impl ports::Store for StorePort<'_> {
         self.0.borrow_mut().write_batch(&writes).map_err(store_failure)
     }
 
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, ports::StoreFailure> {
+        self.0.borrow_mut().next_number(sequence, after).map_err(store_failure)
+    }
+
     fn scan(
         &mut self,
         start: &[u8],

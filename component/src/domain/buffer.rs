@@ -69,6 +69,12 @@ impl<'a> Buffer<'a> {
         Ok(())
     }
 
+    /// A number of the store's sequence `sequence`, past `after`: taken
+    /// at once (it is not a key-value write), rolled back with the call.
+    pub fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure> {
+        self.store.next_number(sequence, after)
+    }
+
     pub fn set(&mut self, key: &[u8], value: &[u8]) {
         self.writes.insert(key.to_vec(), Some(value.to_vec()));
     }

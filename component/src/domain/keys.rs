@@ -9,9 +9,10 @@
 //! | `A` al | allocation record |
 //! | `BA` bo al | (allocations of a backorder, oldest first) |
 //! | `F` bo seq / `H` bo seq | fulfilment / history entry |
-//! | `Q` `bo` year / `Q` `al` | sequence counters |
-//! | `G` / `G` sku | running totals over open backorders |
-//! | `GD` day / `GD` sku day | open backorders falling due on that UTC day |
+//! | `Q` `bo` year / `Q` `al` | sequence counters of stores written before numbers came from `next-number` (read once, then deleted) |
+//! | `GT` stripe / `G` sku | running totals over open backorders: the overall ones in `STRIPES` stripes by SKU, and per SKU |
+//! | `GDT` day stripe / `GDS` sku day | open backorders falling due on that UTC day, overall (striped) and per SKU |
+//! | `G` / `GD` day | the unstriped overall totals and due-day counters of older stores, until their first write (`repo::Counts`) |
 //! | `E` sku kind ref | expected supply not yet received |
 //! | `S` | the settings (time zone) |
 //! | `R` id / `RT` time id | remembered request ids and their results |
@@ -100,12 +101,37 @@ pub fn histories(bo: BackorderId) -> (Vec<u8>, Vec<u8>) {
     prefix_range(&[b"H", bo.key().as_bytes()])
 }
 
+/// The `next-number` sequence of backorder numbers in `year`.
+pub fn backorder_sequence(year: u16) -> String {
+    format!("bo-{year:04}")
+}
+
+/// The `next-number` sequence of allocation numbers.
+pub const ALLOCATION_SEQUENCE: &str = "al";
+
+/// Where an older store kept the last backorder number of `year`.
 pub fn backorder_counter(year: u16) -> Vec<u8> {
     join(&[b"Q", b"bo", format!("{year:04}").as_bytes()])
 }
 
+/// Where an older store kept the last allocation number.
 pub fn allocation_counter() -> Vec<u8> {
     join(&[b"Q", b"al"])
+}
+
+/// How many stripes the overall running totals and due-day counters are
+/// split into. A write adds to the stripe of its SKU only, so writes on
+/// different SKUs rarely share a key (two SKUs share a stripe with chance
+/// 1 in `STRIPES`); a summary adds up at most `STRIPES` values (only the
+/// stripes of SKUs with open backorders exist). Part of the stored format:
+/// changing it is a layout change.
+pub const STRIPES: u32 = 256;
+
+/// The stripe of a SKU: FNV-1a (32 bits) of its bytes, modulo `STRIPES`,
+/// as three digits. Part of the stored format, never to change.
+pub fn stripe(sku: &str) -> String {
+    let hash = sku.bytes().fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    format!("{:03}", hash % STRIPES)
 }
 
 /// The database's settings: `S`.
@@ -113,21 +139,41 @@ pub fn settings() -> Vec<u8> {
     join(&[b"S"])
 }
 
+/// The unstriped overall totals of an older store.
 pub fn totals() -> Vec<u8> {
     join(&[b"G"])
+}
+
+/// The stripe of the overall totals that `sku` adds to.
+pub fn total_stripe(sku: &str) -> Vec<u8> {
+    join(&[b"GT", stripe(sku).as_bytes()])
+}
+
+pub fn total_stripes() -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"GT"])
 }
 
 pub fn sku_totals(sku: &str) -> Vec<u8> {
     join(&[b"G", sku.as_bytes()])
 }
 
-/// Overall due-day buckets: `GD` day.
+/// The unstriped overall due-day buckets of an older store: `GD` day.
 pub fn due_bucket(day: i64) -> Vec<u8> {
     join(&[b"GD", day_part(day).as_bytes()])
 }
 
 pub fn due_buckets() -> (Vec<u8>, Vec<u8>) {
     prefix_range(&[b"GD"])
+}
+
+/// Overall due-day buckets, striped: `GDT` day stripe. Day before stripe,
+/// so the buckets of the days before a day are one range.
+pub fn due_stripe(day: i64, sku: &str) -> Vec<u8> {
+    join(&[b"GDT", day_part(day).as_bytes(), stripe(sku).as_bytes()])
+}
+
+pub fn due_stripes() -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"GDT"])
 }
 
 /// Per-SKU due-day buckets: `GDS` sku day.
@@ -137,6 +183,21 @@ pub fn sku_due_bucket(sku: &str, day: i64) -> Vec<u8> {
 
 pub fn sku_due_buckets(sku: &str) -> (Vec<u8>, Vec<u8>) {
     prefix_range(&[b"GDS", sku.as_bytes()])
+}
+
+/// Every SKU's due-day buckets.
+pub fn all_sku_due_buckets() -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"GDS"])
+}
+
+/// Every SKU's running totals.
+pub fn all_sku_totals() -> (Vec<u8>, Vec<u8>) {
+    prefix_range(&[b"G"])
+}
+
+/// The parts of a key after its tag.
+pub fn parts(key: &[u8]) -> impl Iterator<Item = &[u8]> {
+    key.split(|b| *b == SEP).skip(1)
 }
 
 /// A backorder index key: `I` name parts... bo.

@@ -11,6 +11,8 @@ pub struct MemoryStore {
     pub entries: BTreeMap<Vec<u8>, Vec<u8>>,
     /// Store calls made, for tests that bound what an operation touches.
     pub calls: u64,
+    /// The last number each sequence gave.
+    pub sequences: BTreeMap<String, u64>,
 }
 
 impl Store for MemoryStore {
@@ -33,6 +35,13 @@ impl Store for MemoryStore {
             };
         }
         Ok(())
+    }
+
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure> {
+        self.calls += 1;
+        let last = self.sequences.entry(sequence.to_string()).or_default();
+        *last = (*last).max(after) + 1;
+        Ok(*last)
     }
 
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure> {
@@ -224,6 +233,11 @@ impl<P: Store + ?Sized> Store for Counted<'_, P> {
     fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
         self.calls += 1;
         self.inner.write_batch(writes)
+    }
+
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure> {
+        self.calls += 1;
+        self.inner.next_number(sequence, after)
     }
 }
 

@@ -89,12 +89,16 @@ pub fn walk<B>(
     }
 }
 
-/// Takes the next number of a sequence counter.
-pub fn next_sequence(store: &mut Buffer, key: &[u8]) -> DomainResult<u64> {
-    let current: u64 = get(store, "sequence counter", key)?.unwrap_or(0);
-    let next = current + 1;
-    store.set(key, &encode(&next));
-    Ok(next)
+/// Takes the next number of the store's sequence `sequence`. A store
+/// written before numbers came from the store kept the last one under the
+/// counter key `legacy`: the number taken is past it, and the key goes
+/// (read in the same `get-many` as the call's other reads where it can).
+pub fn next_number(store: &mut Buffer, sequence: &str, legacy: &[u8]) -> DomainResult<u64> {
+    let after: u64 = get(store, "sequence counter", legacy)?.unwrap_or(0);
+    if after != 0 {
+        store.delete(legacy);
+    }
+    Ok(store.next_number(sequence, after)?)
 }
 
 pub fn load_backorder(store: &mut Buffer, id: BackorderId) -> DomainResult<BackorderRecord> {
@@ -338,9 +342,9 @@ fn emit(ports: &mut Ports, r: &BackorderRecord, kind: EventKind, allocation_id: 
 /// The running-total and due-day counter keys a save of an open backorder
 /// of `sku` falling due at `due` touches, for reading them ahead.
 pub fn counter_keys(sku: &str, due: Option<Timestamp>) -> Vec<Vec<u8>> {
-    let mut out = vec![keys::totals(), keys::sku_totals(sku)];
+    let mut out = vec![keys::totals(), keys::total_stripe(sku), keys::sku_totals(sku)];
     if let Some(day) = due.map(time::day) {
-        out.push(keys::due_bucket(day));
+        out.push(keys::due_stripe(day, sku));
         out.push(keys::sku_due_bucket(sku, day));
     }
     out
@@ -364,7 +368,7 @@ impl Counts {
         let old_totals = old.map(BackorderRecord::contribution).unwrap_or_default();
         let new_totals = new.contribution();
         if old_totals != new_totals {
-            for key in [keys::totals(), keys::sku_totals(&new.sku)] {
+            for key in [keys::total_stripe(&new.sku), keys::sku_totals(&new.sku)] {
                 let (added, removed) = self.totals.entry(key).or_default();
                 added.add(&new_totals);
                 removed.add(&old_totals);
@@ -375,7 +379,7 @@ impl Counts {
         if old_due != new_due {
             for (day, delta) in [(old_due, -1), (new_due, 1)] {
                 if let Some(day) = day {
-                    for key in [keys::due_bucket(day), keys::sku_due_bucket(&new.sku, day)] {
+                    for key in [keys::due_stripe(day, &new.sku), keys::sku_due_bucket(&new.sku, day)] {
                         *self.due.entry(key).or_default() += delta;
                     }
                 }
@@ -386,8 +390,12 @@ impl Counts {
     /// Applies what was noted: each counter read (all in one `get-many`)
     /// and written once; one that comes to zero is deleted.
     pub fn write(self, store: &mut Buffer) -> DomainResult<()> {
-        let reads: Vec<Vec<u8>> = self.totals.keys().chain(self.due.keys()).cloned().collect();
+        if self.totals.is_empty() && self.due.is_empty() {
+            return Ok(());
+        }
+        let reads: Vec<Vec<u8>> = self.totals.keys().chain(self.due.keys()).cloned().chain([keys::totals()]).collect();
         store.prefetch(&reads)?;
+        stripe_overall_counters(store)?;
         rewrite(store, "totals", self.totals.iter(), |totals: &mut Totals, (added, removed)| {
             apply_delta(totals, removed, added)
         })?;
@@ -399,6 +407,41 @@ impl Counts {
             Ok(())
         })
     }
+}
+
+/// Moves an older store's unstriped overall totals (`G`) and due-day
+/// counters (`GD` day) into stripes, rebuilt from the per-SKU counters
+/// (which sum to them, as `check` proves), in the first write that
+/// changes a counter. Reads one key when there is nothing to move. Once:
+/// O(SKUs + SKU due days).
+fn stripe_overall_counters(store: &mut Buffer) -> DomainResult<()> {
+    if store.get(&keys::totals())?.is_none() {
+        return Ok(());
+    }
+    let mut totals: BTreeMap<Vec<u8>, Totals> = BTreeMap::new();
+    for (key, value) in scan_all(store, keys::all_sku_totals(), u32::MAX)? {
+        let sku = keys::parts(&key).next().and_then(|sku| std::str::from_utf8(sku).ok()).ok_or_else(|| DomainError::corrupt("SKU totals key"))?;
+        totals.entry(keys::total_stripe(sku)).or_default().add(&decode::<Totals>("totals", &value)?);
+    }
+    let mut due: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+    for (key, value) in scan_all(store, keys::all_sku_due_buckets(), u32::MAX)? {
+        let mut parts = keys::parts(&key);
+        let sku = parts.next().and_then(|sku| std::str::from_utf8(sku).ok());
+        let day = parts.next().and_then(keys::time_from_part);
+        let (Some(sku), Some(day)) = (sku, day) else { return Err(DomainError::corrupt("SKU due-day key")) };
+        *due.entry(keys::due_stripe(day, sku)).or_default() += decode::<u64>("due-day counter", &value)?;
+    }
+    store.delete(&keys::totals());
+    for (key, _) in scan_all(store, keys::due_buckets(), u32::MAX)? {
+        store.delete(&key);
+    }
+    for (key, value) in totals {
+        store.set(&key, &encode(&value));
+    }
+    for (key, value) in due {
+        store.set(&key, &encode(&value));
+    }
+    Ok(())
 }
 
 /// Reads the counters under `changes`' keys in one call, applies each

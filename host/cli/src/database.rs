@@ -7,6 +7,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use backorders_host::provider::copy::Rows;
 use backorders_host::provider::deliveries::Deliveries;
 use backorders_host::provider::memory::MemoryProvider;
 use backorders_host::provider::Provider;
@@ -70,6 +71,21 @@ impl Database {
     /// A handle over this database.
     pub fn open(&self, options: Options) -> Backorders {
         Backorders::with_provider(self.provider(), options)
+    }
+
+    /// The raw rows of this database, for `backorders copy` (`field`:
+    /// `from` or `to`, for errors). A missing SQLite file is created when
+    /// `create` is set (an applied copy's target) and otherwise read as
+    /// empty; `memory:`, which lasts one command, has nothing to copy.
+    pub fn rows(&self, field: &'static str, create: bool) -> Result<Box<dyn Rows>, HostError> {
+        match self {
+            Self::Sqlite(path) => Ok(Box::new(backorders_sqlite::SqliteConnection::open_or_empty(path, create)?)),
+            Self::Memory => Err(HostError::InvalidInput {
+                field,
+                message: "memory: lasts one command; copy needs a SQLite file or a PostgreSQL database".to_owned(),
+            }),
+            Self::Postgres(url) => Ok(Box::new(PostgresProvider::new(url).open_connection()?)),
+        }
     }
 
     /// The webhook delivery store of this database; only a write

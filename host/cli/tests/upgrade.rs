@@ -91,7 +91,7 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
         };
         assert_eq!(&answer(&db, &args), expected, "{question}");
     }
-    assert_eq!(schema_version(&db), 4, "the first open upgraded the file");
+    assert_eq!(schema_version(&db), 5, "the first open upgraded the file");
     let index: i64 = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row(
@@ -108,6 +108,17 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
         &["create", "--order", "O-11", "--customer", "C-11", "--sku", "WIDGET", "--quantity", "1", "--apply"],
     );
     assert_eq!(created["backorder_id"], "BO-2026-0011");
+    // The year's counter key went to the store's sequence with that create.
+    let (next, counters): (i64, i64) = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT (SELECT next FROM sequences WHERE name = 'bo-2026'),
+                    (SELECT count(*) FROM kv WHERE substr(key, 1, 5) = X'5100626F00')",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((next, counters), (12, 0), "numbers go on from the sequence; the counter key is gone");
     let newest = answer(&db, &["events", "--limit", "1"]);
     assert_eq!(newest[0]["backorder"], created.as_object().map(|fields| {
         let mut fields = fields.clone();
@@ -127,14 +138,14 @@ fn a_database_of_a_newer_schema_is_refused_untouched() {
     let db = copy_of_fixture(dir.path());
     rusqlite::Connection::open(&db)
         .unwrap()
-        .pragma_update(None, "user_version", 5)
+        .pragma_update(None, "user_version", 6)
         .unwrap();
     let before = std::fs::read(&db).unwrap();
     let output = backorders(&db, &["summary"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("schema version 5; this host reads version 4"),
+        stderr.contains("schema version 6; this host reads version 5"),
         "{stderr}"
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);

@@ -73,6 +73,7 @@ export function instantiate(component, call) {
       }),
       scan: (start, end, limit) => guarded(() => connection().scan(start, end, limit)),
       writeBatch: (writes) => guarded(() => connection().writeBatch(writes)),
+      nextNumber: (sequence, after) => guarded(() => BigInt(connection().nextNumber(sequence, Number(after)))),
     },
     [`${WIT}/inventory`]: {
       reservedTotals: () => guarded(() => connection().reservedTotals()),

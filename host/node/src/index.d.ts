@@ -114,6 +114,9 @@ export interface Connection {
   scan(start: Uint8Array, end: Uint8Array, limit: number): { key: Uint8Array; value: Uint8Array }[];
   /// Applies the writes in order; the arrays are the provider's to keep.
   writeBatch(writes: ({ tag: 'set'; val: { key: Uint8Array; value: Uint8Array } } | { tag: 'delete'; val: Uint8Array })[]): void;
+  /// A number of the sequence greater than `after` and than every number
+  /// it gave before (WIT `next-number`); a rollback gives it back.
+  nextNumber(sequence: string, after: number): number;
 
   available(sku: string, location: Location): number;
   /// A new reservation's id, never one used before.

@@ -1,6 +1,8 @@
 //! The event outbox: events are rows written in the call's transaction, so
 //! they appear exactly when the call commits.
 
+use postgres::Row;
+
 use backorders_host::json;
 use backorders_host::names::WireName;
 use backorders_host::provider::{EventSink, OutboxEvent, StoredEvent};
@@ -44,25 +46,28 @@ impl EventSink for PostgresConnection {
             )
             .map_err(database("read events"))?;
         let mut events = rows
-            .into_iter()
-            .map(|row| {
-                let quantity: Option<i64> = row.get(6);
-                StoredEvent {
-                    seq: row.get(0),
-                    at: row.get(1),
-                    kind: row.get(2),
-                    backorder_id: row.get(3),
-                    sku: row.get(4),
-                    allocation_id: row.get(5),
-                    quantity: quantity.map(|quantity| from_stored("events", "quantity", quantity)).transpose()?,
-                    status: row.get(7),
-                    backorder: row.get(8),
-                    recorded_at: row.get(9),
-                }
-                .decode("events")
-            })
+            .iter()
+            .map(|row| stored_event(row)?.decode("events"))
             .collect::<Result<Vec<_>, HostError>>()?;
         events.reverse();
         Ok(events)
     }
+}
+
+/// A row read as `seq, at, kind, backorder_id, sku, allocation_id,
+/// quantity, status, backorder, created_at`, as stored.
+pub(crate) fn stored_event(row: &Row) -> Result<StoredEvent, HostError> {
+    let quantity: Option<i64> = row.get(6);
+    Ok(StoredEvent {
+        seq: row.get(0),
+        at: row.get(1),
+        kind: row.get(2),
+        backorder_id: row.get(3),
+        sku: row.get(4),
+        allocation_id: row.get(5),
+        quantity: quantity.map(|quantity| from_stored("events", "quantity", quantity)).transpose()?,
+        status: row.get(7),
+        backorder: row.get(8),
+        recorded_at: row.get(9),
+    })
 }

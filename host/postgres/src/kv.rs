@@ -74,6 +74,11 @@ impl KeyValue for PostgresConnection {
         Ok(())
     }
 
+    /// From the block of numbers this process leased (see `numbers.rs`).
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError> {
+        self.numbers.next(sequence, after)
+    }
+
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<KeyValuePair>, KeyValueError> {
         let rows = self
             .query(

@@ -18,9 +18,11 @@
 //! over this provider from plain threads (or a tokio runtime's blocking
 //! threads, `spawn_blocking`), never from async code.
 
+mod copy;
 mod events;
 mod inventory;
 mod kv;
+mod numbers;
 mod schema;
 mod stock;
 mod testing;
@@ -37,6 +39,7 @@ use postgres::{Client, Config, NoTls, Row, Statement};
 use backorders_host::provider::{Connection as ProviderConnection, Provider};
 use backorders_host::{Backorders, HostError, Options};
 
+pub use numbers::MAX_BLOCK;
 pub use schema::SCHEMA_VERSION;
 pub use postgres;
 pub use testing::{closed_local_port, server_for_tests, TestDatabase, TEST_SERVER_VARIABLE};
@@ -82,6 +85,8 @@ pub struct PostgresProvider {
     shown: String,
     idle: Mutex<Vec<Box<dyn ProviderConnection>>>,
     round_trips: Arc<AtomicU64>,
+    /// The numbers this process leased (made by the first connection).
+    numbers: std::sync::OnceLock<Arc<numbers::Numbers>>,
     /// A database this provider made, and drops when it is dropped.
     scratch: Option<Scratch>,
 }
@@ -103,6 +108,7 @@ impl PostgresProvider {
             shown: redact(url),
             idle: Mutex::new(Vec::new()),
             round_trips: Arc::new(AtomicU64::new(0)),
+            numbers: std::sync::OnceLock::new(),
             scratch: None,
         }
     }
@@ -159,6 +165,34 @@ impl PostgresProvider {
         self.config
             .as_ref()
             .map_err(|reason| self.unavailable(format!("not a PostgreSQL URL: {reason}")))
+    }
+
+    /// A new connection outside the pool, to a database checked to be
+    /// ours (its schema laid out if it is empty): what `backorders copy`
+    /// reads and writes raw rows through.
+    pub fn open_connection(&self) -> Result<PostgresConnection, HostError> {
+        let config = self.config()?;
+        self.create_scratch()?;
+        let mut client = connect(config).map_err(|error| self.unavailable(describe(&error)))?;
+        // A server going away between the connection and the schema check
+        // is unavailable, not a database it cannot open.
+        schema::ensure(&mut client, &self.shown).map_err(|error| match client.is_closed() {
+            true => self.unavailable(format!("the connection was lost: {error}")),
+            false => error,
+        })?;
+        let numbers = self
+            .numbers
+            .get_or_init(|| Arc::new(numbers::Numbers::new(config.clone(), Arc::clone(&self.round_trips))));
+        Ok(PostgresConnection {
+            client: Some(client),
+            numbers: Arc::clone(numbers),
+            statements: HashMap::new(),
+            conflict: None,
+            lost: None,
+            shown: self.shown.clone(),
+            in_transaction: false,
+            round_trips: Arc::clone(&self.round_trips),
+        })
     }
 
     fn create_scratch(&self) -> Result<(), HostError> {
@@ -218,6 +252,15 @@ fn is_conflict(error: &postgres::Error) -> bool {
     )
 }
 
+/// Whether the connection is gone: closed, broken, or ended by the server
+/// (shut down, restarted, or the backend terminated: SQLSTATE class 57).
+fn is_lost(error: &postgres::Error) -> bool {
+    error.is_closed()
+        || error.code().is_some_and(|code| code.code().starts_with("57"))
+        || (error.as_db_error().is_none()
+            && std::error::Error::source(error).is_some_and(|cause| cause.is::<std::io::Error>()))
+}
+
 /// A database failure during `operation`: a conflict, which the host
 /// retries, or a storage error.
 pub(crate) fn database(operation: &'static str) -> impl Fn(postgres::Error) -> HostError {
@@ -249,25 +292,18 @@ impl Provider for PostgresProvider {
         if let Some(connection) = idle {
             return Ok(connection);
         }
-        let config = self.config()?;
-        self.create_scratch()?;
-        let mut client = connect(config).map_err(|error| self.unavailable(describe(&error)))?;
-        schema::ensure(&mut client, &self.shown)?;
-        Ok(Box::new(PostgresConnection {
-            client: Some(client),
-            statements: HashMap::new(),
-            conflict: None,
-            in_transaction: false,
-            round_trips: Arc::clone(&self.round_trips),
-        }))
+        Ok(Box::new(self.open_connection()?))
     }
 
+    /// A connection the server dropped (restarted, shut down, or the network
+    /// failed) tells that the idle ones went with it: they are closed too,
+    /// and the calls that follow open new ones.
     fn release(&self, connection: Box<dyn ProviderConnection>) {
-        if connection.reusable() {
-            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-            if idle.len() < MAX_IDLE_CONNECTIONS {
-                idle.push(connection);
-            }
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if !connection.reusable() {
+            idle.clear();
+        } else if idle.len() < MAX_IDLE_CONNECTIONS {
+            idle.push(connection);
         }
     }
 
@@ -279,6 +315,7 @@ impl Provider for PostgresProvider {
 impl Drop for PostgresProvider {
     fn drop(&mut self) {
         self.idle.get_mut().unwrap_or_else(PoisonError::into_inner).clear();
+        self.numbers.take();
         let Some(scratch) = &self.scratch else {
             return;
         };
@@ -306,13 +343,18 @@ pub struct PostgresConnection {
     statements: HashMap<&'static str, Statement>,
     /// The conflict that doomed the transaction in progress, if any.
     conflict: Option<DbError>,
+    /// Why the server or the network dropped this connection, if it did.
+    lost: Option<String>,
+    /// Where the database is, for messages (no password).
+    shown: String,
     in_transaction: bool,
     round_trips: Arc<AtomicU64>,
+    numbers: Arc<numbers::Numbers>,
 }
 
 impl ProviderConnection for PostgresConnection {
     fn reusable(&self) -> bool {
-        self.client.as_ref().is_some_and(|client| !client.is_closed())
+        self.lost.is_none() && self.client.as_ref().is_some_and(|client| !client.is_closed())
     }
 }
 
@@ -343,8 +385,21 @@ impl PostgresConnection {
             if is_conflict(error) && self.conflict.is_none() {
                 self.conflict = error.as_db_error().cloned();
             }
+            if is_lost(error) && self.lost.is_none() {
+                self.lost = Some(describe(error));
+            }
         }
         result
+    }
+
+    /// The connection's loss as the caller sees it: the storage became
+    /// unavailable during the call, which may or may not have committed if
+    /// the loss met its COMMIT.
+    pub(crate) fn unavailable(&self) -> Option<HostError> {
+        self.lost.as_ref().map(|reason| HostError::Unavailable {
+            location: self.shown.clone(),
+            reason: format!("the connection was lost: {reason}"),
+        })
     }
 
     fn statement(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {

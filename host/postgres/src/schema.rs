@@ -11,7 +11,7 @@ use super::{database, describe};
 
 /// The schema this host reads and writes, as `backorders_schema.version`
 /// records it.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// What `backorders_schema.application` says in a backorders database.
 const APPLICATION: &str = "backorders";
@@ -75,6 +75,14 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
         status        text NOT NULL,
         backorder     text,
         created_at    bigint NOT NULL
+    );
+    "#,
+    // 1 -> 2: the sequences `next-number` hands out, each with the first
+    // number not yet leased to a host (see `numbers.rs`).
+    r#"
+    CREATE TABLE sequences (
+        name text COLLATE "C" PRIMARY KEY,
+        next bigint NOT NULL CHECK (next > 0)
     );
     "#,
 ];

@@ -9,7 +9,7 @@ use backorders_host::HostError;
 use super::{database, from_stored, to_stored, PostgresConnection};
 
 /// A stock row read as `sku, location, on_hand, reserved`.
-fn level(row: &Row) -> Result<StockLevel, HostError> {
+pub(crate) fn level(row: &Row) -> Result<StockLevel, HostError> {
     Ok(StockLevel {
         sku: row.get(0),
         location: location_from_stored(row.get(1)),

@@ -3,7 +3,7 @@
 //! another; a conflict fails the call, changing nothing, for the host to
 //! run again.
 
-use backorders_host::provider::{Access, Transactional};
+use backorders_host::provider::{Access, Connection, Transactional};
 use backorders_host::HostError;
 
 use super::{database, PostgresConnection};
@@ -15,7 +15,7 @@ impl Transactional for PostgresConnection {
             Access::Read => "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY",
             Access::Write => "BEGIN ISOLATION LEVEL SERIALIZABLE",
         };
-        self.batch(statement).map_err(database("begin transaction"))?;
+        self.batch(statement).map_err(|error| self.failed("begin transaction", error))?;
         self.in_transaction = true;
         Ok(())
     }
@@ -23,17 +23,23 @@ impl Transactional for PostgresConnection {
     fn commit(&mut self) -> Result<(), HostError> {
         // A failed COMMIT has ended the transaction too (rolled back).
         self.in_transaction = false;
-        self.batch("COMMIT").map_err(database("commit"))
+        self.batch("COMMIT").map_err(|error| self.failed("commit", error))
     }
 
     fn rollback(&mut self) -> Result<(), HostError> {
-        if !std::mem::take(&mut self.in_transaction) || !self.reusable_client() {
+        if !std::mem::take(&mut self.in_transaction) || !self.reusable() {
             return Ok(());
         }
         self.batch("ROLLBACK").map_err(database("roll back"))
     }
 
+    /// A conflict, which the host retries; or the connection lost during
+    /// the call, which fails it as `HostError::Unavailable` rather than as
+    /// whatever the component made of its store failing.
     fn take_conflict(&mut self) -> Option<HostError> {
+        if let Some(lost) = self.unavailable() {
+            return Some(lost);
+        }
         self.conflict.take().map(|conflict| HostError::Conflict {
             operation: "run the call",
             source: Box::new(conflict),
@@ -42,7 +48,9 @@ impl Transactional for PostgresConnection {
 }
 
 impl PostgresConnection {
-    fn reusable_client(&self) -> bool {
-        self.client.as_ref().is_some_and(|client| !client.is_closed())
+    /// `error` from a transaction statement: the storage unavailable when
+    /// it lost the connection, else a conflict or a storage error.
+    fn failed(&self, operation: &'static str, error: postgres::Error) -> HostError {
+        self.unavailable().unwrap_or_else(|| database(operation)(error))
     }
 }

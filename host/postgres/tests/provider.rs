@@ -293,6 +293,9 @@ impl KeyValue for Gated {
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<KeyValuePair>, KeyValueError> {
         self.inner.scan(start, end, limit)
     }
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError> {
+        self.inner.next_number(sequence, after)
+    }
 }
 
 impl Inventory for Gated {
@@ -409,7 +412,11 @@ fn a_create_on_a_warm_connection_prepares_nothing_and_takes_at_most_six_round_tr
     let stats = backorders.last_call_stats().expect("stats");
     eprintln!("round trips of a create: cold {}, warm {} and {}; crossings {}", costs[0], costs[1], costs[2], stats.crossings);
     assert!(costs[1] < costs[0], "the first create prepared its statements: {costs:?}");
-    assert_eq!(costs[1], costs[2], "a warm create prepares nothing more: {costs:?}");
+    // Numbers are leased in blocks of 1, 2, 4 … 64: the second create
+    // leased a block of two (one statement on the leasing connection), the
+    // third took the second number of it.
+    assert_eq!(costs[1], costs[2] + 1, "a warm create prepares nothing more; one that leases numbers adds the lease: {costs:?}");
+    assert!(costs[1] <= 6, "{costs:?}");
     // At most one statement per crossing of the sandbox (a batched read or
     // write is one), plus BEGIN and COMMIT.
     assert!(costs[2] <= stats.crossings + 2, "{costs:?} for {} crossings", stats.crossings);

@@ -325,6 +325,9 @@ class _Call:
     def store_scan(self, start: bytes, end: bytes, limit: int) -> list[dict]:
         return [{"key": key, "value": value} for key, value in self.tx.scan(start, end, limit)]
 
+    def store_next_number(self, sequence: str, after: int) -> int:
+        return self.tx.next_number(sequence, after)
+
     def store_write_batch(self, writes: list[tuple]) -> None:
         self.tx.write_batch([
             ("set", payload["key"], payload["value"]) if case == "set" else ("delete", payload)

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from backorders import BackorderError, SqliteProvider, create_engine
+from backorders.providers._schema import SCHEMA_VERSION
 
 from conftest import REPOSITORY, sorted_json
 
@@ -141,7 +142,7 @@ def test_an_events_backorder_is_kept_as_json_and_reads_back(tmp_path):
     with sqlite3.connect(tmp_path / "events.db") as connection:
         (text,) = connection.execute("SELECT backorder FROM events WHERE seq = 1").fetchone()
         assert (connection.execute("PRAGMA user_version").fetchone()[0], text) == (
-            4, '{"backorder_id":"BO-2026-0001","order_id":"O-1","notes":"crème brûlée","at_risk":false}')
+            SCHEMA_VERSION, '{"backorder_id":"BO-2026-0001","order_id":"O-1","notes":"crème brûlée","at_risk":false}')
 
 
 def test_the_schema_is_the_one_the_rust_host_declares():

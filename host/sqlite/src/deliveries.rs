@@ -18,15 +18,7 @@ use super::{database, SqliteConnection};
 /// The delivery store of the database at `path`. Only a write (`create`)
 /// creates a missing file; reads of a missing one see an empty database.
 pub fn deliveries(path: &Path, create: bool) -> Result<SqliteConnection, HostError> {
-    let exists = path.try_exists().map_err(|source| HostError::OpenDatabase {
-        path: path.to_path_buf(),
-        reason: source.to_string(),
-    })?;
-    if exists || create {
-        SqliteConnection::open(path, create)
-    } else {
-        SqliteConnection::in_memory()
-    }
+    SqliteConnection::open_or_empty(path, create)
 }
 
 const ENDPOINT_COLUMNS: &str = "SELECT id, url, secret, types, created_at, cursor, attempts,

@@ -60,24 +60,27 @@ pub(crate) fn read_events<P: rusqlite::Params>(
         .prepare_cached(sql)
         .map_err(database("read events"))?;
     let rows = statement
-        .query_map(params, |row| {
-            Ok(StoredEvent {
-                seq: row.get(0)?,
-                at: row.get(1)?,
-                kind: row.get(2)?,
-                backorder_id: row.get(3)?,
-                sku: row.get(4)?,
-                allocation_id: row.get(5)?,
-                quantity: row.get(6)?,
-                status: row.get(7)?,
-                backorder: row.get(8)?,
-                recorded_at: row.get(9)?,
-            })
-        })
+        .query_map(params, stored_event)
         .map_err(database("read events"))?;
     let mut events = Vec::new();
     for row in rows {
         events.push(row.map_err(database("read events"))?.decode("events")?);
     }
     Ok(events)
+}
+
+/// A row of an [`EVENT_COLUMNS`] query, as stored.
+pub(crate) fn stored_event(row: &rusqlite::Row) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        seq: row.get(0)?,
+        at: row.get(1)?,
+        kind: row.get(2)?,
+        backorder_id: row.get(3)?,
+        sku: row.get(4)?,
+        allocation_id: row.get(5)?,
+        quantity: row.get(6)?,
+        status: row.get(7)?,
+        backorder: row.get(8)?,
+        recorded_at: row.get(9)?,
+    })
 }

@@ -32,6 +32,27 @@ impl KeyValue for SqliteConnection {
             .map_err(unavailable)
     }
 
+    /// Taken in the call's transaction: numbers follow commits without
+    /// gaps, and a rollback gives the number back.
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError> {
+        let lowest = i64::try_from(after.saturating_add(1)).map_err(|_| KeyValueError::LimitExceeded {
+            what: "sequence number",
+            actual: after,
+            limit: i64::MAX as u64 - 1,
+        })?;
+        let number: i64 = self
+            .connection
+            .prepare_cached(
+                "INSERT INTO sequences (name, next) VALUES (?1, ?2 + 1)
+                 ON CONFLICT (name) DO UPDATE SET next = max(next, ?2) + 1
+                 RETURNING next - 1",
+            )
+            .and_then(|mut statement| statement.query_row((sequence, lowest), |row| row.get(0)))
+            .map_err(unavailable)?;
+        // The CHECK keeps `next` positive, so `next - 1` is not negative.
+        Ok(number as u64)
+    }
+
     fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError> {
         self.connection
             .prepare_cached("DELETE FROM kv WHERE key = ?1")

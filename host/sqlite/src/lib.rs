@@ -9,6 +9,7 @@
 //! # Ok::<(), backorders_host::CallError>(())
 //! ```
 
+mod copy;
 mod deliveries;
 mod events;
 mod inventory;
@@ -83,19 +84,7 @@ impl Provider for SqliteProvider {
         if let Some(connection) = idle {
             return Ok(connection);
         }
-        let exists = self
-            .path
-            .try_exists()
-            .map_err(|source| HostError::OpenDatabase {
-                path: self.path.clone(),
-                reason: source.to_string(),
-            })?;
-        let connection = if exists || will_commit {
-            SqliteConnection::open(&self.path, will_commit)?
-        } else {
-            SqliteConnection::in_memory()?
-        };
-        Ok(Box::new(connection))
+        Ok(Box::new(SqliteConnection::open_or_empty(&self.path, will_commit)?))
     }
 
     fn release(&self, connection: Box<dyn ProviderConnection>) {
@@ -142,6 +131,21 @@ impl SqliteConnection {
                 reason: source.to_string(),
             })?;
         Self::prepare(connection, Some(path))
+    }
+
+    /// The database at `path`; when there is no file there, a new one if
+    /// `create` is set, else an empty stand-in that leaves no file behind
+    /// (what a preview or a read of a missing database sees).
+    pub fn open_or_empty(path: &Path, create: bool) -> Result<Self, HostError> {
+        let exists = path.try_exists().map_err(|source| HostError::OpenDatabase {
+            path: path.to_path_buf(),
+            reason: source.to_string(),
+        })?;
+        if exists || create {
+            Self::open(path, create)
+        } else {
+            Self::in_memory()
+        }
     }
 
     /// A private database that vanishes when dropped: what a preview runs

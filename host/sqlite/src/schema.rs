@@ -15,12 +15,12 @@ use super::transaction::while_locked;
 pub const APPLICATION_ID: i32 = 0x424B_4F52;
 
 /// `PRAGMA user_version`: the schema this host reads and writes.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// How each older schema moves to the next, in order: `MIGRATIONS[i]`
 /// takes schema `i + 1` to `i + 2`. Each runs in the transaction that
 /// upgrades the file, so an upgrade is all or nothing.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     // 1 -> 2 (WIT 0.2.0): every value the component stores now starts with
     // its format version byte; what the 0.1.0 component wrote is version 1
     // byte for byte (see wit/store.wit, "Values").
@@ -31,6 +31,10 @@ const MIGRATIONS: [&str; 3] = [
     // 3 -> 4: events keep the backorder after the change (older ones have
     // none, NULL); reservations are found by stock row through an index.
     SCHEMA_4,
+    // 4 -> 5: backorder and allocation numbers come from the store's
+    // sequences (WIT `next-number`); the component moves an older store's
+    // counter keys over at its first create and allocation.
+    SCHEMA_5,
 ];
 
 /// What schema 4 added, to an upgraded database and a new one alike:
@@ -41,6 +45,16 @@ const MIGRATIONS: [&str; 3] = [
 const SCHEMA_4: &str = "
     ALTER TABLE events ADD COLUMN backorder TEXT;
     CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
+";
+
+/// What schema 5 added: the sequences `next-number` hands out, each with
+/// the next number it will give. Numbers are taken in the call's
+/// transaction, so a rollback gives them back.
+const SCHEMA_5: &str = "
+    CREATE TABLE sequences (
+        name TEXT PRIMARY KEY,
+        next INTEGER NOT NULL CHECK (next > 0)
+    ) WITHOUT ROWID;
 ";
 
 const CREATE_TABLES: &str = "
@@ -217,6 +231,7 @@ fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError>
                 "{CREATE_TABLES}
                  {DELIVERY_TABLES}
                  {SCHEMA_4}
+                 {SCHEMA_5}
                  PRAGMA application_id = {APPLICATION_ID};
                  PRAGMA user_version = {SCHEMA_VERSION};"
             ))

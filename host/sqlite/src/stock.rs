@@ -1,13 +1,23 @@
 //! Host-only stock operations: what a platform does outside the component
 //! (receiving goods, counting stock) and what `backorders stock` shows.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Row};
 
 use super::SqliteConnection;
 use backorders_host::provider::{location_from_stored, stored_location, StockAdmin, StockAudit, StockLevel};
 use backorders_host::HostError;
 
 use super::database;
+
+/// A stock row read as `sku, location, on_hand, reserved`.
+pub(crate) fn level(row: &Row) -> rusqlite::Result<StockLevel> {
+    Ok(StockLevel {
+        sku: row.get(0)?,
+        location: location_from_stored(row.get(1)?),
+        on_hand: row.get(2)?,
+        reserved: row.get(3)?,
+    })
+}
 
 impl StockAdmin for SqliteConnection {
     fn stock_level(&mut self, sku: &str, location: Option<&str>) -> Result<StockLevel, HostError> {
@@ -57,14 +67,7 @@ impl StockAdmin for SqliteConnection {
             )
             .map_err(database("read stock"))?;
         let rows = statement
-            .query_map((sku, limit), |row| {
-                Ok(StockLevel {
-                    sku: row.get(0)?,
-                    location: location_from_stored(row.get(1)?),
-                    on_hand: row.get(2)?,
-                    reserved: row.get(3)?,
-                })
-            })
+            .query_map((sku, limit), level)
             .map_err(database("read stock"))?;
         rows.collect::<Result<_, _>>().map_err(database("read stock"))
     }
@@ -86,12 +89,7 @@ impl StockAdmin for SqliteConnection {
         let rows = statement
             .query_map([], |row| {
                 Ok(StockAudit {
-                    level: StockLevel {
-                        sku: row.get(0)?,
-                        location: location_from_stored(row.get(1)?),
-                        on_hand: row.get(2)?,
-                        reserved: row.get(3)?,
-                    },
+                    level: level(row)?,
                     held_by_reservations: row.get(4)?,
                 })
             })

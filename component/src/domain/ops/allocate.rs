@@ -73,7 +73,7 @@ pub fn add_allocation(
 ) -> DomainResult<(BackorderRecord, Allocation)> {
     let NewAllocation { what, reserve, overridden, by } = spec;
     let id = old.id();
-    let allocation_id = AllocationId(repo::next_sequence(&mut ports.store, &keys::allocation_counter())?);
+    let allocation_id = AllocationId(repo::next_number(&mut ports.store, keys::ALLOCATION_SEQUENCE, &keys::allocation_counter())?);
     let reservation_id = if !reserve {
         None
     } else {

@@ -14,8 +14,9 @@ use super::super::{time, validate};
 /// Everything a create reads (the remembered request, the year's number
 /// sequence, the running totals, the due-day counters) is read in one
 /// `get-many` before it starts, so a create crosses to the host at most
-/// five times: the clock, that read, the scan for expired request ids
-/// (only with a request id), the write batch and the event batch.
+/// six times: the clock, that read, the scan for expired request ids
+/// (only with a request id), its number (`next-number`), the write batch
+/// and the event batch.
 pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
     if let Some(id) = &request.request_id {
         validate::reference("request_id", id)?;
@@ -46,7 +47,7 @@ fn validate_request(request: &NewBackorder) -> DomainResult<()> {
 }
 
 fn create(ports: &mut Ports, request: NewBackorder, year: u16) -> DomainResult<Backorder> {
-    let sequence = repo::next_sequence(&mut ports.store, &keys::backorder_counter(year))?;
+    let sequence = repo::next_number(&mut ports.store, &keys::backorder_sequence(year), &keys::backorder_counter(year))?;
     let sequence = u32::try_from(sequence).map_err(|_| DomainError::Other(format!("backorder numbers for {year} are exhausted")))?;
     let id = BackorderId { year, sequence };
 

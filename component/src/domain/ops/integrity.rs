@@ -17,7 +17,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 
 pub fn check_integrity(ports: &mut Ports) -> DomainResult<IntegrityReport> {
-    let mut check = Check::default();
+    let mut check = Check {
+        unstriped: ports.store.get(&keys::totals())?.is_some(),
+        ..Check::default()
+    };
     check.backorders(ports)?;
     check.stale_backorder_indexes(ports)?;
     check.totals(ports)?;
@@ -33,6 +36,9 @@ struct Check {
     totals: BTreeMap<Vec<u8>, Totals>,
     /// Due-day counts computed from the records, by their store key.
     due: BTreeMap<Vec<u8>, u64>,
+    /// An older store whose overall counters are not striped yet (see
+    /// `repo::Counts::write`): they are checked where it keeps them.
+    unstriped: bool,
 }
 
 impl Check {
@@ -107,11 +113,14 @@ impl Check {
 
         let contribution = r.contribution();
         if !contribution.is_zero() {
-            for key in [keys::totals(), keys::sku_totals(&r.sku)] {
+            let overall = if self.unstriped { keys::totals() } else { keys::total_stripe(&r.sku) };
+            for key in [overall, keys::sku_totals(&r.sku)] {
                 self.totals.entry(key).or_default().add(&contribution);
             }
             if let Some(due) = r.due_key() {
-                *self.due.entry(keys::due_bucket(time::day(due))).or_default() += 1;
+                let day = time::day(due);
+                let overall = if self.unstriped { keys::due_bucket(day) } else { keys::due_stripe(day, &r.sku) };
+                *self.due.entry(overall).or_default() += 1;
                 *self.due.entry(keys::sku_due_bucket(&r.sku, time::day(due))).or_default() += 1;
             }
         }
@@ -141,7 +150,8 @@ impl Check {
 
     /// Stored totals and due-day counts against the computed ones, both ways.
     fn totals(&mut self, ports: &mut Ports) -> DomainResult<()> {
-        let mut entries = repo::scan_all(&mut ports.store, keys::prefix_range(&[b"G"]), u32::MAX)?;
+        let mut entries = repo::scan_all(&mut ports.store, keys::all_sku_totals(), u32::MAX)?;
+        entries.extend(repo::scan_all(&mut ports.store, keys::total_stripes(), u32::MAX)?);
         if let Some(overall) = ports.store.get(&keys::totals())? {
             entries.push((keys::totals(), overall));
         }
@@ -151,7 +161,7 @@ impl Check {
             format!("stored {have:?}, records give {want:?}")
         });
         let mut entries = Vec::new();
-        for range in [keys::due_buckets(), keys::prefix_range(&[b"GDS"])] {
+        for range in [keys::due_buckets(), keys::due_stripes(), keys::all_sku_due_buckets()] {
             entries.extend(repo::scan_all(&mut ports.store, range, u32::MAX)?);
         }
         let stored: BTreeMap<Vec<u8>, u64> = self.readable(entries, "due-day counter");

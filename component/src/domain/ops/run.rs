@@ -346,7 +346,7 @@ fn created_part(candidate: &Candidate) -> Vec<u8> {
 
 /// The part of a partly received claim that stays claimed, as a new allocation.
 fn split_claim(ports: &mut Ports, claim: &super::super::model::Allocation, quantity: u64) -> DomainResult<AllocationId> {
-    let id = AllocationId(repo::next_sequence(&mut ports.store, &keys::allocation_counter())?);
+    let id = AllocationId(repo::next_number(&mut ports.store, keys::ALLOCATION_SEQUENCE, &keys::allocation_counter())?);
     let backorder = BackorderId::parse("backorder_id", &claim.backorder_id)?;
     let rest = super::super::model::Allocation {
         allocation_id: id.to_string(),

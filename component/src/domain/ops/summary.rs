@@ -16,9 +16,20 @@ pub fn get_backorder_summary(ports: &mut Ports) -> DomainResult<Summary> {
 
 fn summary(ports: &mut Ports) -> DomainResult<Summary> {
     ports.store.prefetch(&[keys::totals(), keys::settings()])?;
-    let totals: Totals = repo::get(&mut ports.store, "totals", &keys::totals())?.unwrap_or_default();
+    // An older store keeps the overall counters unstriped until its first
+    // write (`repo::Counts::write`).
+    let (totals, buckets) = match repo::get::<Totals>(&mut ports.store, "totals", &keys::totals())? {
+        Some(unstriped) => (unstriped, keys::due_buckets()),
+        None => {
+            let mut totals = Totals::default();
+            for (_, value) in repo::scan_all(&mut ports.store, keys::total_stripes(), keys::STRIPES)? {
+                totals.add(&repo::decode("totals", &value)?);
+            }
+            (totals, keys::due_stripes())
+        }
+    };
     let today = ports.today()?;
-    let overdue = overdue(&mut ports.store, today, keys::due_buckets(), &[])?;
+    let overdue = overdue(&mut ports.store, today, buckets, &[])?;
     let oldest = oldest_open(&mut ports.store, keys::index_range("open", &[]))?;
     Ok(Summary { totals, overdue, oldest_open_created_at: oldest })
 }

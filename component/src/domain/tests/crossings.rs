@@ -67,7 +67,7 @@ fn each_operation_crosses_the_boundary_a_known_number_of_times() {
         println!("{name:<20} {:>5} {:>9} {:>6} {:>5} {:>5}", c.store, c.inventory, c.events, 1, c.total());
     }
     let totals: Vec<(&str, u64)> = table.iter().map(|(name, c)| (*name, c.total())).collect();
-    assert!(totals[0].1 <= 5 && totals[1].1 <= 5, "a create crosses at most 5 times: {totals:?}");
+    assert!(totals[0].1 <= 5 && totals[1].1 <= 6, "a create crosses at most 5 times (6 with a request id): {totals:?}");
     // Before the write buffer (0.1.0): create 24 (28 with a request id),
     // get 6, list 3, update 12, allocate 16, fulfil 15, cancel 26,
     // summary 6, SKU summary 8. Since expiry holds at its instant (issue
@@ -75,18 +75,22 @@ fn each_operation_crosses_the_boundary_a_known_number_of_times() {
     // index first: one scan more each. Since a promised date is kept as
     // given (issue 16) a SKU summary reads the backorder behind its
     // earliest date, to show the date as it was given: one read more.
+    // Since numbers come from the store's sequences (issue 12) a create
+    // and an allocation take theirs with `next-number`: one crossing more
+    // each (the legacy counter key is still read, once, in the create's
+    // `get-many`); the overall summary adds up its stripes: one scan more.
     assert_eq!(
         totals,
         vec![
-            ("create", 4),
-            ("create (request id)", 5),
+            ("create", 5),
+            ("create (request id)", 6),
             ("get", 6),
             ("list", 4),
             ("update", 6),
-            ("allocate", 9),
+            ("allocate", 10),
             ("fulfil", 9),
             ("cancel", 9),
-            ("summary", 6),
+            ("summary", 7),
             ("sku summary", 9),
         ]
     );

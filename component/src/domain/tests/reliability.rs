@@ -106,7 +106,7 @@ fn the_integrity_check_finds_each_kind_of_damage() {
     assert_eq!(problems(&mut w), [ProblemKind::StaleIndexEntry]);
 
     let mut w = busy_world();
-    w.store.entries.insert(keys::totals(), crate::domain::repo::encode(&Totals::default()));
+    w.store.entries.insert(keys::total_stripe("A"), crate::domain::repo::encode(&Totals::default()));
     assert_eq!(problems(&mut w), [ProblemKind::TotalsMismatch]);
 
     let mut w = busy_world();
@@ -128,7 +128,7 @@ fn every_value_the_component_writes_starts_with_its_format_version() {
     let supply = SupplyExpectation { request_id: Some("req-supply".into()), ..expectation("A", 5, T0 + 2 * DAY, "PO-2") };
     w.call(|p| ops::expect_supply(p, supply)).unwrap();
     let kinds: std::collections::BTreeSet<u8> = w.store.entries.keys().map(|k| k[0]).collect();
-    assert_eq!(kinds, b"ABEFGHIQR".iter().copied().collect(), "every kind of key was written");
+    assert_eq!(kinds, b"ABEFGHIR".iter().copied().collect(), "every kind of key was written");
     // Backorder records, expected supply and remembered requests hold
     // promised or expected dates, allocations may be claimed: version 2
     // since issue 16.
@@ -148,4 +148,65 @@ fn a_value_in_a_newer_format_is_refused_not_guessed() {
     let err = w.call(|p| ops::get_backorder(p, &bo)).unwrap_err();
     let expected = StorageError::UnknownFormat { value: "backorder".into(), version: 3, newest: 2 };
     assert_eq!(err, DomainError::Storage(expected));
+}
+
+/// `w` as an older build left it: the overall totals and due-day counters
+/// unstriped (`G`, `GD` day), the last numbers in counter keys.
+fn as_older_store(mut w: World) -> World {
+    use crate::domain::repo::{decode, encode};
+    let entries = &mut w.store.entries;
+    let take = |entries: &mut std::collections::BTreeMap<Vec<u8>, Vec<u8>>, (start, end): (Vec<u8>, Vec<u8>)| {
+        let keys: Vec<Vec<u8>> = entries.range(start..end).map(|(key, _)| key.clone()).collect();
+        keys.into_iter().map(|key| { let value = entries.remove(&key).unwrap(); (key, value) }).collect::<Vec<_>>()
+    };
+    let mut overall = Totals::default();
+    for (_, value) in take(entries, keys::total_stripes()) {
+        overall.add(&decode("totals", &value).unwrap());
+    }
+    entries.insert(keys::totals(), encode(&overall));
+    let mut due = std::collections::BTreeMap::new();
+    for (key, value) in take(entries, keys::due_stripes()) {
+        let day = keys::time_from_part(keys::parts(&key).next().unwrap()).unwrap();
+        *due.entry(day).or_insert(0u64) += decode::<u64>("due-day counter", &value).unwrap();
+    }
+    for (day, count) in due {
+        entries.insert(keys::due_bucket(day), encode(&count));
+    }
+    for (sequence, last) in std::mem::take(&mut w.store.sequences) {
+        let key = match sequence.strip_prefix("bo-") {
+            Some(year) => keys::backorder_counter(year.parse().unwrap()),
+            None => keys::allocation_counter(),
+        };
+        w.store.entries.insert(key, encode(&last));
+    }
+    w
+}
+
+#[test]
+fn an_older_stores_counters_are_striped_by_its_first_write_and_its_numbers_go_on() {
+    let mut twin = busy_world();
+    let mut w = as_older_store(busy_world());
+    assert!(w.store.entries.contains_key(&keys::due_bucket(crate::domain::time::day(T0 - DAY))), "an overdue day bucket");
+    assert_eq!(problems(&mut w), [], "the older layout checks clean as it is");
+    for w in [&mut w, &mut twin] {
+        assert_eq!(w.summary().overdue, 1);
+    }
+    assert_eq!(w.summary(), twin.summary(), "read as it is, before any write");
+
+    // The first write moves the counters into stripes and takes the
+    // number after the counter's; an allocation's number goes on too.
+    let mut made = Vec::new();
+    for w in [&mut w, &mut twin] {
+        let created = w.create_with(NewBackorder { sku: "C".into(), promised_date: Some(at(T0 - 2 * DAY)), ..base() });
+        w.inventory.add("C", None, 1);
+        let allocation = w.allocate(&created.backorder_id, 1).unwrap().allocation.allocation_id;
+        made.push((created.backorder_id, allocation));
+    }
+    assert_eq!(made[0], made[1], "the same numbers as a store that never had counter keys");
+    let kinds: std::collections::BTreeSet<&[u8]> = w.store.entries.keys().map(|k| k.split(|b| *b == keys::SEP).next().unwrap()).collect();
+    assert!(!kinds.contains(&b"Q"[..]) && !kinds.contains(&b"GD"[..]) && !w.store.entries.contains_key(&keys::totals()), "{kinds:?}");
+    assert_eq!(problems(&mut w), []);
+    assert_eq!(w.summary(), twin.summary());
+    assert_eq!(w.summary().overdue, 2);
+    assert_eq!(w.store.entries, twin.store.entries, "the same store as one that was striped all along");
 }

@@ -4,6 +4,7 @@
 
 mod check;
 mod commands;
+mod copy;
 mod demo;
 mod events;
 mod list;
@@ -88,6 +89,8 @@ enum Command {
     Run(run_scenarios::Args),
     /// Deliver the event outbox to HTTP endpoints as signed CloudEvents
     Webhooks(webhooks::Args),
+    /// Copy a whole database into an empty one, SQLite or PostgreSQL (a preview without --apply)
+    Copy(copy::Args),
 }
 
 /// Why a command failed.
@@ -176,6 +179,8 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Stock(args) => stock::run(&mut session(), args),
         Command::Events(args) => events::run(&mut session(), &database, options.clock(), args),
         Command::Webhooks(args) => webhooks::run(&database, options.clock(), out, args),
+        // Both databases are named by its own flags: `--db` is never used.
+        Command::Copy(args) => return copy::run(args, out),
         // The demo picks its own database: `--db` only if given explicitly.
         Command::Demo => return demo::run(db, cli.component, now, out),
         Command::Mcp(args) => return mcp::run(session().backorders, args),

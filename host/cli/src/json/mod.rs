@@ -2,12 +2,14 @@
 //! any other front end: snake_case keys and enum values, times as RFC 3339
 //! UTC strings, absent options as `null` (every key is always present).
 
+mod copy;
 mod errors;
 mod outbox;
 mod summaries;
 mod supply;
 mod webhooks;
 
+pub use copy::copy_report;
 pub use errors::{error, error_reply, ErrorKind};
 pub use outbox::{outbox_event, stock_adjustment, stock_level};
 pub use summaries::{sku_summary, summary};

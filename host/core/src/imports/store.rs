@@ -65,6 +65,13 @@ impl Host for CallContext {
             .map_err(Into::into))
     }
 
+    fn next_number(&mut self, sequence: String, after: u64) -> wasmtime::Result<Result<u64, StoreError>> {
+        self.crossings += 1;
+        self.store_operations += 1;
+        let result = self.check_key(sequence.as_bytes()).and_then(|()| self.backend.next_number(&sequence, after));
+        Ok(result.map_err(Into::into))
+    }
+
     fn write_batch(&mut self, writes: Vec<StoreWrite>) -> wasmtime::Result<Result<(), StoreError>> {
         self.crossings += 1;
         self.store_operations += writes.len() as u64;

@@ -58,6 +58,8 @@ struct Data {
     reservations: BTreeMap<u64, Reservation>,
     last_reservation: u64,
     events: Vec<OutboxEvent>,
+    /// The last number each sequence handed out.
+    sequences: BTreeMap<String, u64>,
 }
 
 struct Shared {
@@ -141,6 +143,7 @@ enum Undo {
     Reservation(u64, Option<Reservation>),
     LastReservation(u64),
     EventCount(usize),
+    Sequence(String, Option<u64>),
 }
 
 /// The data a transaction works on, and how to undo what it changed.
@@ -164,6 +167,8 @@ impl Held {
                 Undo::Reservation(id, None) => drop(data.reservations.remove(&id)),
                 Undo::LastReservation(last) => data.last_reservation = last,
                 Undo::EventCount(count) => data.events.truncate(count),
+                Undo::Sequence(name, Some(last)) => drop(data.sequences.insert(name, last)),
+                Undo::Sequence(name, None) => drop(data.sequences.remove(&name)),
             }
         }
         self.data
@@ -314,6 +319,16 @@ impl KeyValue for MemoryConnection {
     fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError> {
         self.kv()?.set_kv(key, None);
         Ok(())
+    }
+
+    /// The next number in the transaction: gapless, given back by a rollback.
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError> {
+        let held = self.kv()?;
+        let old = held.data.sequences.get(sequence).copied();
+        let number = old.unwrap_or(0).max(after) + 1;
+        held.data.sequences.insert(sequence.to_owned(), number);
+        held.undo.push(Undo::Sequence(sequence.to_owned(), old));
+        Ok(number)
     }
 
     fn scan(

@@ -57,6 +57,7 @@
 //! ```
 
 mod clock;
+pub mod copy;
 pub mod deliveries;
 pub mod memory;
 
@@ -118,6 +119,10 @@ pub trait KeyValue {
         end: &[u8],
         limit: u32,
     ) -> Result<Vec<KeyValuePair>, KeyValueError>;
+    /// A number of the sequence `sequence`, greater than `after` and than
+    /// every number it handed out before (the WIT `next-number`: unique
+    /// among committed calls; see there for gaps and leases).
+    fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, KeyValueError>;
 }
 
 /// Why an inventory operation was refused; mirrors the WIT `inventory-error`.
@@ -413,7 +418,11 @@ pub trait Transactional {
     /// component sees such a failure only as a storage error, which it may
     /// report in its own words; the host asks here after the call, discards
     /// whatever the call returned, rolls back and runs the whole call again.
-    /// Providers that serialize writers never meet one.
+    /// Providers that serialize writers never meet one. A provider whose
+    /// connection the server dropped during the call may answer here with
+    /// [`HostError::Unavailable`] too: the host fails the call with it (it
+    /// is not retried), instead of with the component's account of its
+    /// store failing.
     fn take_conflict(&mut self) -> Option<HostError> {
         None
     }

@@ -90,6 +90,8 @@ export class MemoryProvider {
     this.stock = new Map();
     this.reservationsById = new Map();
     this.nextReservation = 1;
+    /// The last number each sequence gave.
+    this.sequences = new Map();
     this.outbox = [];
     this.nextSeq = 1;
     this.connection = new MemoryConnection(this);
@@ -151,6 +153,15 @@ class MemoryConnection {
       if (entries.length === limit) break;
     }
     return entries;
+  }
+
+  nextNumber(sequence, after) {
+    const { sequences } = this.#data;
+    const before = sequences.get(sequence);
+    this.#changed(() => (before === undefined ? sequences.delete(sequence) : sequences.set(sequence, before)));
+    const number = Math.max(before ?? 0, after) + 1;
+    sequences.set(sequence, number);
+    return number;
   }
 
   writeBatch(writes) {

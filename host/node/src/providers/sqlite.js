@@ -137,6 +137,8 @@ export class SqliteConnection {
       get: sql('SELECT value FROM kv WHERE key = ?').pluck(),
       set: sql('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       delete: sql('DELETE FROM kv WHERE key = ?'),
+      nextNumber: sql(`INSERT INTO sequences (name, next) VALUES (@name, @lowest + 1)
+        ON CONFLICT (name) DO UPDATE SET next = max(next, @lowest) + 1 RETURNING next - 1`).pluck(),
       scan: sql('SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?'),
       available: sql('SELECT on_hand - reserved FROM stock WHERE sku = ? AND location = ?').pluck(),
       held: sql('SELECT sku, location, quantity FROM reservations WHERE id = ?'),
@@ -196,6 +198,11 @@ export class SqliteConnection {
 
   scan(start, end, limit) {
     return this.statements.scan.all(bind(start), bind(end), limit);
+  }
+
+  /// In the call's transaction: a rollback gives the number back.
+  nextNumber(sequence, after) {
+    return this.statements.nextNumber.get({ name: sequence, lowest: after + 1 });
   }
 
   writeBatch(writes) {

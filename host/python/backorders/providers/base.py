@@ -71,6 +71,12 @@ class Transaction(abc.ABC):
         """Applies `("set", key, value)` and `("delete", key)` in order;
         deleting an absent key is not an error."""
 
+    @abc.abstractmethod
+    def next_number(self, sequence: str, after: int) -> int:
+        """A number of the sequence `sequence` greater than `after` and than
+        every number it gave before (WIT `next-number`); a rollback gives it
+        back."""
+
     # -- stock and reservations (WIT `inventory`) ---------------------------
 
     @abc.abstractmethod

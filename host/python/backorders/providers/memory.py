@@ -34,6 +34,7 @@ class _Data:
         self.reservations: dict[int, dict[str, Any]] = {}
         self.last_reservation = 0
         self.events: list[dict[str, Any]] = []
+        self.sequences: dict[str, int] = {}  # the last number each gave
 
 
 def _store(data: _Data, key: bytes, value: bytes | None) -> None:
@@ -115,6 +116,13 @@ class MemoryTransaction(Transaction):
         data = self._held()
         self._undo.append(("kv", key, data.values.get(key)))
         _store(data, key, value)
+
+    def next_number(self, sequence: str, after: int) -> int:
+        sequences = self._held().sequences
+        old = sequences.get(sequence)
+        self._undo.append(("sequence", sequence, old))
+        sequences[sequence] = max(old or 0, after) + 1
+        return sequences[sequence]
 
     def write_batch(self, writes: list[tuple]) -> None:
         for write in writes:
@@ -248,6 +256,8 @@ class MemoryTransaction(Transaction):
                 data.last_reservation = undo[1]
             elif what == "events":
                 del data.events[undo[1]:]
+            elif what == "sequence":
+                _restore(data.sequences, undo[1], undo[2])
         self._end()
 
     def _end(self) -> None:

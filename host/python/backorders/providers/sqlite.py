@@ -250,6 +250,13 @@ class SqliteTransaction(Transaction):
             else:
                 self.db.execute("DELETE FROM kv WHERE key = ?", (write[1],))
 
+    def next_number(self, sequence: str, after: int) -> int:
+        return self.db.execute(
+            "INSERT INTO sequences (name, next) VALUES (?1, ?2 + 1)"
+            " ON CONFLICT (name) DO UPDATE SET next = max(next, ?2) + 1 RETURNING next - 1",
+            (sequence, after + 1),
+        ).fetchone()[0]
+
     # -- stock and reservations ---------------------------------------------
 
     def stock_level(self, sku: str, location: Location) -> tuple[int, int]:
