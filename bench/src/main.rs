@@ -1,15 +1,20 @@
 //! `backorders-bench`: workload W1 (`shared/bench/WORKLOAD.md`) and the
 //! scale run, against the component through the real host or the same
-//! domain code compiled natively, each on a fresh SQLite file. Prints one
-//! JSON line on stdout.
+//! domain code compiled natively, each on a fresh SQLite file or a fresh
+//! database on a PostgreSQL server; and `contend`, host processes side by
+//! side on one PostgreSQL database. Prints one JSON line on stdout.
 //!
 //! ```sh
 //! cargo run --release -p backorders-bench -- --system component --backorders 10000 --skus 100
 //! cargo run --release -p backorders-bench -- --system native --backorders 10000 --skus 100
+//! cargo run --release -p backorders-bench -- --system component --db postgres://USER:PASSWORD@localhost/postgres
 //! cargo run --release -p backorders-bench -- --system component --scale --backorders 1000000 --skus 1000
 //! cargo run --release -p backorders-bench -- --system component --profile
+//! cargo run --release -p backorders-bench -- contend --db postgres://USER:PASSWORD@localhost/postgres
 //! ```
 
+mod contend;
+mod postgres;
 mod profile;
 mod scale;
 mod systems;
@@ -18,9 +23,9 @@ mod workload;
 use std::path::PathBuf;
 
 use anyhow::{ensure, Context, Result};
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
-use systems::{ComponentSystem, NativeSystem, System};
+use systems::{ComponentSystem, NativeSystem, Storage, System};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SystemKind {
@@ -31,7 +36,30 @@ enum SystemKind {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "backorders-bench", about = "Workload W1 and the scale run")]
+#[command(
+    name = "backorders-bench",
+    about = "Workload W1 and the scale run",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Mode>,
+    #[command(flatten)]
+    args: Option<Args>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Host processes side by side on one PostgreSQL database, each
+    /// creating and fulfilling backorders on SKUs of its own: conflict
+    /// re-runs per call, and calls per second
+    Contend(contend::Args),
+    #[command(hide = true)]
+    ContendWorker(contend::WorkerArgs),
+}
+
+#[derive(Debug, clap::Args)]
 struct Args {
     #[arg(long, value_enum)]
     system: SystemKind,
@@ -53,30 +81,49 @@ struct Args {
     /// Backorders per import transaction in the scale run
     #[arg(long, default_value_t = 10_000)]
     batch: usize,
-    /// Keep the database at this path (it must not exist); default: a
-    /// temporary file, deleted at exit
-    #[arg(long, value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// Keep the database at this path (it must not exist); or a PostgreSQL
+    /// server (postgres://USER:PASSWORD@HOST:PORT/DATABASE), on which the
+    /// run makes a fresh database and drops it afterwards (the role needs
+    /// CREATEDB); default: a temporary file, deleted at exit
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
 }
 
 fn main() -> Result<()> {
-    let args = Args::parse();
+    let args = match Cli::parse() {
+        Cli { command: Some(Mode::Contend(args)), .. } => {
+            println!("{}", contend::run(&args)?);
+            return Ok(());
+        }
+        Cli { command: Some(Mode::ContendWorker(args)), .. } => return contend::work(&args),
+        Cli { command: None, args: Some(args) } => args,
+        Cli { command: None, args: None } => unreachable!("clap requires --system without a subcommand"),
+    };
     ensure!(args.backorders > 0, "--backorders must be at least 1");
     ensure!(
         (1..=10_000).contains(&args.skus),
         "--skus must be 1 to 10000"
     );
     let directory = tempfile::tempdir().context("create a temporary directory")?;
-    let db_path = match args.db {
+    // Dropped last: the database outlives every connection to it.
+    let mut server = None;
+    let storage = match args.db {
+        Some(url) if backorders_postgres::is_url(&url) => {
+            let database = postgres::FreshDatabase::create(&url)?;
+            let storage = Storage::postgres(&database.url);
+            server = Some(database);
+            storage
+        }
         Some(path) => {
+            let path = PathBuf::from(path);
             ensure!(
                 !path.exists(),
                 "--db {} already exists; give a fresh path",
                 path.display()
             );
-            path
+            Storage::sqlite(&path)
         }
-        None => directory.path().join("bench.db"),
+        None => Storage::sqlite(&directory.path().join("bench.db")),
     };
     if args.profile {
         ensure!(
@@ -87,14 +134,21 @@ fn main() -> Result<()> {
         return Ok(());
     }
     let mut system: Box<dyn System> = match args.system {
-        SystemKind::Component => Box::new(ComponentSystem::open(&db_path)?),
-        SystemKind::Native => Box::new(NativeSystem::open(&db_path)?),
+        SystemKind::Component => Box::new(ComponentSystem::open(&storage)?),
+        SystemKind::Native => Box::new(NativeSystem::open(&storage)?),
     };
-    let line = if args.scale {
+    let mut line = if args.scale {
         scale::run(system.as_mut(), args.backorders, args.skus, args.batch)?
     } else {
         workload::run(system.as_mut(), args.backorders, args.skus)?
     };
+    drop(system);
+    drop(storage);
+    if let Some(database) = &server {
+        for (key, value) in database.figures()? {
+            line[key] = value;
+        }
+    }
     println!("{line}");
     eprintln!(
         "peak resident memory {} bytes; component {} bytes",

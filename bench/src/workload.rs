@@ -2,7 +2,7 @@
 //! phases, and the one JSON line it prints.
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use serde_json::{json, Value};
@@ -74,13 +74,18 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
     let orders: Vec<Order> = (0..n).map(|i| order(i, skus)).collect();
     let sku_names: Vec<String> = (0..skus).map(sku_name).collect();
 
+    // Where each phase's time went, reported where there is a server.
+    let mut phases = serde_json::Map::new();
+
     // ---- create: one call each ----
+    let meter = Meter::start(system);
     let started = Instant::now();
     let mut ids = Vec::with_capacity(n);
     for order in &orders {
         ids.push(system.create(order)?);
     }
     let create_s = started.elapsed().as_secs_f64();
+    phases.insert("create".into(), meter.per_call(system, n));
 
     // ---- stock: half of each SKU's backordered units ----
     let mut demand = vec![0u64; skus];
@@ -96,6 +101,7 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
     // ---- receive: one allocation run per SKU ----
     let mut allocated_to: HashMap<String, u64> = HashMap::new();
     let (mut allocations, mut allocated_quantity) = (0u64, 0u64);
+    let meter = Meter::start(system);
     let started = Instant::now();
     for sku in &sku_names {
         let served = system
@@ -109,10 +115,12 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         }
     }
     let receive_s = started.elapsed().as_secs_f64();
+    phases.insert("receive".into(), meter.per_call(system, skus));
     let priority_respected = priority_respected(&ids, &allocated_to, skus);
 
     // ---- fulfil: what each backorder got, one call each ----
     let mut fulfilled = 0u64;
+    let meter = Meter::start(system);
     let started = Instant::now();
     for id in &ids {
         if let Some(&units) = allocated_to.get(id) {
@@ -121,14 +129,21 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         }
     }
     let fulfill_s = started.elapsed().as_secs_f64();
+    phases.insert("fulfill".into(), meter.per_call(system, fulfilled as usize));
 
     // ---- summaries and lists ----
-    let summary_us = mean_us(100, |_| system.summary().map(drop))?;
+    let meter = Meter::start(system);
+    let summary_us = mean_us(SUMMARIES, |_| system.summary().map(drop))?;
+    phases.insert("summary".into(), meter.per_call(system, SUMMARIES));
+    let meter = Meter::start(system);
     let sku_summary_us = mean_us(skus, |k| system.sku_summary(&sku_names[k]))?;
+    phases.insert("sku_summary".into(), meter.per_call(system, skus));
+    let meter = Meter::start(system);
     let list_us = mean_us(skus, |k| system.list_open(&sku_names[k], 50).map(drop))?;
+    phases.insert("list".into(), meter.per_call(system, skus));
     let summary = system.summary()?;
 
-    Ok(json!({
+    let mut line = json!({
         "system": system.name(),
         "n": n,
         "skus": skus,
@@ -146,7 +161,14 @@ pub fn run(system: &mut dyn System, n: usize, skus: usize) -> Result<Value> {
         "list_us": list_us,
         "priority_respected": priority_respected,
         "summary": summary,
-    }))
+    });
+    // Beyond W1's keys, only where there is a server to count for.
+    let counters = system.counters();
+    if counters.round_trips.is_some() {
+        line["pg_phases"] = Value::Object(phases);
+        line["pg_conflict_retries"] = json!(counters.conflict_retries);
+    }
+    Ok(line)
 }
 
 /// Per SKU, in the documented allocation order (priority, then creation):
@@ -167,4 +189,48 @@ fn priority_respected(ids: &[String], allocated_to: &HashMap<String, u64>, skus:
         }
     }
     respected
+}
+
+/// Overall summaries W1 times.
+const SUMMARIES: usize = 100;
+
+/// Where a phase's time went beside its wall time: this process's CPU time
+/// (guest, host and database client: the rest of the wall time is spent
+/// waiting for the server) and the round trips to the server.
+struct Meter {
+    started: Instant,
+    cpu: Duration,
+    round_trips: Option<u64>,
+}
+
+impl Meter {
+    fn start(system: &dyn System) -> Self {
+        Self {
+            started: Instant::now(),
+            cpu: process_cpu_time(),
+            round_trips: system.counters().round_trips,
+        }
+    }
+
+    /// The phase's figures, per call, from its start to now.
+    fn per_call(self, system: &dyn System, calls: usize) -> Value {
+        let per_call = |total: f64| total / calls.max(1) as f64;
+        let round_trips = system
+            .counters()
+            .round_trips
+            .zip(self.round_trips)
+            .map(|(now, then)| per_call((now - then) as f64));
+        json!({
+            "calls": calls,
+            "wall_us": per_call(self.started.elapsed().as_secs_f64() * 1e6),
+            "client_cpu_us": per_call((process_cpu_time() - self.cpu).as_secs_f64() * 1e6),
+            "round_trips": round_trips,
+        })
+    }
+}
+
+/// CPU time this process has used so far, all threads.
+fn process_cpu_time() -> Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }

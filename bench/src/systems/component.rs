@@ -1,7 +1,5 @@
-//! The real component through the real host: `Backorders` on a SQLite file,
+//! The real component through the real host: `Backorders` over a provider,
 //! a fresh sandboxed instance per call.
-
-use std::path::Path;
 
 use anyhow::Result;
 use backorders_cli::json;
@@ -11,20 +9,29 @@ use backorders_host::{
 };
 use serde_json::Value;
 
-use super::System;
+use super::{Counters, Storage, System};
 use crate::workload::{Order, Urgency};
 
 pub struct ComponentSystem {
     backorders: Backorders,
+    storage: Storage,
 }
 
 impl ComponentSystem {
     /// Opens the database and loads the component (from the compile cache
     /// when it is warm), so no phase pays for compiling it.
-    pub fn open(db_path: &Path) -> Result<Self> {
-        let backorders = backorders_sqlite::open(db_path.to_path_buf(), Options::default());
+    pub fn open(storage: &Storage) -> Result<Self> {
+        let backorders = Backorders::with_provider(storage.provider(), Options::default());
         backorders.load_component()?;
-        Ok(Self { backorders })
+        Ok(Self {
+            backorders,
+            storage: storage.clone(),
+        })
+    }
+
+    /// The handle, for work beyond the W1 operations (the contention run).
+    pub fn backorders(&self) -> &Backorders {
+        &self.backorders
     }
 }
 
@@ -45,6 +52,13 @@ pub fn new_backorder(order: &Order) -> NewBackorder {
 impl System for ComponentSystem {
     fn name(&self) -> &'static str {
         "backorders-component"
+    }
+
+    fn counters(&self) -> Counters {
+        Counters {
+            round_trips: self.storage.round_trips(),
+            conflict_retries: self.backorders.conflict_retries(),
+        }
     }
 
     fn create(&mut self, order: &Order) -> Result<String> {

@@ -1,37 +1,41 @@
 //! The same domain code as the component (`backorders_component::domain`),
-//! compiled natively, against the host's `SqliteConnection`: one transaction
-//! per operation, as the host runs a call. No sandbox, no WIT boundary: the
-//! floor that shows what the sandbox costs.
+//! compiled natively, against one connection of a host provider (SQLite or
+//! PostgreSQL): one transaction per operation, as the host runs a call. No
+//! sandbox, no WIT boundary: the floor that shows what the sandbox costs.
 
 use std::cell::RefCell;
-use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use backorders_component::domain::{self, model as m, ports, DomainResult, Ports};
 use backorders_host::names::WireName;
 use backorders_host::provider::{
-    Access, Clock, EventSink, Inventory, KeyValue, KeyValueError, NewReservation, StockAdmin, StockError,
-    StockLevel,
-    SystemClock, Transactional, Write,
+    Access, Clock, Connection, KeyValueError, NewReservation, StockError, StockLevel, SystemClock, Write,
 };
 use backorders_cli::json;
-use backorders_sqlite::SqliteConnection;
 use backorders_host::{
     Backorder, BackorderStatus, BackorderSummary, DateOrTime, Event, EventKind, Priority, PriorityCounts, StatusCounts,
 };
 use serde_json::Value;
 
-use super::System;
+use super::{Counters, Storage, System};
 use crate::workload::{Order, Urgency};
 
+/// A provider's connection, used by one operation at a time.
+type Database = RefCell<Box<dyn Connection>>;
+
 pub struct NativeSystem {
-    database: RefCell<SqliteConnection>,
+    /// Declared before `storage`: dropped before its provider is.
+    database: Database,
+    storage: Storage,
 }
 
 impl NativeSystem {
-    pub fn open(db_path: &Path) -> Result<Self> {
+    /// One connection of the provider, kept for every operation (a conflict
+    /// cannot occur: nothing else writes while the workload runs).
+    pub fn open(storage: &Storage) -> Result<Self> {
         Ok(Self {
-            database: RefCell::new(SqliteConnection::open(db_path, true)?),
+            database: RefCell::new(storage.provider().connect(true)?),
+            storage: storage.clone(),
         })
     }
 
@@ -72,7 +76,7 @@ impl NativeSystem {
     }
 }
 
-struct StorePort<'a>(&'a RefCell<SqliteConnection>);
+struct StorePort<'a>(&'a Database);
 
 fn store_failure(error: KeyValueError) -> ports::StoreFailure {
     ports::StoreFailure(error.to_string())
@@ -115,7 +119,7 @@ impl ports::Store for StorePort<'_> {
     }
 }
 
-struct InventoryPort<'a>(&'a RefCell<SqliteConnection>);
+struct InventoryPort<'a>(&'a Database);
 
 fn inventory_failure(error: StockError) -> ports::InventoryFailure {
     match error {
@@ -135,9 +139,9 @@ impl InventoryPort<'_> {
     /// port's terms.
     fn port<T>(
         &self,
-        call: impl FnOnce(&mut SqliteConnection) -> Result<T, StockError>,
+        call: impl FnOnce(&mut dyn Connection) -> Result<T, StockError>,
     ) -> Result<T, ports::InventoryFailure> {
-        call(&mut self.0.borrow_mut()).map_err(inventory_failure)
+        call(self.0.borrow_mut().as_mut()).map_err(inventory_failure)
     }
 }
 
@@ -249,7 +253,7 @@ impl ports::Inventory for InventoryPort<'_> {
 /// The outbox. `emit` cannot fail in the domain's port, so the first
 /// failure is kept and fails the operation afterwards (the host traps).
 struct EventPort<'a> {
-    database: &'a RefCell<SqliteConnection>,
+    database: &'a Database,
     failure: Option<backorders_host::HostError>,
 }
 
@@ -380,6 +384,13 @@ fn summary_figures(summary: &m::Summary) -> BackorderSummary {
 impl System for NativeSystem {
     fn name(&self) -> &'static str {
         "backorders-native"
+    }
+
+    fn counters(&self) -> Counters {
+        Counters {
+            round_trips: self.storage.round_trips(),
+            conflict_retries: 0,
+        }
     }
 
     fn create(&mut self, order: &Order) -> Result<String> {
