@@ -52,7 +52,7 @@ def stocked(provider: Provider):
     return engine
 
 
-# Each failure point of a receive (stock added by the host, then the run:
+# Each failure point of a receive (the component adds the stock, then runs:
 # reads, reservations, the batched writes, the events).
 WHERE = ["write_on_hand", "get_many", "scan", "reserve", "write_batch", "append"]
 
@@ -67,14 +67,9 @@ def test_a_provider_that_throws_mid_call_changes_nothing_and_the_next_call_works
     with pytest.raises(BackorderError) as raised:
         engine.receive(sku="W-1", quantity=5)
     error = raised.value
-    if where == "write_on_hand":
-        # The host's own step, before the component runs: not a trap.
-        assert error.kind == "storage_unavailable"
-        assert isinstance(error.__cause__, Broken)
-    else:
-        assert error.kind == "trap"
-        assert error.details["export"] == "allocate-available"
-        assert isinstance(error.__cause__, Broken)
+    assert error.kind == "trap"
+    assert error.details["export"] == "receive"
+    assert isinstance(error.__cause__, Broken)
     assert memory.fingerprint() == before
     provider.where = None
     run = engine.receive(sku="W-1", quantity=5)
