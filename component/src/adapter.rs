@@ -53,7 +53,7 @@ impl ports::Store for WitStore {
         Ok(entries.into_iter().map(|e| (e.key, e.value)).collect())
     }
 
-    fn write_batch(&mut self, writes: &[ports::Write]) -> Result<(), ports::StoreFailure> {
+    fn write_batch(&mut self, writes: &[ports::Write], scopes: &[String]) -> Result<(), ports::StoreFailure> {
         let writes: Vec<store::Write> = writes
             .iter()
             .map(|write| match write {
@@ -61,7 +61,7 @@ impl ports::Store for WitStore {
                 ports::Write::Delete(key) => store::Write::Delete(key.clone()),
             })
             .collect();
-        store::write_batch(&writes).map_err(store_failure)
+        store::write_batch(&writes, scopes).map_err(store_failure)
     }
 }
 

@@ -177,13 +177,13 @@ fn own_skus(engine: &Backorders, host: usize) -> u64 {
 }
 
 /// Four hosts on SKUs of their own share no key the component writes:
-/// numbers come from blocks each host leased, and the overall totals from
-/// stripes by SKU. Every call succeeds (re-run after a conflict where
-/// PostgreSQL found one) and the data checks clean. How often calls ran
-/// again is printed: the target (at most 1%) is not met yet, see
-/// the README's "Conflicts between hosts".
+/// numbers come from blocks each host leased, the overall totals from
+/// stripes by SKU, and calls conflict only through a SKU they both
+/// touched (the README's "Isolation"). Every call succeeds, the data checks
+/// clean, and at most 1% of the calls ran again after a conflict (two SKUs
+/// sharing a stripe of the totals still conflict).
 #[test]
-fn hosts_writing_on_their_own_skus_all_succeed_and_check_clean() {
+fn hosts_writing_on_their_own_skus_rarely_run_a_call_again() {
     let database = TestDatabase::create();
     let (hosts, calls) = on_hosts(&database, own_skus);
     let calls: u64 = calls.into_iter().sum();
@@ -198,4 +198,5 @@ fn hosts_writing_on_their_own_skus_all_succeed_and_check_clean() {
     let levels = engine.stock_show(None).expect("stock");
     assert_eq!(levels.len(), HOSTS * 5);
     assert!(levels.iter().all(|level| level.reserved == 0 && level.on_hand == (DISJOINT_PER_HOST / 5 * 4) as u64), "{levels:?}");
+    assert!(retries * 100 <= calls, "{retries} re-runs in {calls} calls: more than 1%");
 }

@@ -91,7 +91,7 @@ impl ports::Store for StorePort<'_> {
         self.0.borrow_mut().get_many(keys).map_err(store_failure)
     }
 
-    fn write_batch(&mut self, writes: &[ports::Write]) -> Result<(), ports::StoreFailure> {
+    fn write_batch(&mut self, writes: &[ports::Write], scopes: &[String]) -> Result<(), ports::StoreFailure> {
         let writes: Vec<Write> = writes
             .iter()
             .map(|write| match write {
@@ -99,7 +99,9 @@ impl ports::Store for StorePort<'_> {
                 ports::Write::Delete(key) => Write::Delete(key.clone()),
             })
             .collect();
-        self.0.borrow_mut().write_batch(&writes).map_err(store_failure)
+        let mut connection = self.0.borrow_mut();
+        connection.touch(scopes).map_err(store_failure)?;
+        connection.write_batch(&writes).map_err(store_failure)
     }
 
     fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, ports::StoreFailure> {

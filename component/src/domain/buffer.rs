@@ -13,7 +13,7 @@
 
 use super::limits::{MAX_STORE_LIST, MAX_WRITE_BATCH};
 use super::ports::{Store, StoreFailure, Write};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 /// One entry as a scan returns it.
@@ -25,11 +25,14 @@ pub struct Buffer<'a> {
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     /// Values this call read from the store (`None`: absent there).
     read: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// The SKUs whose data the call read or wrote, sent with its writes
+    /// (see `write-batch` in `wit/store.wit`).
+    scopes: BTreeSet<String>,
 }
 
 impl<'a> Buffer<'a> {
     pub fn new(store: &'a mut dyn Store) -> Self {
-        Buffer { store, writes: BTreeMap::new(), read: BTreeMap::new() }
+        Buffer { store, writes: BTreeMap::new(), read: BTreeMap::new(), scopes: BTreeSet::new() }
     }
 
     /// What the call knows about `key` without asking the store.
@@ -73,6 +76,13 @@ impl<'a> Buffer<'a> {
     /// at once (it is not a key-value write), rolled back with the call.
     pub fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure> {
         self.store.next_number(sequence, after)
+    }
+
+    /// Notes that the call read or wrote data of `sku`.
+    pub fn touch(&mut self, sku: &str) {
+        if !self.scopes.contains(sku) {
+            self.scopes.insert(sku.to_owned());
+        }
     }
 
     pub fn set(&mut self, key: &[u8], value: &[u8]) {
@@ -151,8 +161,9 @@ impl<'a> Buffer<'a> {
                 None => Write::Delete(key),
             })
             .collect();
+        let scopes: Vec<String> = self.scopes.into_iter().collect();
         for batch in writes.chunks(MAX_WRITE_BATCH) {
-            self.store.write_batch(batch)?;
+            self.store.write_batch(batch, &scopes)?;
         }
         Ok(())
     }

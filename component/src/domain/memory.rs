@@ -26,7 +26,7 @@ impl Store for MemoryStore {
         Ok(keys.iter().map(|k| self.entries.get(k).cloned()).collect())
     }
 
-    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
+    fn write_batch(&mut self, writes: &[Write], _scopes: &[String]) -> Result<(), StoreFailure> {
         self.calls += 1;
         for write in writes {
             match write {
@@ -235,9 +235,9 @@ impl<P: Store + ?Sized> Store for Counted<'_, P> {
         self.inner.scan(start, end, limit)
     }
 
-    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
+    fn write_batch(&mut self, writes: &[Write], scopes: &[String]) -> Result<(), StoreFailure> {
         self.calls += 1;
-        self.inner.write_batch(writes)
+        self.inner.write_batch(writes, scopes)
     }
 
     fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure> {

@@ -26,7 +26,8 @@ pub trait Store {
     /// Entries with `start <= key < end`, in key order, at most `limit`.
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure>;
     /// Applies `writes` in order; a later write of the same key wins.
-    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure>;
+    /// `scopes`: the SKUs whose data the call read or wrote.
+    fn write_batch(&mut self, writes: &[Write], scopes: &[String]) -> Result<(), StoreFailure>;
     /// A number of the named sequence greater than `after` and than every
     /// number it gave before (`next-number` in `wit/store.wit`).
     fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure>;

@@ -102,17 +102,22 @@ pub fn next_number(store: &mut Buffer, sequence: &str, legacy: &[u8]) -> DomainR
 }
 
 pub fn load_backorder(store: &mut Buffer, id: BackorderId) -> DomainResult<BackorderRecord> {
-    get(store, "backorder", &keys::backorder(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
+    let record: BackorderRecord = get(store, "backorder", &keys::backorder(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))?;
+    store.touch(&record.sku);
+    Ok(record)
 }
 
 pub fn load_allocation(store: &mut Buffer, id: AllocationId) -> DomainResult<Allocation> {
-    get(store, "allocation", &keys::allocation(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))
+    let allocation: Allocation = get(store, "allocation", &keys::allocation(id))?.ok_or_else(|| DomainError::NotFound(id.to_string()))?;
+    store.touch(&allocation.sku);
+    Ok(allocation)
 }
 
 /// Writes an allocation and keeps its expiry and claim index entries in
 /// step with the change from `old` (none for a new one).
 pub fn save_allocation(store: &mut Buffer, old: Option<&Allocation>, new: &Allocation) -> DomainResult<()> {
     let id = AllocationId::parse("allocation_id", &new.allocation_id)?;
+    store.touch(&new.sku);
     store.set(&keys::allocation(id), &encode(new));
     let old_keys = old.map(allocation_index_entries).transpose()?.unwrap_or_default();
     let new_keys = allocation_index_entries(new)?;
@@ -277,6 +282,7 @@ pub fn save_backorder_counted(
     counts: &mut Counts,
 ) -> DomainResult<()> {
     let store = &mut ports.store;
+    store.touch(&new.sku);
     store.set(&keys::backorder(new.id()), &encode(new));
 
     let old_entries = old.map(index_entries).unwrap_or_default();

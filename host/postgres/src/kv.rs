@@ -38,9 +38,16 @@ impl KeyValue for PostgresConnection {
         self.write_batch(&[Write::Delete(key.to_vec())])
     }
 
+    /// Kept for the next `write_batch`, which sends them in its upsert.
+    fn touch(&mut self, scopes: &[String]) -> Result<(), KeyValueError> {
+        self.scopes.extend_from_slice(scopes);
+        Ok(())
+    }
+
     /// At most two round trips whatever the batch's length: one upsert of
-    /// every key set, one delete of every key removed. A later write of a
-    /// key wins, so each key's last write is the one sent.
+    /// every key set (which also updates the row of every scope the call
+    /// touched, see `transaction.rs`), one delete of every key removed. A
+    /// later write of a key wins, so each key's last write is the one sent.
     fn write_batch(&mut self, writes: &[Write]) -> Result<(), KeyValueError> {
         let mut last: BTreeMap<&[u8], Option<&[u8]>> = BTreeMap::new();
         for write in writes {
@@ -59,11 +66,19 @@ impl KeyValue for PostgresConnection {
                 None => deleted.push(key),
             }
         }
-        if !set_keys.is_empty() {
+        let mut scopes = std::mem::take(&mut self.scopes);
+        scopes.sort_unstable();
+        scopes.dedup();
+        if !set_keys.is_empty() || !scopes.is_empty() {
             self.execute(
-                "INSERT INTO kv (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[])
+                "WITH touched AS (
+                     INSERT INTO scopes (name, version)
+                     SELECT name, 1 FROM unnest($3::text[]) AS name ORDER BY name
+                     ON CONFLICT (name) DO UPDATE SET version = scopes.version + 1
+                 )
+                 INSERT INTO kv (key, value) SELECT * FROM unnest($1::bytea[], $2::bytea[])
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&set_keys, &set_values],
+                &[&set_keys, &set_values, &scopes],
             )
             .map_err(unavailable)?;
         }

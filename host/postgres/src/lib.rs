@@ -186,6 +186,7 @@ impl PostgresProvider {
         Ok(PostgresConnection {
             client: Some(client),
             numbers: Arc::clone(numbers),
+            scopes: Vec::new(),
             statements: HashMap::new(),
             conflict: None,
             lost: None,
@@ -350,6 +351,9 @@ pub struct PostgresConnection {
     in_transaction: bool,
     round_trips: Arc<AtomicU64>,
     numbers: Arc<numbers::Numbers>,
+    /// The SKUs the call in progress read or wrote data of, sent with its
+    /// key-value writes (`kv.rs`).
+    scopes: Vec<String>,
 }
 
 impl ProviderConnection for PostgresConnection {

@@ -11,7 +11,7 @@ use super::{database, describe};
 
 /// The schema this host reads and writes, as `backorders_schema.version`
 /// records it.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// What `backorders_schema.application` says in a backorders database.
 const APPLICATION: &str = "backorders";
@@ -83,6 +83,15 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
     CREATE TABLE sequences (
         name text COLLATE "C" PRIMARY KEY,
         next bigint NOT NULL CHECK (next > 0)
+    );
+    "#,
+    // 2 -> 3: one row per SKU that a write call read or wrote data of,
+    // updated by every such call, so that two calls touching a common SKU
+    // conflict at REPEATABLE READ (see `transaction.rs`).
+    r#"
+    CREATE TABLE scopes (
+        name    text COLLATE "C" PRIMARY KEY,
+        version bigint NOT NULL
     );
     "#,
 ];

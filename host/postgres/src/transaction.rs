@@ -1,7 +1,10 @@
-//! The transaction around one call: SERIALIZABLE, so that the guest's
-//! read-decide-write over key ranges behaves as if calls ran one after
-//! another; a conflict fails the call, changing nothing, for the host to
-//! run again.
+//! The transaction around one call: REPEATABLE READ (one snapshot per
+//! call), made serializable by the scopes every write names: a write
+//! updates the `scopes` row of each SKU it read or wrote data of (with its
+//! key-value upsert, `kv.rs`), so two concurrent writes that touched a
+//! common SKU conflict on that row, and the later one fails, changing
+//! nothing, for the host to run again. The README's "Isolation" has the
+//! argument.
 
 use backorders_host::provider::{Access, Connection, Transactional};
 use backorders_host::HostError;
@@ -11,9 +14,10 @@ use super::{database, PostgresConnection};
 impl Transactional for PostgresConnection {
     fn begin(&mut self, access: Access) -> Result<(), HostError> {
         self.conflict = None;
+        self.scopes.clear();
         let statement = match access {
-            Access::Read => "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY",
-            Access::Write => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+            Access::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            Access::Write => "BEGIN ISOLATION LEVEL REPEATABLE READ",
         };
         self.batch(statement).map_err(|error| self.failed("begin transaction", error))?;
         self.in_transaction = true;

@@ -286,6 +286,9 @@ impl KeyValue for Gated {
     fn delete(&mut self, key: &[u8]) -> Result<(), KeyValueError> {
         self.inner.delete(key)
     }
+    fn touch(&mut self, scopes: &[String]) -> Result<(), KeyValueError> {
+        self.inner.touch(scopes)
+    }
     fn write_batch(&mut self, writes: &[Write]) -> Result<(), KeyValueError> {
         self.gate.pass();
         self.inner.write_batch(writes)

@@ -328,7 +328,10 @@ class _Call:
     def store_next_number(self, sequence: str, after: int) -> int:
         return self.tx.next_number(sequence, after)
 
-    def store_write_batch(self, writes: list[tuple]) -> None:
+    def store_write_batch(self, writes: list[tuple], scopes: list[str]) -> None:
+        # `scopes` (the SKUs the call touched) matter to a host whose
+        # concurrent writes are not serialized; a kit's calls run one at a
+        # time.
         self.tx.write_batch([
             ("set", payload["key"], payload["value"]) if case == "set" else ("delete", payload)
             for case, payload in writes

@@ -47,7 +47,7 @@ fn not_implemented<T>() -> Result<T, t::BackorderError> {
 /// that then blows a limit has something to roll back.
 fn leave_traces(request: &api::NewBackorder, now: t::Timestamp) -> Result<(), t::BackorderError> {
     let key = format!("evil/{}", request.order_id).into_bytes();
-    store::write_batch(&[set(key, request.sku.clone().into_bytes())])
+    store::write_batch(&[set(key, request.sku.clone().into_bytes())], &[])
         .map_err(|error| failed(format!("store.write-batch: {error:?}")))?;
     if inventory::available(&request.sku, None).unwrap_or(0) > 0 {
         let reservation = inventory::ReservationRequest {
@@ -163,7 +163,7 @@ impl Guest for Evil {
             },
             "VALUE" => {
                 let value = vec![0u8; kibibytes << 10];
-                store::write_batch(&[set(b"evil/value".to_vec(), value)]).map_err(|error| t::BackorderError::Storage(format!("{error:?}")))?;
+                store::write_batch(&[set(b"evil/value".to_vec(), value)], &[]).map_err(|error| t::BackorderError::Storage(format!("{error:?}")))?;
                 Ok(backorder(request, now, None))
             }
             "TEXT" => {

@@ -36,6 +36,7 @@ fn expect(ports: &mut Ports, request: SupplyExpectation) -> DomainResult<Promise
     check_source_ref(request.source, Some(&request.source_ref))?;
     validate::optional_reference("location", request.location.as_deref())?;
     super::expire::settle(ports)?;
+    ports.store.touch(&request.sku);
 
     let key = keys::expected_supply(&request.sku, request.source.name(), &request.source_ref);
     let existing: Option<ExpectedSupply> = repo::get(&mut ports.store, "expected supply", &key)?;

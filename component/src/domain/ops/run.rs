@@ -58,6 +58,7 @@ fn run(ports: &mut Ports, request: RunRequest) -> DomainResult<AllocationRun> {
     }
     let policy = request.policy.unwrap_or_default();
     super::expire::settle(ports)?;
+    ports.store.touch(&request.sku);
     let available = ports.inventory.available(&request.sku, request.location.as_deref())?;
     let mut run = Run {
         out: AllocationRun {

@@ -30,6 +30,7 @@ pub fn adjust_stock(ports: &mut Ports, request: StockAdjustmentRequest) -> Domai
 fn adjust(ports: &mut Ports, request: StockAdjustmentRequest) -> DomainResult<StockAdjustment> {
     check(&request)?;
     super::expire::settle(ports)?;
+    ports.store.touch(&request.sku);
     let (sku, location) = (request.sku.as_str(), request.location.as_deref());
     let holdings = ports.inventory.reservations(sku, location)?;
     let reserved: u64 = holdings.iter().map(|h| h.quantity).sum();

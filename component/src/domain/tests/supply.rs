@@ -341,6 +341,8 @@ fn a_claim_can_be_extended_released_expire_or_ship_from_its_source_but_not_be_pi
 struct Recorder<'a> {
     inner: &'a mut MemoryStore,
     writes: Vec<Vec<u8>>,
+    /// The scopes each batch named.
+    scopes: Vec<Vec<String>>,
 }
 
 impl Store for Recorder<'_> {
@@ -353,11 +355,12 @@ impl Store for Recorder<'_> {
     fn scan(&mut self, start: &[u8], end: &[u8], limit: u32) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreFailure> {
         self.inner.scan(start, end, limit)
     }
-    fn write_batch(&mut self, writes: &[Write]) -> Result<(), StoreFailure> {
+    fn write_batch(&mut self, writes: &[Write], scopes: &[String]) -> Result<(), StoreFailure> {
         self.writes.extend(writes.iter().map(|w| match w {
             Write::Set(key, _) | Write::Delete(key) => key.clone(),
         }));
-        self.inner.write_batch(writes)
+        self.scopes.push(scopes.to_vec());
+        self.inner.write_batch(writes, scopes)
     }
     fn next_number(&mut self, sequence: &str, after: u64) -> Result<u64, StoreFailure> {
         self.inner.next_number(sequence, after)
@@ -377,7 +380,7 @@ fn a_run_writes_the_running_totals_once_and_they_stay_exact() {
     w.create("OTHER", 7, Priority::High);
     w.inventory.add("SKU", None, 38);
 
-    let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new() };
+    let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new(), scopes: Vec::new() };
     let request = run("SKU", AllocationPolicy::StrictPriority);
     let result = crate::domain::call(&mut recorder, &mut w.inventory, &mut w.events, w.now, &mut super::utc_offset, |p| ops::allocate_available(p, request)).unwrap();
     assert_eq!(served(&result).len(), 8, "seven in full, the eighth in part");
@@ -447,4 +450,31 @@ fn a_receipt_adds_its_units_once_and_allocates_them() {
     assert_eq!(w.call(|p| ops::receive(p, unnamed)).unwrap_err(), DomainError::invalid("received", "the units received are required"));
     assert_eq!(w.inventory.on_hand[&("SKU".to_string(), String::new())], 3);
     assert!(w.call(ops::check_integrity).unwrap().problems.is_empty());
+}
+
+/// Every write names the SKUs whose data it read or wrote: its own, and
+/// that of an allocation it expired on the way (a host that is not
+/// serializable by itself makes calls naming a common SKU conflict).
+#[test]
+fn a_write_names_every_sku_it_read_or_wrote() {
+    let mut w = World::new();
+    w.inventory.add("A", None, 10);
+    let a = w.create("A", 10, Priority::High).backorder_id;
+    w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&a, 10) })).unwrap();
+    let b = w.create("B", 1, Priority::High).backorder_id;
+    w.now = T0 + 2 * DAY;
+    let mut scopes_of = |w: &mut World, call: &dyn Fn(&mut Ports) -> Result<(), DomainError>| {
+        let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new(), scopes: Vec::new() };
+        crate::domain::call(&mut recorder, &mut w.inventory, &mut w.events, w.now, &mut super::utc_offset, call).unwrap();
+        recorder.scopes
+    };
+    // A cancel on B first finalises A's expired allocation.
+    let cancel = CancelRequest { backorder_id: b.clone(), ..Default::default() };
+    let named = scopes_of(&mut w, &|p| ops::cancel_backorder(p, cancel.clone()).map(drop));
+    assert_eq!(named, [vec!["A".to_string(), "B".to_string()]]);
+    // A create names its SKU; a run names its SKU even when it serves no one.
+    let named = scopes_of(&mut w, &|p| ops::create_backorder(p, NewBackorder { sku: "C".into(), ..base() }).map(drop));
+    assert_eq!(named, [vec!["C".to_string()]]);
+    let named = scopes_of(&mut w, &|p| ops::allocate_available(p, RunRequest { request_id: Some("r".into()), ..run("D", AllocationPolicy::StrictPriority) }).map(drop));
+    assert_eq!(named, [vec!["D".to_string()]]);
 }

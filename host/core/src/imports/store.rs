@@ -72,19 +72,27 @@ impl Host for CallContext {
         Ok(result.map_err(Into::into))
     }
 
-    fn write_batch(&mut self, writes: Vec<StoreWrite>) -> wasmtime::Result<Result<(), StoreError>> {
+    fn write_batch(
+        &mut self,
+        writes: Vec<StoreWrite>,
+        scopes: Vec<String>,
+    ) -> wasmtime::Result<Result<(), StoreError>> {
         self.crossings += 1;
         self.store_operations += writes.len() as u64;
-        let checked = within("write-batch length", writes.len(), self.limits.list_entries).and_then(|()| {
-            writes.iter().try_for_each(|write| match write {
-                StoreWrite::Set(entry) => self
-                    .check_key(&entry.key)
-                    .and_then(|()| within("value length", entry.value.len(), self.limits.value_bytes)),
-                StoreWrite::Delete(key) => self.check_key(key),
-            })
-        });
+        let checked = within("write-batch length", writes.len(), self.limits.list_entries)
+            .and_then(|()| within("write-batch scopes", scopes.len(), self.limits.list_entries))
+            .and_then(|()| scopes.iter().try_for_each(|scope| self.check_key(scope.as_bytes())))
+            .and_then(|()| {
+                writes.iter().try_for_each(|write| match write {
+                    StoreWrite::Set(entry) => self
+                        .check_key(&entry.key)
+                        .and_then(|()| within("value length", entry.value.len(), self.limits.value_bytes)),
+                    StoreWrite::Delete(key) => self.check_key(key),
+                })
+            });
         let result = checked.and_then(|()| {
             let writes: Vec<Write> = writes.into_iter().map(convert::write).collect();
+            self.backend.touch(&scopes)?;
             self.backend.write_batch(&writes)
         });
         Ok(result.map_err(Into::into))

@@ -119,6 +119,14 @@ pub trait KeyValue {
         end: &[u8],
         limit: u32,
     ) -> Result<Vec<KeyValuePair>, KeyValueError>;
+    /// The SKUs whose data the call read or wrote, given with its writes
+    /// (the WIT `write-batch`'s `scopes`), before them. A provider whose
+    /// concurrent writes are not serializable by themselves makes two
+    /// calls that name a common scope conflict; one that serializes writers
+    /// (SQLite's lock, the memory provider's) has nothing to do.
+    fn touch(&mut self, _scopes: &[String]) -> Result<(), KeyValueError> {
+        Ok(())
+    }
     /// A number of the sequence `sequence`, greater than `after` and than
     /// every number it handed out before (the WIT `next-number`: unique
     /// among committed calls; see there for gaps and leases).
