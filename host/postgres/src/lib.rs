@@ -1,9 +1,10 @@
 //! The PostgreSQL provider of the backorders host: the component's
 //! key-value space, stock, reservations and the event outbox in one
 //! PostgreSQL database, which any number of host processes share. Each call
-//! is one transaction at SERIALIZABLE; a call whose transaction conflicts
-//! with a concurrent one fails with `HostError::Conflict`, changing nothing,
-//! and the host runs it again.
+//! is one transaction at REPEATABLE READ, made serializable by the SKUs each
+//! write names (`transaction.rs`); a call whose transaction conflicts with a
+//! concurrent one fails with `HostError::Conflict`, changing nothing, and
+//! the host runs it again.
 //!
 //! ```no_run
 //! let backorders = backorders_postgres::open(
