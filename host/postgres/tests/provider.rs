@@ -216,6 +216,36 @@ fn a_newer_schema_is_refused_and_the_current_one_is_recorded() {
     }
 }
 
+/// A database laid out by the first build (schema 1: no sequences, no
+/// scopes; numbers in the component's counter keys) opens in this one:
+/// the first connection migrates it in place, and its data and numbering
+/// go on.
+#[test]
+fn a_schema_1_database_is_migrated_and_its_numbers_go_on() {
+    let database = laid_out();
+    let engine = Backorders::new(PostgresProvider::new(&database.url), options());
+    let first = engine.create_backorder(&NewBackorder::new("O-1", "C-1", "W", 2), Mode::Apply).expect("create").value;
+    drop(engine);
+    // Back to schema 1 as the first build left it: its tables only, and
+    // the year's last number under the component's counter key (version
+    // byte 1, postcard varint 7), as numbers were kept then.
+    database
+        .client()
+        .batch_execute(
+            "DROP TABLE sequences, scopes;
+             UPDATE backorders_schema SET version = 1;
+             INSERT INTO kv (key, value) VALUES ('\\x5100626f0032303236'::bytea, '\\x0107'::bytea)",
+        )
+        .expect("a schema-1 database");
+    let engine = Backorders::new(PostgresProvider::new(&database.url), options());
+    assert_eq!(engine.get_backorder(&first.backorder_id).expect("read back").backorder, first);
+    let next = engine.create_backorder(&NewBackorder::new("O-2", "C-1", "W", 1), Mode::Apply).expect("create").value;
+    assert_eq!(next.backorder_id, "BO-2026-0008", "after the counter's 7");
+    let version: i32 = database.client().query_one("SELECT version FROM backorders_schema", &[]).expect("version").get(0);
+    assert_eq!(version, SCHEMA_VERSION);
+    assert!(engine.check_integrity().expect("check").problems.is_empty());
+}
+
 #[test]
 fn an_unreachable_server_is_storage_unavailable_without_the_password() {
     let port = closed_local_port();
