@@ -139,20 +139,18 @@ pub fn import(session: &Session, args: ImportArgs) -> Result<(), Failure> {
     let progress = Progress::new(items.len() as u64);
     let mut applied = args.apply;
     if args.all_or_nothing {
-        if refused.is_empty() {
-            // First each item's result in a rehearsal, then (all created)
-            // the same in one transaction that fails at any refusal.
-            let results = all_in_one(session, &items, false, Mode::Preview)?;
-            for ((line, result), _) in lines.iter().zip(results).zip(0..) {
-                progress.advance(1);
-                match result {
-                    Ok(backorder) => created.push((*line, backorder)),
-                    Err(error) => refused.push((*line, CallError::Domain(error))),
-                }
+        // First each item's result in a rehearsal that changes nothing,
+        // then, when no row is refused, the same in one transaction that
+        // fails at any refusal.
+        for (line, result) in lines.iter().zip(all_in_one(session, &items, false, Mode::Preview)?) {
+            match result {
+                Ok(backorder) => created.push((*line, backorder)),
+                Err(error) => refused.push((*line, CallError::Domain(error))),
             }
-            if refused.is_empty() && args.apply {
-                all_in_one(session, &items, true, mode)?;
-            }
+        }
+        progress.advance(items.len() as u64);
+        if refused.is_empty() && args.apply {
+            all_in_one(session, &items, true, mode)?;
         }
         if !refused.is_empty() {
             created.clear();
@@ -202,7 +200,7 @@ fn report(out: &Output, applied: bool, all_or_nothing: bool, created: &[(u64, Ba
         "refused": refused.iter().map(|(line, error)| json!({"line": line, "error": json::error(error)["error"]})).collect::<Vec<_>>(),
         "applied": applied,
     });
-    out.write(applied, value, || {
+    let text = || {
         let verb = if applied { "created" } else { "would create" };
         let mut text = format!("{verb} {} backorders, refused {} rows\n", created.len(), refused.len());
         if all_or_nothing && !refused.is_empty() {
@@ -212,7 +210,13 @@ fn report(out: &Output, applied: bool, all_or_nothing: bool, created: &[(u64, Ba
             text += &format!("  line {line}: {error}\n");
         }
         text
-    });
+    };
+    if all_or_nothing && !refused.is_empty() {
+        // Nothing was created because of the refusals, not for want of --apply.
+        out.read(|| value, text);
+    } else {
+        out.write(applied, value, text);
+    }
 }
 
 /// The rows of a CSV file; the header must name only create fields (and
