@@ -18,6 +18,16 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.to_str().unwrap().to_owned()
 }
 
+/// The test's temporary directory, beside its database.
+fn dir_of(db: &common::Db) -> &Path {
+    db.path.parent().unwrap()
+}
+
+/// A CSV text: `header`, then `row(i)` for each of `0..rows`.
+fn csv(header: &str, rows: usize, row: impl Fn(usize) -> String) -> String {
+    (0..rows).fold(format!("{header}\n"), |text, i| text + &row(i) + "\n")
+}
+
 fn open_backorders(db: &Path) -> u64 {
     let output = backorders(db, &["--json", "summary"]);
     let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -49,7 +59,7 @@ O-6,C-2,W-2\n";
 #[test]
 fn a_csv_import_reports_bad_lines_and_creates_the_rest_once() {
     let db = fresh_db();
-    let dir = db.path.parent().unwrap();
+    let dir = dir_of(&db);
     let file = write(dir, "in.csv", CSV);
     let args = ["--json", "import", &file, "--request-id-column", "ref"];
 
@@ -77,7 +87,7 @@ fn a_csv_import_reports_bad_lines_and_creates_the_rest_once() {
 #[test]
 fn a_jsonl_import_reports_bad_lines_and_all_or_nothing_creates_nothing() {
     let db = fresh_db();
-    let dir = db.path.parent().unwrap();
+    let dir = dir_of(&db);
     let file = write(
         dir,
         "in.jsonl",
@@ -103,13 +113,10 @@ fn a_jsonl_import_reports_bad_lines_and_all_or_nothing_creates_nothing() {
 #[test]
 fn all_or_nothing_refused_by_the_component_creates_nothing_across_calls() {
     let db = fresh_db();
-    let dir = db.path.parent().unwrap();
+    let dir = dir_of(&db);
     // 1,500 good rows, then one the component refuses (same request id,
     // another request): past one call's 1,000 items.
-    let mut text = String::from("order_id,customer_id,sku,quantity,request_id\n");
-    for i in 0..1500 {
-        text += &format!("O-{i},C-1,W-{},{},R-{i}\n", i % 7, 1 + i % 5);
-    }
+    let mut text = csv("order_id,customer_id,sku,quantity,request_id", 1500, |i| format!("O-{i},C-1,W-{},{},R-{i}", i % 7, 1 + i % 5));
     text += "O-X,C-1,W-1,99,R-0\n";
     let file = write(dir, "many.csv", &text);
     let all = backorders(&db.path, &["--json", "import", &file, "--all-or-nothing", "--apply"]);
@@ -126,7 +133,7 @@ fn all_or_nothing_refused_by_the_component_creates_nothing_across_calls() {
 #[test]
 fn unusable_input_exits_2_and_changes_nothing() {
     let db = fresh_db();
-    let dir = db.path.parent().unwrap();
+    let dir = dir_of(&db);
     let missing = dir.join("missing.csv");
     let unknown = write(dir, "unknown.csv", "order_id,customer_id,sku,quantity,colour\nO-1,C-1,W-1,5,red\n");
     let empty = write(dir, "empty.csv", "");
@@ -141,14 +148,14 @@ fn unusable_input_exits_2_and_changes_nothing() {
 #[test]
 fn export_then_import_round_trips_the_create_fields() {
     let db = fresh_db();
-    let dir = db.path.parent().unwrap();
-    let mut text = String::from("order_id,order_line_id,customer_id,sku,quantity,priority,expected_date,promised_date,location,notes\n");
-    for i in 0..1200 {
+    let dir = dir_of(&db);
+    let header = "order_id,order_line_id,customer_id,sku,quantity,priority,expected_date,promised_date,location,notes";
+    let text = csv(header, 1200, |i| {
         let priority = ["low", "normal", "high", "critical"][i % 4];
         let promised = if i % 3 == 0 { format!("2026-12-{:02}", 1 + i % 28) } else { String::new() };
         let expected = if i % 5 == 0 { "2026-12-03T10:00:00Z" } else { "" };
-        text += &format!("O-{i},L-{i},C-{},S-{},{},{priority},{expected},{promised},EAST,\"note, {i}\"\n", i % 13, i % 9, 1 + i);
-    }
+        format!("O-{i},L-{i},C-{},S-{},{},{priority},{expected},{promised},EAST,\"note, {i}\"", i % 13, i % 9, 1 + i)
+    });
     let file = write(dir, "seed.csv", &text);
     ok(&db.path, &["import", &file, "--apply"]);
     assert_eq!(open_backorders(&db.path), 1200);
