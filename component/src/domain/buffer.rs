@@ -19,6 +19,10 @@ use std::ops::Bound;
 /// One entry as a scan returns it.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
+/// Per key written since a savepoint, what the buffer held for it before
+/// (`None`: nothing buffered; `Some(None)`: a delete).
+type Undo = BTreeMap<Vec<u8>, Option<Option<Vec<u8>>>>;
+
 pub struct Buffer<'a> {
     store: &'a mut dyn Store,
     /// Pending writes in key order: `Some(value)` sets, `None` deletes.
@@ -30,7 +34,7 @@ pub struct Buffer<'a> {
     scopes: BTreeSet<String>,
     /// While a savepoint is open: each key written since, with what the
     /// buffer held for it before (`None`: nothing buffered).
-    undo: Option<BTreeMap<Vec<u8>, Option<Option<Vec<u8>>>>>,
+    undo: Option<Undo>,
 }
 
 impl<'a> Buffer<'a> {

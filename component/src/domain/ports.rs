@@ -102,11 +102,11 @@ impl Outbox {
     }
 
     /// How many events are held.
-    pub fn len(&self) -> usize {
+    pub fn held(&self) -> usize {
         self.events.len()
     }
 
-    /// Drops the events held after the first `len`.
+    /// Drops the events held after the first `held`.
     pub fn truncate(&mut self, len: usize) {
         self.events.truncate(len);
     }

@@ -48,7 +48,7 @@ pub fn create_backorders(
     }
     let mut results = Vec::with_capacity(items.len());
     for item in items {
-        let events = ports.events.len();
+        let events = ports.events.held();
         ports.store.savepoint();
         let result = create_backorder(ports, item);
         match &result {

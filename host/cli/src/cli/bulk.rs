@@ -306,7 +306,8 @@ fn request(mut values: Map<String, Value>, id_column: Option<&str>) -> Result<Ne
     (CREATE_BACKORDER.build)(&arguments)
 }
 
-/// A progress bar on a terminal (items, rate, ETA); plain lines otherwise.
+/// A progress bar on a terminal (items, rate, ETA); otherwise a line per
+/// call (up to 1,000 items).
 struct Progress {
     bar: Option<ProgressBar>,
     total: u64,
@@ -329,10 +330,7 @@ impl Progress {
         self.done.set(self.done.get() + items);
         match &self.bar {
             Some(bar) => bar.inc(items),
-            None if self.done.get() % CHUNK as u64 == 0 || self.done.get() == self.total => {
-                eprintln!("{}/{} items", self.done.get(), self.total)
-            }
-            None => {}
+            None => eprintln!("{}/{} items", self.done.get(), self.total),
         }
     }
 
@@ -353,7 +351,7 @@ pub fn export(session: &Session, args: ExportArgs) -> Result<(), Failure> {
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(sink);
             writer.write_record(export_columns()).map_err(write_failed)?;
-            Sink::Csv(writer)
+            Sink::Csv(Box::new(writer))
         }
         Format::Jsonl => Sink::Jsonl(sink),
     };
@@ -391,7 +389,7 @@ pub fn export(session: &Session, args: ExportArgs) -> Result<(), Failure> {
 }
 
 enum Sink {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     Jsonl(Box<dyn Write>),
 }
 
