@@ -154,6 +154,15 @@ impl ports::Events for WitEvents {
     }
 }
 
+fn new_backorder(request: api::NewBackorder) -> m::NewBackorder {
+    convert!(request => m::NewBackorder {
+        order_id, order_line_id, customer_id, sku, quantity, location, notes, request_id;
+        priority: request.priority.map(priority_in),
+        expected_date: request.expected_date.map(date_in),
+        promised_date: request.promised_date.map(date_in),
+    })
+}
+
 /// Runs one domain operation against the imports as one call: the clock
 /// read once, the writes sent in one batch and the events in one emit.
 fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl FnOnce(T) -> U) -> Result<U, t::BackorderError> {
@@ -162,13 +171,16 @@ fn run<T, U>(op: impl FnOnce(&mut Ports) -> Result<T, DomainError>, out: impl Fn
 
 impl Guest for Component {
     fn create_backorder(request: api::NewBackorder) -> Result<t::Backorder, t::BackorderError> {
-        let request = convert!(request => m::NewBackorder {
-            order_id, order_line_id, customer_id, sku, quantity, location, notes, request_id;
-            priority: request.priority.map(priority_in),
-            expected_date: request.expected_date.map(date_in),
-            promised_date: request.promised_date.map(date_in),
-        });
+        let request = new_backorder(request);
         run(|p| domain::create_backorder(p, request), backorder)
+    }
+
+    fn create_backorders(request: api::BulkCreate) -> Result<api::BulkResult, t::BackorderError> {
+        let items = request.items.into_iter().map(new_backorder).collect();
+        run(
+            |p| domain::create_backorders(p, items, request.all_or_nothing),
+            |results| api::BulkResult { results: results.into_iter().map(|r| r.map(backorder).map_err(error)).collect() },
+        )
     }
 
     fn get_backorder(backorder_id: String) -> Result<t::BackorderDetail, t::BackorderError> {

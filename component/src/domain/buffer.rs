@@ -19,6 +19,10 @@ use std::ops::Bound;
 /// One entry as a scan returns it.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
+/// Per key written since a savepoint, what the buffer held for it before
+/// (`None`: nothing buffered; `Some(None)`: a delete).
+type Undo = BTreeMap<Vec<u8>, Option<Option<Vec<u8>>>>;
+
 pub struct Buffer<'a> {
     store: &'a mut dyn Store,
     /// Pending writes in key order: `Some(value)` sets, `None` deletes.
@@ -28,11 +32,14 @@ pub struct Buffer<'a> {
     /// The SKUs whose data the call read or wrote, sent with its writes
     /// (see `write-batch` in `wit/store.wit`).
     scopes: BTreeSet<String>,
+    /// While a savepoint is open: each key written since, with what the
+    /// buffer held for it before (`None`: nothing buffered).
+    undo: Option<Undo>,
 }
 
 impl<'a> Buffer<'a> {
     pub fn new(store: &'a mut dyn Store) -> Self {
-        Buffer { store, writes: BTreeMap::new(), read: BTreeMap::new(), scopes: BTreeSet::new() }
+        Buffer { store, writes: BTreeMap::new(), read: BTreeMap::new(), scopes: BTreeSet::new(), undo: None }
     }
 
     /// What the call knows about `key` without asking the store.
@@ -86,11 +93,39 @@ impl<'a> Buffer<'a> {
     }
 
     pub fn set(&mut self, key: &[u8], value: &[u8]) {
-        self.writes.insert(key.to_vec(), Some(value.to_vec()));
+        self.write(key, Some(value.to_vec()));
     }
 
     pub fn delete(&mut self, key: &[u8]) {
-        self.writes.insert(key.to_vec(), None);
+        self.write(key, None);
+    }
+
+    fn write(&mut self, key: &[u8], value: Option<Vec<u8>>) {
+        let before = self.writes.insert(key.to_vec(), value);
+        if let Some(undo) = &mut self.undo {
+            undo.entry(key.to_vec()).or_insert(before);
+        }
+    }
+
+    /// Opens a savepoint: the writes from here on can be undone alone
+    /// (`rollback`) or kept (`release`). One at a time.
+    pub fn savepoint(&mut self) {
+        self.undo = Some(BTreeMap::new());
+    }
+
+    /// Keeps the writes since the savepoint.
+    pub fn release(&mut self) {
+        self.undo = None;
+    }
+
+    /// Undoes the writes since the savepoint.
+    pub fn rollback(&mut self) {
+        for (key, before) in self.undo.take().unwrap_or_default() {
+            match before {
+                Some(value) => self.writes.insert(key, value),
+                None => self.writes.remove(&key),
+            };
+        }
     }
 
     /// Entries with `start <= key < end` as the store will hold them after

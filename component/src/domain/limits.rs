@@ -9,6 +9,8 @@ pub const MAX_QUANTITY: u64 = 1_000_000_000;
 /// Default and largest page of `list-backorders`.
 pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 500;
+/// Items in one `create-backorders` call.
+pub const MAX_BULK_ITEMS: usize = 1000;
 /// Index entries one `list-backorders` call examines at most before it
 /// returns a short page with a cursor, so a selective filter cannot make one
 /// call walk the whole store.

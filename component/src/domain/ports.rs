@@ -100,6 +100,16 @@ impl Outbox {
     pub fn emit(&mut self, event: Event) {
         self.events.push(event);
     }
+
+    /// How many events are held.
+    pub fn held(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Drops the events held after the first `held`.
+    pub fn truncate(&mut self, len: usize) {
+        self.events.truncate(len);
+    }
 }
 
 /// Time zone rules (see `wit/clock.wit`): the offset from UTC, in seconds

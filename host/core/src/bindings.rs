@@ -34,7 +34,7 @@ pub use generated::commerce::backorders::types::{
 pub use generated::exports::commerce::backorders::backorders::{
     AllocationChange, AllocationExtension, AllocationPolicy, AllocationRequest, AllocationResult,
     AllocationRun, AllocationRunRequest, BackorderPage, BackorderSummary, BackorderUpdate,
-    CancelRequest, CancelResult, DateChange, ExpectedSupply, ExpiryRequest, ExpiryResult,
+    BulkCreate, BulkResult, CancelRequest, CancelResult, DateChange, ExpectedSupply, ExpiryRequest, ExpiryResult,
     FulfillmentRequest, FulfillmentResult, IntegrityProblem, IntegrityReport, ListRequest,
     NewBackorder, PriorityCounts, ProblemKind, PromiseLine, PromisePlan, RunLine, Shortfall,
     SkuSummary, StatusCounts, SupplyExpectation, TextChange,

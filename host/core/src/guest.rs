@@ -1,7 +1,7 @@
 //! The component's exports, called on a fresh instance without re-checking
 //! their types at every instantiation.
 //!
-//! The generated `Guest` looks up and type-checks all nineteen exports each
+//! The generated `Guest` looks up and type-checks all its exports each
 //! time it is built from an instance: about 7 µs, a third of a small call.
 //! Here each export's index and type are checked once per loaded component
 //! (on its first call), and a call looks up only the export it runs. The
@@ -19,7 +19,7 @@ use wasmtime::AsContextMut;
 use crate::bindings::{
     AllocationChange, AllocationExtension, AllocationRequest, AllocationResult, AllocationRun,
     AllocationRunRequest, Backorder, BackorderDetail, BackorderError, BackorderPage,
-    BackorderSummary, BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest,
+    BackorderSummary, BackorderUpdate, BulkCreate, BulkResult, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest,
     ExpiryResult, FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest,
     NewBackorder, PromisePlan, SkuSummary, StockAdjustment, StockAdjustmentRequest, SupplyExpectation,
 };
@@ -39,6 +39,9 @@ macro_rules! for_each_export {
     ($callback:ident) => {
         $callback! {
             write create_backorder = "create-backorder" (request: &NewBackorder) -> Backorder;
+            /// Creates many backorders in one call: a result per item; a refused
+            /// item changes nothing, or, with `all_or_nothing`, fails the call.
+            write create_backorders = "create-backorders" (request: &BulkCreate) -> BulkResult;
             read get_backorder = "get-backorder" (backorder_id: &str) -> BackorderDetail;
             read list_backorders = "list-backorders" (request: &ListRequest) -> BackorderPage;
             write update_backorder = "update-backorder" (request: &BackorderUpdate) -> Backorder;

@@ -178,6 +178,10 @@ impl Guest for Evil {
         }
     }
 
+    fn create_backorders(_: api::BulkCreate) -> Result<api::BulkResult, t::BackorderError> {
+        not_implemented()
+    }
+
     fn get_backorder(_: String) -> Result<t::BackorderDetail, t::BackorderError> {
         not_implemented()
     }

@@ -1,7 +1,7 @@
 use super::super::error::{DomainError, DomainResult};
 use super::super::ids::BackorderId;
 use super::super::keys;
-use super::super::limits::{MAX_TIMESTAMP, MIN_TIMESTAMP};
+use super::super::limits::{MAX_BULK_ITEMS, MAX_TIMESTAMP, MIN_TIMESTAMP};
 use super::super::model::{Backorder, DateOrTime, EventKind, HistoryAction, NewBackorder, Priority};
 use super::idempotency;
 use super::super::ports::Ports;
@@ -32,6 +32,37 @@ pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResul
     ports.store.prefetch(&reads)?;
 
     idempotency::once(ports, "create-backorder", request, |p, r| create(p, r, year))
+}
+
+/// Creates each of `items` as `create_backorder` would, in order, in this
+/// one call, a result per item. A refused item's writes and events are
+/// undone and the others go on; with `all_or_nothing` its error is the
+/// call's. A failing store or broken stored data fails the call either way.
+pub fn create_backorders(
+    ports: &mut Ports,
+    items: Vec<NewBackorder>,
+    all_or_nothing: bool,
+) -> DomainResult<Vec<DomainResult<Backorder>>> {
+    if items.len() > MAX_BULK_ITEMS {
+        return Err(DomainError::invalid("items", format!("must hold at most {MAX_BULK_ITEMS} backorders, not {}", items.len())));
+    }
+    let mut results = Vec::with_capacity(items.len());
+    for item in items {
+        let events = ports.events.held();
+        ports.store.savepoint();
+        let result = create_backorder(ports, item);
+        match &result {
+            Ok(_) => ports.store.release(),
+            Err(DomainError::Storage(_) | DomainError::Other(_)) => return result.map(|_| Vec::new()),
+            Err(_) if all_or_nothing => return result.map(|_| Vec::new()),
+            Err(_) => {
+                ports.store.rollback();
+                ports.events.truncate(events);
+            }
+        }
+        results.push(result);
+    }
+    Ok(results)
 }
 
 fn validate_request(request: &NewBackorder) -> DomainResult<()> {

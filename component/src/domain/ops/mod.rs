@@ -20,7 +20,7 @@ mod update;
 pub use allocate::allocate_backorder;
 pub use allocation::{confirm_allocation, extend_allocation, release_allocation};
 pub use cancel::cancel_backorder;
-pub use create::create_backorder;
+pub use create::{create_backorder, create_backorders};
 pub use expire::expire_allocations;
 pub use fulfill::fulfill_backorder;
 pub use get::get_backorder;

@@ -1,6 +1,7 @@
 //! The rules of DOMAIN.md, run natively against the in-memory ports. Each
 //! call runs like a host transaction: on error the state is put back.
 
+mod bulk;
 mod crossings;
 mod lifecycle;
 mod reliability;

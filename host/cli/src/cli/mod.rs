@@ -2,6 +2,7 @@
 //! the operations table, `commands`), a module per other command, and the
 //! exit-code policy.
 
+mod bulk;
 mod check;
 mod commands;
 mod copy;
@@ -91,6 +92,10 @@ enum Command {
     Webhooks(webhooks::Args),
     /// Copy a whole database into an empty one, SQLite or PostgreSQL (a preview without --apply)
     Copy(copy::Args),
+    /// Create backorders from a CSV or JSON lines file (a preview without --apply)
+    Import(bulk::ImportArgs),
+    /// Write the matching backorders as CSV or JSON lines, in the form import reads
+    Export(bulk::ExportArgs),
 }
 
 /// Why a command failed.
@@ -101,6 +106,8 @@ pub enum Failure {
     Demo(String),
     /// `check` found this many problems (already printed).
     Problems(usize),
+    /// `import` refused this many rows (already printed).
+    Refused(usize),
 }
 
 impl From<CallError> for Failure {
@@ -147,6 +154,10 @@ pub fn run() -> ExitCode {
             eprintln!("error: check: {count} problems found");
             ExitCode::from(EXIT_FAILURE)
         }
+        Err(Failure::Refused(count)) => {
+            eprintln!("error: import: {count} rows refused");
+            ExitCode::from(EXIT_FAILURE)
+        }
     }
 }
 
@@ -178,6 +189,8 @@ fn execute(cli: Cli, out: &Output) -> Result<(), Failure> {
         Command::Check => return check::run(&mut session()),
         Command::Stock(args) => stock::run(&mut session(), args),
         Command::Events(args) => events::run(&mut session(), &database, options.clock(), args),
+        Command::Import(args) => return bulk::import(&session(), args),
+        Command::Export(args) => return bulk::export(&session(), args),
         Command::Webhooks(args) => webhooks::run(&database, options.clock(), out, args),
         // Both databases are named by its own flags: `--db` is never used.
         Command::Copy(args) => return copy::run(args, out),

@@ -201,7 +201,7 @@ fn subcommand(command: &dyn Command) -> clap::Command {
 }
 
 /// A parameter as clap takes it, typed as the table reads it.
-fn arg(param: &Param) -> Arg {
+pub(super) fn arg(param: &Param) -> Arg {
     let cli = &param.cli;
     let arg = Arg::new(param.name)
         .help(param.doc)
@@ -244,7 +244,7 @@ fn long(param: &Param) -> Option<String> {
 
 /// The value of `param` on the command line, as the table's JSON; `None`
 /// when not given (a flag not given is its default).
-fn value(param: &Param, matches: &ArgMatches) -> Option<Value> {
+pub(super) fn value(param: &Param, matches: &ArgMatches) -> Option<Value> {
     match param.kind {
         Kind::Text | Kind::Date | Kind::Choice(_) => matches
             .get_one::<String>(param.name)

@@ -5,7 +5,7 @@ use super::{Backorders, Mode, Outcome};
 use crate::bindings::{
     AllocationChange, AllocationExtension, AllocationRequest, AllocationResult, AllocationRun,
     AllocationRunRequest, Backorder, BackorderDetail, BackorderPage, BackorderSummary,
-    BackorderUpdate, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest, ExpiryResult,
+    BackorderUpdate, BulkCreate, BulkResult, CancelRequest, CancelResult, ExpectedSupply, ExpiryRequest, ExpiryResult,
     FulfillmentRequest, FulfillmentResult, IntegrityReport, ListRequest, NewBackorder, PromisePlan,
     SkuSummary, StockAdjustment, StockAdjustmentRequest, SupplyExpectation,
 };
