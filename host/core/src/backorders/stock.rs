@@ -181,7 +181,7 @@ impl Backorders {
 mod tests {
     use crate::provider::memory::MemoryProvider;
     use crate::provider::{Access, StockAdmin, StockLevel, Transactional};
-    use crate::{AllocationRunRequest, Backorders, CallError, HostError, Mode, Options, SourceKind};
+    use crate::{AllocationRunRequest, Backorders, CallError, HostError, Mode, Options};
 
     #[test]
     fn adding_stock_past_a_storable_count_is_refused() {
@@ -205,14 +205,8 @@ mod tests {
         // overflow is the host's error, and the call changes nothing.
         let before = backorders.stock_show(None).unwrap();
         let receipt = AllocationRunRequest {
-            sku: "W".into(),
-            location: None,
-            policy: None,
-            source: SourceKind::Inventory,
-            source_ref: None,
-            expires_at: None,
-            received: None,
             request_id: Some("rcv-1".into()),
+            ..AllocationRunRequest::from_stock("W")
         };
         match backorders.receive(1, &receipt, Mode::Apply) {
             Err(CallError::Host(HostError::StockOverflow { quantity: 1, .. })) => {}
