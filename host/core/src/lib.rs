@@ -50,8 +50,8 @@ pub const EMBEDDED_COMPONENT: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/backorders_component.wasm"));
 
 pub use backorders::{
-    Backorders, Mode, Options, Outcome, MAX_CALL_ATTEMPTS, MAX_EVENTS_PER_READ, MAX_STOCK_QUANTITY,
-    MAX_STOCK_ROWS,
+    Backorders, Mode, Options, Outcome, MAX_CALL_ATTEMPTS, MAX_EVENTS_PER_READ, MAX_SHARED_CALLS,
+    MAX_STOCK_QUANTITY, MAX_STOCK_ROWS,
     MAX_TEXT_CHARS,
 };
 pub use bindings::*;

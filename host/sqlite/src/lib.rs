@@ -101,6 +101,11 @@ impl Provider for SqliteProvider {
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
     }
+
+    /// SQLite has one writer at a time, and savepoints.
+    fn shares_commits(&self) -> bool {
+        true
+    }
 }
 
 /// A connection to a backorders database.

@@ -60,6 +60,18 @@ impl Transactional for SqliteConnection {
             .map_err(database("commit"))
     }
 
+    fn mark(&mut self) -> Result<(), HostError> {
+        self.savepoint("set a savepoint", "SAVEPOINT call")
+    }
+
+    fn release_mark(&mut self) -> Result<(), HostError> {
+        self.savepoint("release a savepoint", "RELEASE call")
+    }
+
+    fn rollback_to_mark(&mut self) -> Result<(), HostError> {
+        self.savepoint("roll back to a savepoint", "ROLLBACK TO call; RELEASE call")
+    }
+
     fn rollback(&mut self) -> Result<(), HostError> {
         // After a failed COMMIT SQLite may already have rolled back; there
         // is then nothing left to undo.
@@ -69,5 +81,22 @@ impl Transactional for SqliteConnection {
         self.connection
             .execute_batch("ROLLBACK")
             .map_err(database("roll back"))
+    }
+}
+
+impl SqliteConnection {
+    /// Runs a savepoint statement of the open transaction. Fails when the
+    /// transaction is gone: SQLite rolls a whole transaction back on some
+    /// errors (a full disk, an I/O error), and a savepoint outside one
+    /// would begin a new transaction instead.
+    fn savepoint(&mut self, operation: &'static str, statement: &str) -> Result<(), HostError> {
+        if self.connection.is_autocommit() {
+            return Err(HostError::storage(operation)(std::io::Error::other(
+                "the transaction was rolled back under the call",
+            )));
+        }
+        self.connection
+            .execute_batch(statement)
+            .map_err(database(operation))
     }
 }

@@ -40,12 +40,12 @@ impl Backorders {
 
     /// Calls `export` once per request, each in a fresh instance, all in
     /// one transaction.
-    fn each_in_one<R, T>(
+    fn each_in_one<R: Sync, T: Send>(
         &self,
         export: &'static str,
         requests: &[R],
         mode: Mode,
-        call: impl Fn(&Guest, &mut CallStore, &R) -> wasmtime::Result<Result<T, BackorderError>>,
+        call: impl Fn(&Guest, &mut CallStore, &R) -> wasmtime::Result<Result<T, BackorderError>> + Sync,
     ) -> Result<Outcome<Vec<T>>, CallError> {
         self.with_component(Access::Write, mode, |caller, mut connection| {
             let mut results = Vec::with_capacity(requests.len());

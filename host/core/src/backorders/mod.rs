@@ -2,14 +2,18 @@
 //! component, each in one transaction that commits only when asked to.
 //!
 //! A [`Backorders`] is `Send + Sync`: a platform's web server shares one
-//! handle between its threads, and each call gets its own connection from
-//! the provider, its own transaction and its own fresh instance of the
-//! component.
+//! handle between its threads, and each call gets its own fresh instance of
+//! the component and its own transaction, on a connection from the
+//! provider. Where the provider serializes writers anyway (SQLite),
+//! concurrent applied writes share commits instead (`group`): each is still
+//! atomic on its own and answers only once its commit is made.
 
 mod exports;
+mod group;
 mod import;
 pub(crate) mod stock;
 
+pub use group::MAX_SHARED_CALLS;
 pub use stock::{MAX_EVENTS_PER_READ, MAX_STOCK_QUANTITY, MAX_STOCK_ROWS, MAX_TEXT_CHARS};
 
 use std::collections::hash_map::RandomState;
@@ -90,6 +94,9 @@ pub struct Backorders {
     /// Calls in flight, at most one per pooled instance slot: a call past
     /// that waits for a slot rather than failing to instantiate.
     in_flight: Slots,
+    /// The applied writes' shared connection, where the provider shares
+    /// commits.
+    group: group::CommitGroup,
 }
 
 type CallStore = Store<CallContext>;
@@ -147,6 +154,7 @@ impl Backorders {
                 taken: Mutex::new(0),
                 freed: Condvar::new(),
             },
+            group: group::CommitGroup::default(),
         }
     }
 
@@ -214,6 +222,13 @@ impl Backorders {
         self.retries.load(Ordering::Relaxed)
     }
 
+    /// Commits that carried applied writes shared between concurrent calls
+    /// (see `MAX_SHARED_CALLS`); zero where the provider does not share
+    /// commits. Fewer than the applied writes when callers overlapped.
+    pub fn shared_commits(&self) -> u64 {
+        self.group.commits()
+    }
+
     /// Pins the clock for the calls that follow (the demo moves it forward).
     pub fn pin_clock(&self, now: Timestamp) {
         *self.clock.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(PinnedClock(now));
@@ -248,11 +263,11 @@ impl Backorders {
 
     /// Runs `body` in one transaction with the component loaded; `body`
     /// runs exports through the `Caller` it is handed.
-    fn with_component<T>(
+    fn with_component<T: Send>(
         &self,
         access: Access,
         mode: Mode,
-        mut body: impl FnMut(&Caller, Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
+        mut body: impl FnMut(&Caller, Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>) + Send,
     ) -> Result<Outcome<T>, CallError> {
         let runtime = self.runtime()?;
         let _slot = self.in_flight.acquire();
@@ -276,12 +291,12 @@ impl Backorders {
     }
 
     /// Runs one export of the component in a transaction.
-    fn call<T>(
+    fn call<T: Send>(
         &self,
         export: &'static str,
         access: Access,
         mode: Mode,
-        mut call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+        mut call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>> + Send,
     ) -> Result<Outcome<T>, CallError> {
         self.with_component(access, mode, |caller, connection| {
             caller.run(export, connection, &mut call)
@@ -289,10 +304,10 @@ impl Backorders {
     }
 
     /// Runs a read-only export; it always rolls back.
-    fn read<T>(
+    fn read<T: Send>(
         &self,
         export: &'static str,
-        call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>>,
+        call: impl FnMut(&Guest, &mut CallStore) -> wasmtime::Result<Result<T, BackorderError>> + Send,
     ) -> Result<T, CallError> {
         self.call(export, Access::Read, Mode::Preview, call)
             .map(|outcome| outcome.value)
@@ -300,11 +315,11 @@ impl Backorders {
 
     /// Runs a host-only operation on the database, under the same
     /// preview/apply rule as the component's writes.
-    fn host_operation<T>(
+    fn host_operation<T: Send>(
         &self,
         access: Access,
         mode: Mode,
-        mut operation: impl FnMut(&mut dyn Connection) -> Result<T, HostError>,
+        mut operation: impl FnMut(&mut dyn Connection) -> Result<T, HostError> + Send,
     ) -> Result<Outcome<T>, CallError> {
         self.in_transaction(access, mode, |mut connection| {
             let result = operation(connection.as_mut()).map_err(CallError::Host);
@@ -319,11 +334,11 @@ impl Backorders {
     /// deterministic: the same request makes the same writes) after a
     /// growing, jittered pause, at most `MAX_CALL_ATTEMPTS` times in all.
     /// Returns the last attempt's result and how many attempts came before.
-    fn in_transaction<T>(
+    fn in_transaction<T: Send>(
         &self,
         access: Access,
         mode: Mode,
-        mut body: impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
+        mut body: impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>) + Send,
     ) -> (Result<Outcome<T>, CallError>, u32) {
         let mut retries = 0;
         loop {
@@ -342,13 +357,19 @@ impl Backorders {
     /// then commits only an applied write that succeeded; everything else
     /// rolls back. A transaction the provider found in conflict fails with
     /// that conflict, whatever `body` returned.
-    fn attempt<T>(
+    fn attempt<T: Send>(
         &self,
         access: Access,
         mode: Mode,
-        body: &mut impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>),
+        body: &mut (impl FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, Result<T, CallError>) + Send),
     ) -> Result<Outcome<T>, CallError> {
         let commit = access == Access::Write && mode == Mode::Apply;
+        if commit && self.provider.shares_commits() {
+            return self
+                .group
+                .run(self.provider.as_ref(), body)
+                .map(|value| Outcome { value, applied: true });
+        }
         let mut connection = self.provider.connect(commit)?;
         let result = match connection.begin(access) {
             Ok(()) => {

@@ -134,6 +134,11 @@ impl Provider for MemoryProvider {
     fn describe(&self) -> String {
         "memory".into()
     }
+
+    /// One transaction holds the data at a time, and its undo log marks.
+    fn shares_commits(&self) -> bool {
+        true
+    }
 }
 
 /// The old value of one thing a transaction changed.
@@ -150,12 +155,20 @@ enum Undo {
 struct Held {
     data: Data,
     undo: Vec<Undo>,
+    /// The undo log's length at the mark (`Transactional::mark`).
+    mark: Option<usize>,
 }
 
 impl Held {
     fn rolled_back(mut self) -> Data {
+        self.undo_to(0);
+        self.data
+    }
+
+    /// Undoes the changes logged after the first `kept`.
+    fn undo_to(&mut self, kept: usize) {
         let data = &mut self.data;
-        for undo in self.undo.into_iter().rev() {
+        for undo in self.undo.drain(kept..).rev() {
             match undo {
                 Undo::Kv(key, Some(value)) => drop(data.kv.insert(key, value)),
                 Undo::Kv(key, None) => drop(data.kv.remove(&key)),
@@ -171,7 +184,6 @@ impl Held {
                 Undo::Sequence(name, None) => drop(data.sequences.remove(&name)),
             }
         }
-        self.data
     }
 
     fn set_kv(&mut self, key: &[u8], value: Option<Vec<u8>>) {
@@ -266,6 +278,14 @@ impl MemoryConnection {
             .map_err(|error| StockError::Unavailable { reason: error.to_string() })
     }
 
+    /// Forgets the mark, returning where the undo log stood at it.
+    fn marked(&mut self) -> Result<usize, HostError> {
+        self.held()?.mark.take().ok_or_else(|| HostError::Storage {
+            operation: "use the memory store",
+            source: "no mark is set".into(),
+        })
+    }
+
     /// Ends the transaction, leaving `data` as the shared value.
     fn end(&mut self, commit: bool) {
         if let Some(held) = self.held.take() {
@@ -290,7 +310,7 @@ impl Transactional for MemoryConnection {
             .available()
             .take()
             .expect("available() returns the data in place");
-        self.held = Some(Held { data, undo: Vec::new() });
+        self.held = Some(Held { data, undo: Vec::new(), mark: None });
         Ok(())
     }
 
@@ -302,6 +322,23 @@ impl Transactional for MemoryConnection {
 
     fn rollback(&mut self) -> Result<(), HostError> {
         self.end(false);
+        Ok(())
+    }
+
+    fn mark(&mut self) -> Result<(), HostError> {
+        let held = self.held()?;
+        held.mark = Some(held.undo.len());
+        Ok(())
+    }
+
+    fn release_mark(&mut self) -> Result<(), HostError> {
+        self.marked()?;
+        Ok(())
+    }
+
+    fn rollback_to_mark(&mut self) -> Result<(), HostError> {
+        let kept = self.marked()?;
+        self.held()?.undo_to(kept);
         Ok(())
     }
 }

@@ -434,6 +434,25 @@ pub trait Transactional {
     fn take_conflict(&mut self) -> Option<HostError> {
         None
     }
+    /// Marks a point in the open write transaction (a savepoint) that
+    /// `rollback_to_mark` returns to: how calls that share one commit
+    /// (`Provider::shares_commits`) each undo only themselves. Asked only
+    /// of a provider that shares commits; marks do not nest.
+    fn mark(&mut self) -> Result<(), HostError> {
+        Err(HostError::storage("set a savepoint")(unsupported_marks()))
+    }
+    /// Forgets the mark, keeping what was done since it.
+    fn release_mark(&mut self) -> Result<(), HostError> {
+        Err(HostError::storage("release a savepoint")(unsupported_marks()))
+    }
+    /// Undoes everything since the mark, and forgets it.
+    fn rollback_to_mark(&mut self) -> Result<(), HostError> {
+        Err(HostError::storage("roll back to a savepoint")(unsupported_marks()))
+    }
+}
+
+fn unsupported_marks() -> std::io::Error {
+    std::io::Error::other("this provider does not share commits, so it sets no marks")
 }
 
 /// Everything one call runs against: one connection, used by one call at
@@ -460,6 +479,14 @@ pub trait Provider: Send + Sync + 'static {
     }
     /// Where the data is, for messages (`sqlite:backorders.db`, `memory`).
     fn describe(&self) -> String;
+    /// Whether concurrent applied writes through one handle may share one
+    /// commit (group commit, see `Backorders`): true for a provider that
+    /// serializes writers anyway and whose connections set marks
+    /// (`Transactional::mark`). A provider that detects conflicts instead
+    /// keeps one transaction per call, so a conflict re-runs one call.
+    fn shares_commits(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]
