@@ -50,8 +50,6 @@ type Erased<'a> = dyn FnMut(Box<dyn Connection>) -> (Box<dyn Connection>, bool) 
 #[derive(Default)]
 pub(super) struct CommitGroup {
     state: Mutex<State>,
-    /// A batch ended, or the lead was handed on.
-    changed: Condvar,
 }
 
 #[derive(Default)]
@@ -72,6 +70,10 @@ struct Job {
     body: Mutex<Option<BodyPointer>>,
     /// How its batch ended; set once, after the body ran.
     outcome: OnceLock<JobOutcome>,
+    /// Wakes its caller alone (a thundering herd of every waiting caller
+    /// at each commit would cost more than the commit saves): its outcome
+    /// was set, or it is first in the queue and the lead is free.
+    wake: Condvar,
 }
 
 /// A pointer to a call living on its caller's stack.
@@ -127,12 +129,13 @@ impl CommitGroup {
         let job = Arc::new(Job {
             body: Mutex::new(Some(BodyPointer(pointer))),
             outcome: OnceLock::new(),
+            wake: Condvar::new(),
         });
         let mut state = self.lock();
         state.queue.push_back(Arc::clone(&job));
         while job.outcome.get().is_none() {
             if state.led {
-                state = self.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
+                state = job.wake.wait(state).unwrap_or_else(PoisonError::into_inner);
                 continue;
             }
             state.led = true;
@@ -140,11 +143,16 @@ impl CommitGroup {
             let led = self.lead(provider, &job);
             state = self.lock();
             state.led = false;
-            self.changed.notify_all();
+            if let Some(next) = state.queue.front() {
+                next.wake.notify_one();
+            }
             if let Err(error) = led {
                 // Nothing of this call ran: it fails with what stopped the
                 // batch from starting; another caller takes the lead.
                 state.queue.retain(|queued| !Arc::ptr_eq(queued, &job));
+                if let Some(next) = state.queue.front() {
+                    next.wake.notify_one();
+                }
                 return Err(error.into());
             }
         }
@@ -214,6 +222,7 @@ impl CommitGroup {
                     // The connection went with the panic, and its open
                     // transaction with it (dropping rolls back).
                     let _ = job.outcome.set(JobOutcome::Panicked(Mutex::new(Some(payload))));
+                    self.end(&[job], Ok(()));
                     self.end(&members, Err("a call sharing the transaction panicked".to_owned()));
                     return None;
                 }
@@ -261,7 +270,9 @@ impl CommitGroup {
             });
         }
         let _state = self.lock();
-        self.changed.notify_all();
+        for job in members {
+            job.wake.notify_one();
+        }
     }
 }
 
