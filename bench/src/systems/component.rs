@@ -49,6 +49,22 @@ pub fn new_backorder(order: &Order) -> NewBackorder {
     }
 }
 
+/// Creates one W1 backorder through `handle`; returns its id.
+pub fn create(handle: &Backorders, order: &Order) -> Result<String> {
+    let created = handle.create_backorder(&new_backorder(order), Mode::Apply)?;
+    Ok(created.value.backorder_id)
+}
+
+/// Ships `quantity` units of a backorder from inventory through `handle`.
+pub fn fulfill(handle: &Backorders, backorder_id: &str, quantity: u64) -> Result<()> {
+    let request = FulfillmentRequest {
+        fulfilled_by: Some("bench".into()),
+        ..FulfillmentRequest::from_stock(backorder_id, quantity)
+    };
+    handle.fulfill_backorder(&request, Mode::Apply)?;
+    Ok(())
+}
+
 impl System for ComponentSystem {
     fn name(&self) -> &'static str {
         "backorders-component"
@@ -62,10 +78,7 @@ impl System for ComponentSystem {
     }
 
     fn create(&mut self, order: &Order) -> Result<String> {
-        let created = self
-            .backorders
-            .create_backorder(&new_backorder(order), Mode::Apply)?;
-        Ok(created.value.backorder_id)
+        create(&self.backorders, order)
     }
 
     fn import(&mut self, orders: &[Order]) -> Result<Vec<String>> {
@@ -92,12 +105,7 @@ impl System for ComponentSystem {
     }
 
     fn fulfill(&mut self, backorder_id: &str, quantity: u64) -> Result<()> {
-        let request = FulfillmentRequest {
-            fulfilled_by: Some("bench".into()),
-            ..FulfillmentRequest::from_stock(backorder_id, quantity)
-        };
-        self.backorders.fulfill_backorder(&request, Mode::Apply)?;
-        Ok(())
+        fulfill(&self.backorders, backorder_id, quantity)
     }
 
     fn summary(&mut self) -> Result<Value> {
