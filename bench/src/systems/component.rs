@@ -3,9 +3,10 @@
 
 use anyhow::Result;
 use backorders_cli::json;
+use backorders_component::domain::limits::MAX_BULK_ITEMS;
 use backorders_host::{
-    AllocationPolicy, AllocationRunRequest, Backorders, FulfillmentRequest, ListRequest, Mode,
-    NewBackorder, Options, Priority,
+    AllocationPolicy, AllocationRunRequest, Backorders, BulkCreate, CallError, FulfillmentRequest,
+    ListRequest, Mode, NewBackorder, Options, Priority,
 };
 use serde_json::Value;
 
@@ -81,10 +82,21 @@ impl System for ComponentSystem {
         create(&self.backorders, order)
     }
 
+    /// `create-backorders` calls of up to `MAX_BULK_ITEMS` each, all or
+    /// nothing, in one transaction.
     fn import(&mut self, orders: &[Order]) -> Result<Vec<String>> {
-        let requests: Vec<NewBackorder> = orders.iter().map(new_backorder).collect();
-        let created = self.backorders.import_backorders(&requests)?;
-        Ok(created.into_iter().map(|b| b.backorder_id).collect())
+        let requests: Vec<BulkCreate> = orders
+            .chunks(MAX_BULK_ITEMS)
+            .map(|chunk| BulkCreate {
+                items: chunk.iter().map(new_backorder).collect(),
+                all_or_nothing: true,
+            })
+            .collect();
+        let outcome = self.backorders.create_backorders_in_one(&requests, Mode::Apply)?;
+        let results = outcome.value.into_iter().flat_map(|call| call.results);
+        results
+            .map(|result| Ok(result.map_err(CallError::Domain)?.backorder_id))
+            .collect()
     }
 
     fn set_stock(&mut self, sku: &str, on_hand: u64) -> Result<()> {
