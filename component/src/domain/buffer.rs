@@ -21,9 +21,10 @@ use std::ops::Bound;
 /// One entry as a scan returns it.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
-/// Per key written since a savepoint, what the buffer held for it before
-/// (`None`: nothing buffered; `Some(None)`: a delete).
-type Undo = BTreeMap<Key, Option<Option<Vec<u8>>>>;
+/// Each write since a savepoint, in order: its key and what the buffer
+/// held for it before (`None`: nothing buffered; `Some(None)`: a delete).
+/// Undone in reverse order, so each key ends as it was at the savepoint.
+type Undo = Vec<(Key, Option<Option<Vec<u8>>>)>;
 
 /// A key of the buffer's maps, in the store's order (its bytes'), compared
 /// eight bytes at a time. The guest's `memcmp` (wasi-libc's) compares a
@@ -76,8 +77,8 @@ pub struct Buffer<'a> {
     /// The SKUs whose data the call read or wrote, sent with its writes
     /// (see `write-batch` in `wit/store.wit`).
     scopes: BTreeSet<String>,
-    /// While a savepoint is open: each key written since, with what the
-    /// buffer held for it before (`None`: nothing buffered).
+    /// While a savepoint is open: each write since, with what the buffer
+    /// held for its key before (`None`: nothing buffered).
     undo: Option<Undo>,
 }
 
@@ -148,14 +149,14 @@ impl<'a> Buffer<'a> {
     fn write(&mut self, key: &[u8], value: Option<Vec<u8>>) {
         let before = self.writes.insert(Key(key.to_vec()), value);
         if let Some(undo) = &mut self.undo {
-            undo.entry(Key(key.to_vec())).or_insert(before);
+            undo.push((Key(key.to_vec()), before));
         }
     }
 
     /// Opens a savepoint: the writes from here on can be undone alone
     /// (`rollback`) or kept (`release`). One at a time.
     pub fn savepoint(&mut self) {
-        self.undo = Some(BTreeMap::new());
+        self.undo = Some(Vec::new());
     }
 
     /// Keeps the writes since the savepoint.
@@ -165,7 +166,7 @@ impl<'a> Buffer<'a> {
 
     /// Undoes the writes since the savepoint.
     pub fn rollback(&mut self) {
-        for (key, before) in self.undo.take().unwrap_or_default() {
+        for (key, before) in self.undo.take().unwrap_or_default().into_iter().rev() {
             match before {
                 Some(value) => self.writes.insert(key, value),
                 None => self.writes.remove(&key),
@@ -276,6 +277,9 @@ mod tests {
         Get(Vec<u8>),
         GetMany(Vec<Vec<u8>>),
         Scan(Vec<u8>, Vec<u8>, u32),
+        Savepoint,
+        Release,
+        Rollback,
     }
 
     /// Short keys over a small alphabet, so operations often meet the same
@@ -291,6 +295,9 @@ mod tests {
             1 => key().prop_map(Op::Get),
             1 => prop::collection::vec(key(), 0..4).prop_map(Op::GetMany),
             2 => (key(), key(), 0u32..8).prop_map(|(s, e, l)| Op::Scan(s, e, l)),
+            1 => Just(Op::Savepoint),
+            1 => Just(Op::Release),
+            1 => Just(Op::Rollback),
         ]
     }
 
@@ -304,9 +311,10 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
-        /// Any mix of writes and reads through the buffer answers exactly
-        /// like the same operations applied to a plain map, and after the
-        /// flush the store holds exactly that map.
+        /// Any mix of writes, reads and savepoints through the buffer
+        /// answers exactly like the same operations applied to a plain map
+        /// (a rollback restoring the map as it was at the savepoint), and
+        /// after the flush the store holds exactly that map.
         #[test]
         fn the_buffer_answers_like_a_plain_map(
             initial in prop::collection::btree_map(key(), prop::collection::vec(any::<u8>(), 0..3), 0..12),
@@ -315,6 +323,8 @@ mod tests {
             let mut store = MemoryStore { entries: initial.clone(), ..Default::default() };
             let mut model = initial;
             let mut buffer = Buffer::new(&mut store);
+            // The map as it was at the open savepoint.
+            let mut saved = None;
             for op in ops {
                 match op {
                     Op::Set(k, v) => { buffer.set(&k, &v); model.insert(k, v); }
@@ -325,6 +335,14 @@ mod tests {
                         prop_assert_eq!(buffer.get_many(&keys).unwrap(), expected);
                     }
                     Op::Scan(s, e, l) => prop_assert_eq!(buffer.scan(&s, &e, l).unwrap(), model_scan(&model, &s, &e, l)),
+                    Op::Savepoint => { buffer.savepoint(); saved = Some(model.clone()); }
+                    Op::Release => { buffer.release(); saved = None; }
+                    Op::Rollback => {
+                        buffer.rollback();
+                        if let Some(at_savepoint) = saved.take() {
+                            model = at_savepoint;
+                        }
+                    }
                 }
             }
             buffer.flush().unwrap();
