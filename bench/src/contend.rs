@@ -6,25 +6,20 @@
 //! one JSON line: calls, conflict re-runs and their share, per process and
 //! in total, and calls per second.
 //!
-//! A process works in W1's groups of ten consecutive backorders (one SKU
-//! each): it creates the ten, receives exactly their units for that SKU
-//! (one call: the units are added and allocated by priority), and fulfils
-//! each from what it was allocated. The processes start together, once
-//! every one has loaded the component and connected. A call the host gave
-//! up on after `backorders_host::MAX_CALL_ATTEMPTS` conflicting attempts changed nothing;
-//! the worker issues it again, as a client would, and counts it.
+//! A process does the work of `crate::groups` (W1's groups of ten, each
+//! created, received and fulfilled). The processes start together, once
+//! every one has loaded the component and connected.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, ensure, Context, Result};
-use backorders_host::{AllocationPolicy, AllocationRunRequest, CallError, Mode};
 use serde_json::{json, Value};
 
+use crate::groups::{self, OPERATIONS, SKU_BLOCK};
 use crate::postgres::FreshDatabase;
 use crate::systems::{ComponentSystem, Storage, System};
-use crate::workload::{order, sku_name};
 
 /// Where a worker finds the database: the environment, so its URL (and
 /// password) is not on a command line for every user to read.
@@ -32,26 +27,6 @@ const DATABASE_VARIABLE: &str = "BACKORDERS_BENCH_DB";
 /// What a worker says once it can start, and hears when it should.
 const READY: &str = "ready";
 const GO: &str = "go";
-/// Backorders per group: W1's ten consecutive backorders of one SKU.
-const GROUP: usize = 10;
-/// SKU numbers of one process: process p uses p * SKU_BLOCK onwards.
-const SKU_BLOCK: usize = 10_000;
-/// The operations a worker calls, as its line names them.
-const OPERATIONS: [&str; 3] = ["create", "receive", "fulfill"];
-const CREATE: usize = 0;
-const RECEIVE: usize = 1;
-const FULFILL: usize = 2;
-
-/// Calls of one operation and their attempts that conflicted.
-#[derive(Clone, Copy, Default)]
-struct Tally {
-    calls: u64,
-    retries: u64,
-}
-
-/// Times a worker issues one operation the host gave up on before the run
-/// fails.
-const MAX_ISSUES: u32 = 10;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -172,12 +147,6 @@ pub fn run(args: &Args) -> Result<Value> {
     Ok(line)
 }
 
-/// Whether the host gave up on a call after `backorders_host::MAX_CALL_ATTEMPTS` attempts
-/// that each conflicted with a concurrent call (so it changed nothing).
-fn gave_up(error: &anyhow::Error) -> bool {
-    matches!(error.downcast_ref::<CallError>(), Some(CallError::Host(host)) if host.is_retryable())
-}
-
 /// `part` of `whole`, in percent to two decimals.
 fn percent(part: u64, whole: u64) -> f64 {
     (part as f64 * 10_000.0 / whole.max(1) as f64).round() / 100.0
@@ -260,7 +229,7 @@ impl Worker {
 /// The worker mode: get ready, wait for the word, run, print one JSON line.
 pub fn work(args: &WorkerArgs) -> Result<()> {
     let storage = Storage::postgres(&args.db);
-    let mut system = ComponentSystem::open(&storage)?;
+    let system = ComponentSystem::open(&storage)?;
     // A connection opened and the component instantiated before the start.
     system.backorders().backorder_summary()?;
     let mut stdout = std::io::stdout().lock();
@@ -274,98 +243,19 @@ pub fn work(args: &WorkerArgs) -> Result<()> {
     );
 
     let started = Instant::now();
-    let (mut fulfilled, mut given_up) = (0u64, 0u64);
-    let mut tally = [Tally::default(); OPERATIONS.len()];
-    // Runs one operation to success, issuing it again while the host gives
-    // up on it for conflicts; counts it and its conflicting attempts.
-    let mut call =
-        |system: &mut ComponentSystem,
-         kind: usize,
-         operation: &mut dyn FnMut(&mut ComponentSystem) -> Result<()>| {
-            let before = system.counters().conflict_retries;
-            tally[kind].calls += 1;
-            for _ in 0..MAX_ISSUES {
-                match operation(system) {
-                    // Its last attempt conflicted too.
-                    Err(error) if gave_up(&error) => {
-                        given_up += 1;
-                        tally[kind].retries += 1;
-                    }
-                    done => {
-                        tally[kind].retries += system.counters().conflict_retries - before;
-                        return done;
-                    }
-                }
-            }
-            bail!(
-                "process {}: the host gave up on one call {MAX_ISSUES} times",
-                args.process
-            )
-        };
-    for first in (0..args.backorders).step_by(GROUP) {
-        let indexes = first..args.backorders.min(first + GROUP);
-        let sku = sku_name(args.process * SKU_BLOCK + (first / GROUP) % args.skus);
-        let mut units = 0;
-        for i in indexes {
-            let order = crate::workload::Order {
-                order_id: format!("O-{}-{i}", args.process),
-                sku: sku.clone(),
-                ..order(i, args.skus)
-            };
-            units += order.quantity;
-            call(&mut system, CREATE, &mut |system| {
-                system.create(&order).map(drop)
-            })?;
-        }
-        let request = AllocationRunRequest {
-            policy: Some(AllocationPolicy::StrictPriority),
-            ..AllocationRunRequest::from_stock(&sku)
-        };
-        let mut lines = Vec::new();
-        call(&mut system, RECEIVE, &mut |system| {
-            lines = system
-                .backorders()
-                .receive(units, &request, Mode::Apply)?
-                .value
-                .lines;
-            Ok(())
-        })?;
-        for line in lines.into_iter().filter(|line| line.allocated > 0) {
-            call(&mut system, FULFILL, &mut |system| {
-                system.fulfill(&line.backorder_id, line.allocated)
-            })?;
-            fulfilled += 1;
-        }
-    }
+    let work = groups::run(system.backorders(), args.process, args.backorders, args.skus)?;
     let seconds = started.elapsed().as_secs_f64();
-    ensure!(
-        fulfilled == args.backorders as u64,
-        "process {} fulfilled {fulfilled} of its {} backorders",
-        args.process,
-        args.backorders
-    );
-    let calls = tally.iter().map(|tally| tally.calls).sum();
-    let retries = tally.iter().map(|tally| tally.retries).sum();
-    let by_operation: serde_json::Map<String, Value> = OPERATIONS
-        .iter()
-        .zip(tally)
-        .map(|(name, tally)| {
-            (
-                name.to_string(),
-                json!({"calls": tally.calls, "retries": tally.retries}),
-            )
-        })
-        .collect();
+    let (calls, retries) = (work.calls(), work.retries());
     let line = json!({
         "process": args.process,
         "calls": calls,
         "retries": retries,
         "retry_percent": percent(retries, calls),
-        "calls_given_up": given_up,
-        "by_operation": by_operation,
+        "calls_given_up": work.given_up,
+        "by_operation": work.by_operation(),
         "seconds": seconds,
         "calls_per_s": calls as f64 / seconds,
-        "fulfilled": fulfilled,
+        "fulfilled": work.fulfilled,
     });
     writeln!(stdout, "{line}")?;
     Ok(())

@@ -1,8 +1,9 @@
 //! `backorders-bench`: workload W1 (`shared/bench/WORKLOAD.md`) and the
 //! scale run, against the component through the real host or the same
 //! domain code compiled natively, each on a fresh SQLite file or a fresh
-//! database on a PostgreSQL server; and `contend`, host processes side by
-//! side on one PostgreSQL database. Prints one JSON line on stdout.
+//! database on a PostgreSQL server; `contend`, host processes side by side
+//! on one PostgreSQL database; and `w2`, threads sharing one handle on a
+//! SQLite file. Prints one JSON line on stdout.
 //!
 //! ```sh
 //! cargo run --release -p backorders-bench -- --system component --backorders 10000 --skus 100
@@ -11,13 +12,16 @@
 //! cargo run --release -p backorders-bench -- --system component --scale --backorders 1000000 --skus 1000
 //! cargo run --release -p backorders-bench -- --system component --profile
 //! cargo run --release -p backorders-bench -- contend --db postgres://USER:PASSWORD@localhost/postgres
+//! cargo run --release -p backorders-bench -- w2 --threads 8 --backorders 8000
 //! ```
 
 mod contend;
+mod groups;
 mod postgres;
 mod profile;
 mod scale;
 mod systems;
+mod w2;
 mod workload;
 
 use std::path::PathBuf;
@@ -57,6 +61,10 @@ enum Mode {
     Contend(contend::Args),
     #[command(hide = true)]
     ContendWorker(contend::WorkerArgs),
+    /// W2: threads sharing one handle on a SQLite file, each creating and
+    /// fulfilling backorders on SKUs of its own: calls per second on one
+    /// thread and on many
+    W2(w2::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -96,6 +104,10 @@ fn main() -> Result<()> {
             return Ok(());
         }
         Cli { command: Some(Mode::ContendWorker(args)), .. } => return contend::work(&args),
+        Cli { command: Some(Mode::W2(args)), .. } => {
+            println!("{}", w2::run(&args)?);
+            return Ok(());
+        }
         Cli { command: None, args: Some(args) } => args,
         Cli { command: None, args: None } => unreachable!("clap requires --system without a subcommand"),
     };

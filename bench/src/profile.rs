@@ -1,6 +1,8 @@
 //! `--profile`: where one call's time goes, for the component through the
 //! real host on a fresh SQLite file, next to what SQLite alone costs for
-//! the same commits. The figures behind the README's "why" for each target.
+//! the same commits; and what a create and a fulfilment write: WAL pages
+//! per commit, rows per call (every table), key-value operations and
+//! crossings per call. The figures behind the README's "why" for each target.
 //!
 //! A call's wall time (measured here around the library call) splits into
 //! the host's `CallStats` parts: instantiating the component on a fresh
@@ -9,16 +11,19 @@
 //! the rest, outside the sandbox: beginning and committing or rolling back
 //! the transaction and the host's conversions.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{ensure, Context, Result};
 use backorders_host::provider::{Access, KeyValue, Transactional};
 use backorders_sqlite::SqliteConnection;
-use backorders_host::{Backorders, CallStats, Mode, NewBackorder, Options};
+use backorders_host::{
+    AllocationPolicy, AllocationRunRequest, Backorders, CallStats, Mode, NewBackorder, Options,
+};
 use serde_json::{json, Value};
 
-use crate::workload::{order, sku_name};
+use crate::workload::{order, quantity, sku_index, sku_name};
 
 /// Creates profiled, over `SKUS` SKUs: 100 backorders each, as in W1.
 const CREATES: usize = 2_000;
@@ -26,6 +31,11 @@ const SKUS: usize = 20;
 /// Creates after which the WAL is measured: few enough that no checkpoint
 /// has run, so its size tells how many pages their commits wrote.
 const WAL_CREATES: usize = 500;
+/// Fulfilments whose commits the WAL measures (after it was emptied).
+const WAL_FULFILS: usize = 200;
+/// Calls whose rows written are counted, one snapshot of the database
+/// before and after each.
+const ROW_SAMPLES: usize = 10;
 const READS: usize = 2_000;
 const LISTS: usize = 400;
 /// Commits timed for each bare-SQLite figure.
@@ -42,6 +52,8 @@ struct Parts {
     instantiate_ns: u128,
     export_ns: u128,
     teardown_ns: u128,
+    crossings: u64,
+    store_operations: u64,
 }
 
 impl Parts {
@@ -51,6 +63,8 @@ impl Parts {
         self.instantiate_ns += u128::from(stats.instantiate_ns);
         self.export_ns += u128::from(stats.export_ns);
         self.teardown_ns += u128::from(stats.teardown_ns);
+        self.crossings += stats.crossings;
+        self.store_operations += stats.store_operations;
     }
 
     fn json(&self) -> Value {
@@ -63,6 +77,8 @@ impl Parts {
             "export_us": mean(self.export_ns),
             "teardown_us": mean(self.teardown_ns),
             "transaction_and_host_us": mean(self.total_ns.saturating_sub(sandbox)),
+            "crossings": self.crossings as f64 / self.calls.max(1) as f64,
+            "store_operations": self.store_operations as f64 / self.calls.max(1) as f64,
         })
     }
 }
@@ -124,6 +140,11 @@ pub fn run(directory: &Path) -> Result<Value> {
         frames > 0,
         "the WAL was checkpointed early in the profile; no page count"
     );
+    let database = rusqlite::Connection::open(&db_path)?;
+    let create_rows = rows_written(&database, ROW_SAMPLES, |k| {
+        backorders.create_backorder(&new_backorder(CREATES + k), Mode::Apply)?;
+        Ok(())
+    })?;
 
     let mut summary = Parts::default();
     for _ in 0..READS {
@@ -147,11 +168,57 @@ pub fn run(directory: &Path) -> Result<Value> {
         })?;
     }
 
+    // Fulfilments: every backorder allocated (stock for all, one run per
+    // SKU), then each shipped what it was allocated, as in W1.
+    let mut demand = vec![0u64; SKUS];
+    for i in 0..CREATES + ROW_SAMPLES {
+        demand[sku_index(i, SKUS)] += quantity(i);
+    }
+    let mut allocated = Vec::new();
+    for (k, units) in demand.into_iter().enumerate() {
+        backorders.stock_set(&sku_name(k), None, units, Mode::Apply)?;
+        let request = AllocationRunRequest {
+            policy: Some(AllocationPolicy::StrictPriority),
+            ..AllocationRunRequest::from_stock(&sku_name(k))
+        };
+        let run = backorders.allocate_available(&request, Mode::Apply)?;
+        allocated.extend(run.value.lines.into_iter().map(|line| (line.backorder_id, line.allocated)));
+    }
+    ensure!(
+        allocated.len() == CREATES + ROW_SAMPLES,
+        "{} of {} backorders allocated",
+        allocated.len(),
+        CREATES + ROW_SAMPLES
+    );
+    let (sampled, allocated) = allocated.split_at(ROW_SAMPLES);
+    let fulfil_rows = rows_written(&database, ROW_SAMPLES, |k| {
+        crate::systems::fulfill(&backorders, &sampled[k].0, sampled[k].1)
+    })?;
+    // The WAL emptied, so its size after the next fulfilments is what
+    // their commits wrote.
+    database.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let mut fulfil = Parts::default();
+    let mut fulfil_frames = 0;
+    for (n, (id, units)) in allocated.iter().enumerate() {
+        timed(&mut backorders, &mut fulfil, |b| crate::systems::fulfill(b, id, *units))?;
+        if n + 1 == WAL_FULFILS {
+            fulfil_frames = wal_frames(&db_path, 4096);
+        }
+    }
+    ensure!(
+        fulfil_frames > 0,
+        "the WAL was checkpointed early in the profile; no page count"
+    );
+
     Ok(json!({
         "system": "backorders-component",
         "run": "profile",
         "create": create.json(),
         "wal_frames_per_create": frames as f64 / WAL_CREATES as f64,
+        "rows_written_per_create": create_rows,
+        "fulfill": fulfil.json(),
+        "wal_frames_per_fulfill": fulfil_frames as f64 / WAL_FULFILS as f64,
+        "rows_written_per_fulfill": fulfil_rows,
         "summary": summary.json(),
         "sku_summary": sku_summary.json(),
         "list_50": list.json(),
@@ -199,4 +266,52 @@ fn scattered_key(k: u64) -> Vec<u8> {
         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         .to_be_bytes()
         .to_vec()
+}
+
+/// Runs `call` `samples` times; the mean number of rows it wrote (inserted,
+/// changed or deleted, in every table of the database), each call between
+/// two snapshots of the whole database.
+fn rows_written(
+    database: &rusqlite::Connection,
+    samples: usize,
+    mut call: impl FnMut(usize) -> Result<()>,
+) -> Result<f64> {
+    let mut rows = 0;
+    for k in 0..samples {
+        let before = snapshot(database)?;
+        call(k)?;
+        let after = snapshot(database)?;
+        let changed = after.iter().filter(|(key, row)| before.get(*key) != Some(*row)).count();
+        let deleted = before.keys().filter(|key| !after.contains_key(*key)).count();
+        rows += changed + deleted;
+    }
+    Ok(rows as f64 / samples.max(1) as f64)
+}
+
+/// Every row of every table, by table and primary key (the rowid where
+/// there is none), as text.
+fn snapshot(database: &rusqlite::Connection) -> Result<BTreeMap<(String, String), String>> {
+    let tables: Vec<String> = database
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = BTreeMap::new();
+    for table in tables {
+        let keys: Vec<String> = database
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"))?
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let key = if keys.is_empty() { "rowid".to_owned() } else { keys.join(", ") };
+        let mut statement = database.prepare(&format!("SELECT {key}, * FROM \"{table}\""))?;
+        let key_columns = key.split(", ").count();
+        let columns = statement.column_count();
+        let mut query = statement.query([])?;
+        while let Some(row) = query.next()? {
+            let text = |range: std::ops::Range<usize>| -> rusqlite::Result<String> {
+                range.map(|i| row.get_ref(i).map(|value| format!("{value:?}"))).collect::<rusqlite::Result<Vec<_>>>().map(|parts| parts.join("|"))
+            };
+            rows.insert((table.clone(), text(0..key_columns)?), text(key_columns..columns)?);
+        }
+    }
+    Ok(rows)
 }

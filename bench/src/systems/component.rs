@@ -3,9 +3,10 @@
 
 use anyhow::Result;
 use backorders_cli::json;
+use backorders_component::domain::limits::MAX_BULK_ITEMS;
 use backorders_host::{
-    AllocationPolicy, AllocationRunRequest, Backorders, FulfillmentRequest, ListRequest, Mode,
-    NewBackorder, Options, Priority,
+    AllocationPolicy, AllocationRunRequest, Backorders, BulkCreate, CallError, FulfillmentRequest,
+    ListRequest, Mode, NewBackorder, Options, Priority,
 };
 use serde_json::Value;
 
@@ -49,6 +50,22 @@ pub fn new_backorder(order: &Order) -> NewBackorder {
     }
 }
 
+/// Creates one W1 backorder through `handle`; returns its id.
+pub fn create(handle: &Backorders, order: &Order) -> Result<String> {
+    let created = handle.create_backorder(&new_backorder(order), Mode::Apply)?;
+    Ok(created.value.backorder_id)
+}
+
+/// Ships `quantity` units of a backorder from inventory through `handle`.
+pub fn fulfill(handle: &Backorders, backorder_id: &str, quantity: u64) -> Result<()> {
+    let request = FulfillmentRequest {
+        fulfilled_by: Some("bench".into()),
+        ..FulfillmentRequest::from_stock(backorder_id, quantity)
+    };
+    handle.fulfill_backorder(&request, Mode::Apply)?;
+    Ok(())
+}
+
 impl System for ComponentSystem {
     fn name(&self) -> &'static str {
         "backorders-component"
@@ -62,16 +79,24 @@ impl System for ComponentSystem {
     }
 
     fn create(&mut self, order: &Order) -> Result<String> {
-        let created = self
-            .backorders
-            .create_backorder(&new_backorder(order), Mode::Apply)?;
-        Ok(created.value.backorder_id)
+        create(&self.backorders, order)
     }
 
+    /// `create-backorders` calls of up to `MAX_BULK_ITEMS` each, all or
+    /// nothing, in one transaction.
     fn import(&mut self, orders: &[Order]) -> Result<Vec<String>> {
-        let requests: Vec<NewBackorder> = orders.iter().map(new_backorder).collect();
-        let created = self.backorders.import_backorders(&requests)?;
-        Ok(created.into_iter().map(|b| b.backorder_id).collect())
+        let requests: Vec<BulkCreate> = orders
+            .chunks(MAX_BULK_ITEMS)
+            .map(|chunk| BulkCreate {
+                items: chunk.iter().map(new_backorder).collect(),
+                all_or_nothing: true,
+            })
+            .collect();
+        let outcome = self.backorders.create_backorders_in_one(&requests, Mode::Apply)?;
+        let results = outcome.value.into_iter().flat_map(|call| call.results);
+        results
+            .map(|result| Ok(result.map_err(CallError::Domain)?.backorder_id))
+            .collect()
     }
 
     fn set_stock(&mut self, sku: &str, on_hand: u64) -> Result<()> {
@@ -92,12 +117,7 @@ impl System for ComponentSystem {
     }
 
     fn fulfill(&mut self, backorder_id: &str, quantity: u64) -> Result<()> {
-        let request = FulfillmentRequest {
-            fulfilled_by: Some("bench".into()),
-            ..FulfillmentRequest::from_stock(backorder_id, quantity)
-        };
-        self.backorders.fulfill_backorder(&request, Mode::Apply)?;
-        Ok(())
+        fulfill(&self.backorders, backorder_id, quantity)
     }
 
     fn summary(&mut self) -> Result<Value> {

@@ -6,7 +6,7 @@
 mod component;
 mod native;
 
-pub use component::{new_backorder, open_page, ComponentSystem};
+pub use component::{create, fulfill, new_backorder, open_page, ComponentSystem};
 pub use native::NativeSystem;
 
 use std::path::Path;

@@ -210,7 +210,8 @@ pub fn allocation_index(name: &str, parts: &[&[u8]], al: AllocationId) -> Vec<u8
     index_of(name, parts, al.key().as_bytes())
 }
 
-fn index_of(name: &str, parts: &[&[u8]], last: &[u8]) -> Vec<u8> {
+/// An index key: `I` name parts... last (a backorder's or an allocation's key part).
+pub fn index_of(name: &str, parts: &[&[u8]], last: &[u8]) -> Vec<u8> {
     let mut all: Vec<&[u8]> = vec![b"I", name.as_bytes()];
     all.extend_from_slice(parts);
     all.push(last);

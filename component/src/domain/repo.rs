@@ -167,38 +167,40 @@ pub fn allocations_of(store: &mut Buffer, bo: BackorderId) -> DomainResult<Vec<A
 /// The allocation order (`rank`): priority, promised date (none last),
 /// created_at, backorder number.
 pub fn index_entries(r: &BackorderRecord) -> BTreeMap<Vec<u8>, Vec<u8>> {
-    let id = r.id();
+    // The backorder's key part, formatted once for all its entries.
+    let bo = r.id().key();
+    let bo = bo.as_bytes();
     let sku = r.sku.as_bytes();
     let status = r.status();
     let mut out = BTreeMap::new();
     let mut put = |key: Vec<u8>, value: Vec<u8>| {
         out.insert(key, value);
     };
-    put(keys::index("sku", &[sku], id), stored::marker());
-    put(keys::index("status", &[status.name().as_bytes()], id), stored::marker());
-    put(keys::index("priority", &[r.priority.name().as_bytes()], id), stored::marker());
-    put(keys::index("customer", &[r.customer_id.as_bytes()], id), stored::marker());
-    put(keys::index("order", &[r.order_id.as_bytes()], id), stored::marker());
+    put(keys::index_of("sku", &[sku], bo), stored::marker());
+    put(keys::index_of("status", &[status.name().as_bytes()], bo), stored::marker());
+    put(keys::index_of("priority", &[r.priority.name().as_bytes()], bo), stored::marker());
+    put(keys::index_of("customer", &[r.customer_id.as_bytes()], bo), stored::marker());
+    put(keys::index_of("order", &[r.order_id.as_bytes()], bo), stored::marker());
     if let Some(expected) = r.expected_date {
-        put(keys::index("expected", &[keys::time_part(expected.key()).as_bytes()], id), stored::marker());
+        put(keys::index_of("expected", &[keys::time_part(expected.key()).as_bytes()], bo), stored::marker());
     }
     if status.is_open() {
-        put(keys::index("open", &[], id), stored::marker());
-        put(keys::index("sku-open", &[sku], id), stored::marker());
+        put(keys::index_of("open", &[], bo), stored::marker());
+        put(keys::index_of("sku-open", &[sku], bo), stored::marker());
         if r.need() > 0 {
             let value = NeedValue { need: r.need(), location: r.location.clone() }.encode();
-            put(keys::index("need", &[sku, rank(r).as_bytes()], id), value.clone());
-            put(keys::index("need-age", &[sku], id), value);
+            put(keys::index_of("need", &[sku, rank(r).as_bytes()], bo), value.clone());
+            put(keys::index_of("need-age", &[sku], bo), value);
         }
         if let Some(due) = r.due_key() {
-            put(keys::index("due", &[keys::time_part(due).as_bytes()], id), stored::marker());
-            put(keys::index("sku-due", &[sku, keys::time_part(due).as_bytes()], id), stored::marker());
+            put(keys::index_of("due", &[keys::time_part(due).as_bytes()], bo), stored::marker());
+            put(keys::index_of("sku-due", &[sku, keys::time_part(due).as_bytes()], bo), stored::marker());
         }
         if let Some(expected) = r.expected_date {
-            put(keys::index("sku-expected", &[sku, keys::time_part(expected.key()).as_bytes()], id), stored::marker());
+            put(keys::index_of("sku-expected", &[sku, keys::time_part(expected.key()).as_bytes()], bo), stored::marker());
         }
         if let Some(promised) = r.promised_date {
-            put(keys::index("sku-promised", &[sku, keys::time_part(promised.key()).as_bytes()], id), stored::marker());
+            put(keys::index_of("sku-promised", &[sku, keys::time_part(promised.key()).as_bytes()], bo), stored::marker());
         }
     }
     out
@@ -390,6 +392,18 @@ impl Counts {
                     }
                 }
             }
+        }
+    }
+
+    /// Adds what `other` noted to what this noted.
+    pub fn merge(&mut self, other: Counts) {
+        for (key, (added, removed)) in other.totals {
+            let (all_added, all_removed) = self.totals.entry(key).or_default();
+            all_added.add(&added);
+            all_removed.add(&removed);
+        }
+        for (key, delta) in other.due {
+            *self.due.entry(key).or_default() += delta;
         }
     }
 

@@ -2,7 +2,9 @@
 //! files and a real SQLite database: a bad line is reported by its number
 //! and the rest created; `--all-or-nothing` creates nothing then; a re-run
 //! with a request id column creates nothing again; a preview creates
-//! nothing; more than one call's 1,000 items; export → import round trips.
+//! nothing; more than one call's 1,000 items; export → import round trips,
+//! also at 100,000 backorders, where a bad line 50,001 is reported by its
+//! number and, with `--all-or-nothing`, nothing is created.
 
 use std::path::Path;
 use std::process::Output;
@@ -145,17 +147,23 @@ fn unusable_input_exits_2_and_changes_nothing() {
     assert_eq!(open_backorders(&db.path), 0);
 }
 
+/// Every create field, in the order export writes them.
+const ALL_FIELDS: &str = "order_id,order_line_id,customer_id,sku,quantity,priority,expected_date,promised_date,location,notes";
+
+/// Row `i` of a file of every create field, `priority` its priority
+/// (`i` picks one when none is given), in the form export writes it.
+fn full_row(i: usize, priority: Option<&str>) -> String {
+    let priority = priority.unwrap_or(["low", "normal", "high", "critical"][i % 4]);
+    let promised = if i % 3 == 0 { format!("2026-12-{:02}", 1 + i % 28) } else { String::new() };
+    let expected = if i % 5 == 0 { "2026-12-03T10:00:00Z" } else { "" };
+    format!("O-{i},L-{i},C-{},S-{},{},{priority},{expected},{promised},EAST,\"note, {i}\"", i % 13, i % 9, 1 + i)
+}
+
 #[test]
 fn export_then_import_round_trips_the_create_fields() {
     let db = fresh_db();
     let dir = dir_of(&db);
-    let header = "order_id,order_line_id,customer_id,sku,quantity,priority,expected_date,promised_date,location,notes";
-    let text = csv(header, 1200, |i| {
-        let priority = ["low", "normal", "high", "critical"][i % 4];
-        let promised = if i % 3 == 0 { format!("2026-12-{:02}", 1 + i % 28) } else { String::new() };
-        let expected = if i % 5 == 0 { "2026-12-03T10:00:00Z" } else { "" };
-        format!("O-{i},L-{i},C-{},S-{},{},{priority},{expected},{promised},EAST,\"note, {i}\"", i % 13, i % 9, 1 + i)
-    });
+    let text = csv(ALL_FIELDS, 1200, |i| full_row(i, None));
     let file = write(dir, "seed.csv", &text);
     ok(&db.path, &["import", &file, "--apply"]);
     assert_eq!(open_backorders(&db.path), 1200);
@@ -181,4 +189,48 @@ fn export_then_import_round_trips_the_create_fields() {
         std::fs::read_to_string(&filtered).unwrap().lines().map(|line| serde_json::from_str(line).unwrap()).collect();
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|row| row["sku"] == "S-0" && row["priority"] == "high"));
+}
+
+#[test]
+fn a_hundred_thousand_backorders_round_trip_and_a_bad_line_is_found_by_its_number() {
+    const ROWS: usize = 100_000;
+    let db = fresh_db();
+    let dir = dir_of(&db);
+    let text = csv(ALL_FIELDS, ROWS, |i| full_row(i, None));
+    let seed = write(dir, "seed.csv", &text);
+    ok(&db.path, &["import", &seed, "--apply"]);
+    assert_eq!(open_backorders(&db.path), ROWS as u64);
+
+    // The CSV export is the seed file, row for row: importing the seed into
+    // a fresh database was importing the export, and its export is the same.
+    let csv_export = dir.join("out.csv");
+    ok(&db.path, &["export", "--format", "csv", "--output", csv_export.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&csv_export).unwrap() == text, "the CSV export is the seed file");
+
+    // The JSON lines export, into a fresh database: both its exports are the
+    // originals.
+    let jsonl_export = dir.join("out.jsonl");
+    ok(&db.path, &["export", "--format", "jsonl", "--output", jsonl_export.to_str().unwrap()]);
+    let copy = dir.join("copy.db");
+    ok(&copy, &["import", jsonl_export.to_str().unwrap(), "--apply"]);
+    for (format, original) in [("jsonl", &jsonl_export), ("csv", &csv_export)] {
+        let again = dir.join(format!("again.{format}"));
+        ok(&copy, &["export", "--format", format, "--output", again.to_str().unwrap()]);
+        let same = std::fs::read_to_string(original).unwrap() == std::fs::read_to_string(&again).unwrap();
+        assert!(same, "the {format} export of the copy is the original's");
+    }
+
+    // Line 50,001 (the header is line 1) with a priority there is not.
+    let bad = write(dir, "bad.csv", &csv(ALL_FIELDS, ROWS, |i| full_row(i, (i == 49_999).then_some("urgent"))));
+    let none = dir.join("none.db");
+    let all = backorders(&none, &["--json", "import", &bad, "--all-or-nothing", "--apply"]);
+    assert_eq!(all.status.code(), Some(1));
+    assert_eq!(summary(&all)["created"], 0);
+    assert_eq!(refused(&summary(&all)), [(50_001, "priority".into())]);
+    assert_eq!(open_backorders(&none), 0, "--all-or-nothing: nothing created");
+    let each = backorders(&none, &["--json", "import", &bad, "--apply"]);
+    assert_eq!(each.status.code(), Some(1));
+    assert_eq!(summary(&each)["created"], ROWS - 1);
+    assert_eq!(refused(&summary(&each)), [(50_001, "priority".into())]);
+    assert_eq!(open_backorders(&none), ROWS as u64 - 1);
 }

@@ -6,7 +6,7 @@ use super::super::model::{Backorder, DateOrTime, EventKind, HistoryAction, NewBa
 use super::idempotency;
 use super::super::ports::Ports;
 use super::super::record::BackorderRecord;
-use super::super::repo::{self, Change};
+use super::super::repo::{self, Change, Counts};
 use super::super::{time, validate};
 
 /// Records a new backorder, numbered `BO-<year of now>-<next in that year>`.
@@ -18,6 +18,15 @@ use super::super::{time, validate};
 /// (only with a request id), its number (`next-number`), the write batch
 /// and the event batch.
 pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResult<Backorder> {
+    let mut counts = Counts::default();
+    let created = create_counted(ports, request, &mut counts)?;
+    counts.write(&mut ports.store)?;
+    Ok(created)
+}
+
+/// `create_backorder`, its change to the running totals and due-day
+/// counters noted in `counts` for the caller to write.
+fn create_counted(ports: &mut Ports, request: NewBackorder, counts: &mut Counts) -> DomainResult<Backorder> {
     if let Some(id) = &request.request_id {
         validate::reference("request_id", id)?;
     }
@@ -31,13 +40,15 @@ pub fn create_backorder(ports: &mut Ports, request: NewBackorder) -> DomainResul
     reads.extend(request.request_id.as_deref().map(keys::request));
     ports.store.prefetch(&reads)?;
 
-    idempotency::once(ports, "create-backorder", request, |p, r| create(p, r, year))
+    idempotency::once(ports, "create-backorder", request, |p, r| create(p, r, year, counts))
 }
 
 /// Creates each of `items` as `create_backorder` would, in order, in this
 /// one call, a result per item. A refused item's writes and events are
 /// undone and the others go on; with `all_or_nothing` its error is the
 /// call's. A failing store or broken stored data fails the call either way.
+/// The running totals and due-day counters are written once, at the end,
+/// for all the items (as an allocation run does for its backorders).
 pub fn create_backorders(
     ports: &mut Ports,
     items: Vec<NewBackorder>,
@@ -47,12 +58,17 @@ pub fn create_backorders(
         return Err(DomainError::invalid("items", format!("must hold at most {MAX_BULK_ITEMS} backorders, not {}", items.len())));
     }
     let mut results = Vec::with_capacity(items.len());
+    let mut counts = Counts::default();
     for item in items {
         let events = ports.events.held();
+        let mut counted = Counts::default();
         ports.store.savepoint();
-        let result = create_backorder(ports, item);
+        let result = create_counted(ports, item, &mut counted);
         match &result {
-            Ok(_) => ports.store.release(),
+            Ok(_) => {
+                ports.store.release();
+                counts.merge(counted);
+            }
             Err(DomainError::Storage(_) | DomainError::Other(_)) => return result.map(|_| Vec::new()),
             Err(_) if all_or_nothing => return result.map(|_| Vec::new()),
             Err(_) => {
@@ -62,6 +78,7 @@ pub fn create_backorders(
         }
         results.push(result);
     }
+    counts.write(&mut ports.store)?;
     Ok(results)
 }
 
@@ -77,7 +94,7 @@ fn validate_request(request: &NewBackorder) -> DomainResult<()> {
     validate::notes("notes", request.notes.as_deref())
 }
 
-fn create(ports: &mut Ports, request: NewBackorder, year: u16) -> DomainResult<Backorder> {
+fn create(ports: &mut Ports, request: NewBackorder, year: u16, counts: &mut Counts) -> DomainResult<Backorder> {
     let sequence = repo::next_number(&mut ports.store, &keys::backorder_sequence(year), &keys::backorder_counter(year))?;
     let sequence = u32::try_from(sequence).map_err(|_| DomainError::Other(format!("backorder numbers for {year} are exhausted")))?;
     let id = BackorderId { year, sequence };
@@ -119,6 +136,6 @@ fn create(ports: &mut Ports, request: NewBackorder, year: u16) -> DomainResult<B
         &mut record,
         Change::new(HistoryAction::Created, EventKind::BackorderCreated, detail).quantity(request.quantity),
     )?;
-    repo::save_backorder(ports, None, &record)?;
+    repo::save_backorder_counted(ports, None, &record, counts)?;
     super::backorder(ports, &record)
 }

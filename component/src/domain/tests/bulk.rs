@@ -53,3 +53,26 @@ fn more_than_a_thousand_items_are_refused() {
     assert_eq!(w.call(|p| ops::create_backorders(p, items(1000), false)).unwrap().len(), 1000);
     assert_eq!(count(&mut w), 1000);
 }
+
+#[test]
+fn a_bulk_create_leaves_the_same_store_as_one_create_per_item() {
+    let mut request = items(12);
+    request[2].request_id = Some("R-2".into());
+    request[5].quantity = 0;
+    request[7].promised_date = Some(DateOrTime::Date((T0 / 86_400_000) as i32 + 3));
+    request[8].sku = "S1".into();
+    // The same request again: its first result, nothing created.
+    request[9] = request[2].clone();
+    request[10].notes = Some("by hand".into());
+    let mut one_by_one = World::new();
+    for item in &request {
+        let _ = one_by_one.call(|p| ops::create_backorder(p, item.clone()));
+    }
+    let mut bulk = World::new();
+    let results = bulk.call(|p| ops::create_backorders(p, request, false)).unwrap();
+    assert_eq!(results.iter().filter(|r| r.is_err()).count(), 1, "only the item of quantity 0 is refused");
+    assert_eq!(results[9].as_ref().unwrap().backorder_id, results[2].as_ref().unwrap().backorder_id);
+    assert_eq!(bulk.store.entries, one_by_one.store.entries);
+    assert_eq!(bulk.store.sequences, one_by_one.store.sequences);
+    assert_eq!(format!("{:?}", bulk.events.events), format!("{:?}", one_by_one.events.events));
+}
