@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::groups::{self, SKU_BLOCK};
 use crate::systems::Storage;
+use crate::workload::process_cpu_time;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,10 +30,12 @@ pub struct Args {
     /// SKUs of each thread's own, its groups spread over them in turn
     #[arg(long, default_value_t = 10)]
     skus: usize,
-    /// Keep the database at this path (it must not exist); default: a
-    /// temporary file, deleted at exit
-    #[arg(long, value_name = "PATH")]
-    db: Option<PathBuf>,
+    /// Keep the database at this path (it must not exist); or a PostgreSQL
+    /// server (postgres://USER:PASSWORD@HOST:PORT/DATABASE), on which the
+    /// run makes a fresh database and drops it afterwards; default: a
+    /// temporary SQLite file, deleted at exit
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
 }
 
 /// What one run did and how long it took.
@@ -40,6 +43,11 @@ struct Run {
     threads: usize,
     calls: u64,
     seconds: f64,
+    /// CPU time of the whole process (every thread) during the run.
+    cpu_seconds: f64,
+    /// Commits the run's writes made (group commit shares one between
+    /// calls that queued together).
+    commits: u64,
 }
 
 impl Run {
@@ -53,6 +61,12 @@ impl Run {
             "calls": self.calls,
             "seconds": self.seconds,
             "calls_per_s": self.calls_per_s(),
+            "cpu_seconds": self.cpu_seconds,
+            "cores_busy": self.cpu_seconds / self.seconds,
+            "cpu_us_per_call": self.cpu_seconds * 1e6 / self.calls as f64,
+            // None where the provider keeps one transaction per call.
+            "commits": (self.commits > 0).then_some(self.commits),
+            "calls_per_commit": (self.commits > 0).then(|| self.calls as f64 / self.commits as f64),
         })
     }
 }
@@ -72,14 +86,20 @@ pub fn run(args: &Args) -> Result<Value> {
         SKU_BLOCK - 1
     );
     let directory = tempfile::tempdir()?;
-    let path = match &args.db {
-        Some(path) => {
-            ensure!(!path.exists(), "--db {} already exists; give a fresh path", path.display());
-            path.clone()
+    // `_server` is declared before the handle, so dropped after it: the
+    // database outlives every connection to it.
+    let (storage, kind, _server) = match &args.db {
+        Some(url) if backorders_postgres::is_url(url) => {
+            let database = crate::postgres::FreshDatabase::create(url)?;
+            (Storage::postgres(&database.url), "postgres", Some(database))
         }
-        None => directory.path().join("w2.db"),
+        Some(path) => {
+            let path = PathBuf::from(path);
+            ensure!(!path.exists(), "--db {} already exists; give a fresh path", path.display());
+            (Storage::sqlite(&path), "sqlite", None)
+        }
+        None => (Storage::sqlite(&directory.path().join("w2.db")), "sqlite", None),
     };
-    let storage = Storage::sqlite(&path);
     let handle = Arc::new(Backorders::with_provider(storage.provider(), Options::default()));
     handle.load_component()?;
 
@@ -98,7 +118,7 @@ pub fn run(args: &Args) -> Result<Value> {
     Ok(json!({
         "run": "w2",
         "system": "backorders-component",
-        "storage": "sqlite",
+        "storage": kind,
         "backorders": args.backorders,
         "skus_per_thread": args.skus,
         "one_thread": one.json(),
@@ -128,6 +148,7 @@ fn run_threads(handle: &Arc<Backorders>, first: usize, threads: usize, args: &Ar
         .collect();
     start.wait();
     let started = Instant::now();
+    let (cpu, commits) = (process_cpu_time(), handle.shared_commits());
     let mut calls = 0;
     for worker in workers {
         let work = worker.join().map_err(|_| anyhow!("a W2 thread panicked"))??;
@@ -137,5 +158,7 @@ fn run_threads(handle: &Arc<Backorders>, first: usize, threads: usize, args: &Ar
         threads,
         calls,
         seconds: started.elapsed().as_secs_f64(),
+        cpu_seconds: (process_cpu_time() - cpu).as_secs_f64(),
+        commits: handle.shared_commits() - commits,
     })
 }

@@ -230,7 +230,7 @@ impl Meter {
 }
 
 /// CPU time this process has used so far, all threads.
-fn process_cpu_time() -> Duration {
+pub fn process_cpu_time() -> Duration {
     let now = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }

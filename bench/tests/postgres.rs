@@ -150,3 +150,20 @@ fn contend_runs_every_process_to_the_end_and_checks_clean() {
         assert_eq!(process["fulfilled"], 25, "{process}");
     }
 }
+
+#[test]
+fn w2_on_postgres_runs_the_same_work_and_drops_its_database() {
+    let server = server_for_tests();
+    let line = bench(
+        &server,
+        &["w2", "--db", &server, "--threads", "3", "--backorders", "50", "--skus", "2"],
+    );
+    assert_eq!(line["storage"], "postgres", "{line}");
+    // As on SQLite (bench/tests/w2.rs): 105 calls on one thread, 106 on three.
+    assert_eq!(line["one_thread"]["calls"], 105, "{line}");
+    assert_eq!(line["threads"]["calls"], 106, "{line}");
+    assert_eq!(line["check_problems"], 0, "{line}");
+    assert_eq!(line["open_backorders_after"], 0, "{line}");
+    // PostgreSQL keeps one transaction per call: no commits are shared.
+    assert!(line["threads"]["commits"].is_null(), "{line}");
+}

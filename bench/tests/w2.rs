@@ -22,4 +22,9 @@ fn w2_runs_the_same_work_on_one_thread_and_on_many_and_leaves_a_clean_database()
     assert_eq!(line["check_problems"], 0);
     assert_eq!(line["open_backorders_after"], 0);
     assert!(line["ratio"].as_f64().is_some_and(|ratio| ratio > 0.0));
+    // SQLite shares commits: one at most per call, and the one-thread run
+    // commits each of its writes alone.
+    assert_eq!(line["one_thread"]["commits"], 105, "{line}");
+    let commits = line["threads"]["commits"].as_u64().expect("commits");
+    assert!((1..=106).contains(&commits), "{line}");
 }

@@ -186,6 +186,12 @@ impl SqliteConnection {
         connection
             .pragma_update(None, "cache_size", -CACHE_KIB)
             .map_err(database("set cache_size"))?;
+        // Calls that share a commit each run in a savepoint, whose journal
+        // (the pages' contents before it) is a temporary file by default:
+        // keeping it in memory makes a shared call ~10% cheaper (W2).
+        connection
+            .pragma_update(None, "temp_store", "MEMORY")
+            .map_err(database("set temp_store"))?;
         // The bundled SQLite has STAT4, which marks a range scan's bound
         // keys as able to change its plan: every `scan` with new bounds was
         // prepared again (~10 µs). The kv table has one plan for a range
