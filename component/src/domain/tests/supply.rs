@@ -463,7 +463,7 @@ fn a_write_names_every_sku_it_read_or_wrote() {
     w.call(|p| ops::allocate_backorder(p, AllocationRequest { expires_at: Some(T0 + DAY), ..alloc(&a, 10) })).unwrap();
     let b = w.create("B", 1, Priority::High).backorder_id;
     w.now = T0 + 2 * DAY;
-    let mut scopes_of = |w: &mut World, call: &dyn Fn(&mut Ports) -> Result<(), DomainError>| {
+    let scopes_of = |w: &mut World, call: &dyn Fn(&mut Ports) -> Result<(), DomainError>| {
         let mut recorder = Recorder { inner: &mut w.store, writes: Vec::new(), scopes: Vec::new() };
         crate::domain::call(&mut recorder, &mut w.inventory, &mut w.events, w.now, &mut super::utc_offset, call).unwrap();
         recorder.scopes
