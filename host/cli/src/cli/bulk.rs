@@ -23,6 +23,11 @@ use super::{operation, Failure, Session};
 
 /// Items in one `create-backorders` call (the component's limit).
 const CHUNK: usize = 1000;
+/// Items in one transaction of an import that refuses row by row: ten
+/// calls share a commit, which writes each index page they share once
+/// instead of once per call (a 100,000-row import: 7.2 s in calls of their
+/// own, fewer with ten to a commit; see the README).
+const TRANSACTION: usize = 10 * CHUNK;
 /// The export's page size (the list's largest).
 const PAGE: u32 = 500;
 
@@ -157,17 +162,14 @@ pub fn import(session: &Session, args: ImportArgs) -> Result<(), Failure> {
             applied = false;
         }
     } else {
-        for (chunk, chunk_lines) in items.chunks(CHUNK).zip(lines.chunks(CHUNK)) {
-            let request = BulkCreate { items: chunk.to_vec(), all_or_nothing: false };
-            let outcome = session.backorders.create_backorders(&request, mode)?;
-            applied = outcome.applied;
-            for (line, result) in chunk_lines.iter().zip(outcome.value.results) {
+        for (part, part_lines) in items.chunks(TRANSACTION).zip(lines.chunks(TRANSACTION)) {
+            for (line, result) in part_lines.iter().zip(all_in_one(session, part, false, mode)?) {
                 match result {
                     Ok(backorder) => created.push((*line, backorder)),
                     Err(error) => refused.push((*line, CallError::Domain(error))),
                 }
             }
-            progress.advance(chunk.len() as u64);
+            progress.advance(part.len() as u64);
         }
     }
     progress.finish();
@@ -179,8 +181,8 @@ pub fn import(session: &Session, args: ImportArgs) -> Result<(), Failure> {
     }
 }
 
-/// Every item through `create-backorders` in one transaction; a result
-/// per item.
+/// Every item through `create-backorders` (calls of `CHUNK`) in one
+/// transaction that `mode` commits or rolls back; a result per item.
 fn all_in_one(
     session: &Session,
     items: &[NewBackorder],
