@@ -92,6 +92,13 @@ impl<'a> Buffer<'a> {
         self.writes.get(key).or_else(|| self.read.get(key)).cloned()
     }
 
+    /// Forgets what the call has read from the store (never its writes):
+    /// a call that reads the whole store (the integrity check) would
+    /// otherwise keep all of it in memory. Later reads cross again.
+    pub fn forget_reads(&mut self) {
+        self.read.clear();
+    }
+
     pub fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreFailure> {
         if let Some(known) = self.known(key) {
             return Ok(known);
