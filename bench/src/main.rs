@@ -24,7 +24,6 @@ mod systems;
 mod w2;
 mod workload;
 
-use std::path::PathBuf;
 
 use anyhow::{ensure, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -117,26 +116,9 @@ fn main() -> Result<()> {
         "--skus must be 1 to 10000"
     );
     let directory = tempfile::tempdir().context("create a temporary directory")?;
-    // Dropped last: the database outlives every connection to it.
-    let mut server = None;
-    let storage = match args.db {
-        Some(url) if backorders_postgres::is_url(&url) => {
-            let database = postgres::FreshDatabase::create(&url)?;
-            let storage = Storage::postgres(&database.url);
-            server = Some(database);
-            storage
-        }
-        Some(path) => {
-            let path = PathBuf::from(path);
-            ensure!(
-                !path.exists(),
-                "--db {} already exists; give a fresh path",
-                path.display()
-            );
-            Storage::sqlite(&path)
-        }
-        None => Storage::sqlite(&directory.path().join("bench.db")),
-    };
+    // `server` is declared before the systems, so dropped after them: the
+    // database outlives every connection to it.
+    let (storage, server) = Storage::from_db_arg(args.db.as_deref(), &directory.path().join("bench.db"))?;
     if args.profile {
         ensure!(
             matches!(args.system, SystemKind::Component),

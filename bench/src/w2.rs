@@ -7,7 +7,6 @@
 //! their ratio, after checking that the database is consistent and every
 //! backorder it created ended fulfilled.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
@@ -86,20 +85,10 @@ pub fn run(args: &Args) -> Result<Value> {
         SKU_BLOCK - 1
     );
     let directory = tempfile::tempdir()?;
-    // `_server` is declared before the handle, so dropped after it: the
+    // `server` is declared before the handle, so dropped after it: the
     // database outlives every connection to it.
-    let (storage, kind, _server) = match &args.db {
-        Some(url) if backorders_postgres::is_url(url) => {
-            let database = crate::postgres::FreshDatabase::create(url)?;
-            (Storage::postgres(&database.url), "postgres", Some(database))
-        }
-        Some(path) => {
-            let path = PathBuf::from(path);
-            ensure!(!path.exists(), "--db {} already exists; give a fresh path", path.display());
-            (Storage::sqlite(&path), "sqlite", None)
-        }
-        None => (Storage::sqlite(&directory.path().join("w2.db")), "sqlite", None),
-    };
+    let (storage, server) = Storage::from_db_arg(args.db.as_deref(), &directory.path().join("w2.db"))?;
+    let kind = if server.is_some() { "postgres" } else { "sqlite" };
     let handle = Arc::new(Backorders::with_provider(storage.provider(), Options::default()));
     handle.load_component()?;
 

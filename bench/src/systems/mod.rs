@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{ensure, Result};
 use backorders_host::provider::Provider;
 use backorders_postgres::PostgresProvider;
 use backorders_sqlite::SqliteProvider;
@@ -46,6 +46,27 @@ impl Storage {
             round_trips: Some(provider.round_trip_counter()),
             provider: Arc::new(provider),
         }
+    }
+
+    /// Where `--db` says: a fresh database on the PostgreSQL server its
+    /// URL names (returned too, to be dropped after every connection to
+    /// it), a fresh SQLite file at its path, or without it `default_file`.
+    pub fn from_db_arg(
+        db: Option<&str>,
+        default_file: &Path,
+    ) -> Result<(Self, Option<crate::postgres::FreshDatabase>)> {
+        Ok(match db {
+            Some(url) if backorders_postgres::is_url(url) => {
+                let database = crate::postgres::FreshDatabase::create(url)?;
+                (Self::postgres(&database.url), Some(database))
+            }
+            Some(path) => {
+                let path = Path::new(path);
+                ensure!(!path.exists(), "--db {} already exists; give a fresh path", path.display());
+                (Self::sqlite(path), None)
+            }
+            None => (Self::sqlite(default_file), None),
+        })
     }
 
     pub fn provider(&self) -> Arc<dyn Provider> {

@@ -87,6 +87,12 @@ impl<'a> Buffer<'a> {
         Buffer { store, writes: BTreeMap::new(), read: BTreeMap::new(), scopes: BTreeSet::new(), undo: None }
     }
 
+    /// Whether the call knows `key`'s value without asking the store
+    /// (`known`, without copying the value).
+    fn knows(&self, key: &[u8]) -> bool {
+        self.writes.contains_key(key) || self.read.contains_key(key)
+    }
+
     /// What the call knows about `key` without asking the store.
     fn known(&self, key: &[u8]) -> Option<Option<Vec<u8>>> {
         self.writes.get(key).or_else(|| self.read.get(key)).cloned()
@@ -120,8 +126,7 @@ impl<'a> Buffer<'a> {
     /// `MAX_STORE_LIST` keys), so later `get`s answer without crossing.
     pub fn prefetch(&mut self, keys: &[Vec<u8>]) -> Result<(), StoreFailure> {
         // A key asked twice is read twice: the store answers each occurrence.
-        let missing: Vec<Vec<u8>> =
-            keys.iter().filter(|key| !self.writes.contains_key(key.as_slice()) && !self.read.contains_key(key.as_slice())).cloned().collect();
+        let missing: Vec<Vec<u8>> = keys.iter().filter(|key| !self.knows(key)).cloned().collect();
         for chunk in missing.chunks(MAX_STORE_LIST as usize) {
             let values = self.store.get_many(chunk)?;
             if values.len() != chunk.len() {
