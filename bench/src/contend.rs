@@ -77,7 +77,7 @@ pub fn run(args: &Args) -> Result<Value> {
     let database = FreshDatabase::create(&args.db)?;
     // The schema is laid out once, before the workers race to it.
     let storage = Storage::postgres(&database.url);
-    let system = ComponentSystem::open(&storage)?;
+    let system = ComponentSystem::open(&storage, None)?;
     system.backorders().backorder_summary()?;
 
     let mut workers = (0..args.processes)
@@ -229,7 +229,7 @@ impl Worker {
 /// The worker mode: get ready, wait for the word, run, print one JSON line.
 pub fn work(args: &WorkerArgs) -> Result<()> {
     let storage = Storage::postgres(&args.db);
-    let system = ComponentSystem::open(&storage)?;
+    let system = ComponentSystem::open(&storage, None)?;
     // A connection opened and the component instantiated before the start.
     system.backorders().backorder_summary()?;
     let mut stdout = std::io::stdout().lock();

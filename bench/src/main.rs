@@ -85,6 +85,11 @@ struct Args {
     /// commit, and bare SQLite commits for comparison
     #[arg(long, conflicts_with_all = ["scale", "db"])]
     profile: bool,
+    /// Run this component file instead of the one the bench embeds (W1,
+    /// the scale run and --profile; --system component): two builds of the
+    /// component measured by one host in one sitting
+    #[arg(long, value_name = "PATH")]
+    component: Option<std::path::PathBuf>,
     /// Backorders per import transaction in the scale run
     #[arg(long, default_value_t = 10_000)]
     batch: usize,
@@ -124,12 +129,15 @@ fn main() -> Result<()> {
             matches!(args.system, SystemKind::Component),
             "--profile measures the component's calls: use --system component"
         );
-        println!("{}", profile::run(directory.path())?);
+        println!("{}", profile::run(directory.path(), args.component.clone())?);
         return Ok(());
     }
     let mut system: Box<dyn System> = match args.system {
-        SystemKind::Component => Box::new(ComponentSystem::open(&storage)?),
-        SystemKind::Native => Box::new(NativeSystem::open(&storage)?),
+        SystemKind::Component => Box::new(ComponentSystem::open(&storage, args.component.clone())?),
+        SystemKind::Native => {
+            ensure!(args.component.is_none(), "--component names a component to run: use --system component");
+            Box::new(NativeSystem::open(&storage)?)
+        }
     };
     let mut line = if args.scale {
         scale::run(system.as_mut(), args.backorders, args.skus, args.batch)?
@@ -147,7 +155,10 @@ fn main() -> Result<()> {
     eprintln!(
         "peak resident memory {} bytes; component {} bytes",
         peak_rss_bytes(),
-        backorders_host::EMBEDDED_COMPONENT.len()
+        match &args.component {
+            Some(path) => std::fs::metadata(path)?.len(),
+            None => backorders_host::EMBEDDED_COMPONENT.len() as u64,
+        }
     );
     Ok(())
 }

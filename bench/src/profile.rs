@@ -117,13 +117,9 @@ fn wal_frames(db_path: &Path, page_size: u64) -> u64 {
     bytes.saturating_sub(32) / (page_size + 24)
 }
 
-pub fn run(directory: &Path) -> Result<Value> {
+pub fn run(directory: &Path, component: Option<std::path::PathBuf>) -> Result<Value> {
     let db_path = directory.join("profile.db");
-    let mut backorders = backorders_sqlite::open(db_path.clone(), Options {
-        
-        component: None,
-        now: None,
-    });
+    let mut backorders = backorders_sqlite::open(db_path.clone(), Options { component, now: None });
     backorders.load_component()?;
 
     let mut create = Parts::default();
@@ -174,14 +170,18 @@ pub fn run(directory: &Path) -> Result<Value> {
     for i in 0..CREATES + ROW_SAMPLES {
         demand[sku_index(i, SKUS)] += quantity(i);
     }
+    // The WAL emptied, so its size after the runs is what their commits
+    // (and the stock counts before them) wrote, per backorder served.
+    database.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     let mut allocated = Vec::new();
+    let mut runs = Parts::default();
     for (k, units) in demand.into_iter().enumerate() {
         backorders.stock_set(&sku_name(k), None, units, Mode::Apply)?;
         let request = AllocationRunRequest {
             policy: Some(AllocationPolicy::StrictPriority),
             ..AllocationRunRequest::from_stock(&sku_name(k))
         };
-        let run = backorders.allocate_available(&request, Mode::Apply)?;
+        let run = timed(&mut backorders, &mut runs, |b| Ok(b.allocate_available(&request, Mode::Apply)?))?;
         allocated.extend(run.value.lines.into_iter().map(|line| (line.backorder_id, line.allocated)));
     }
     ensure!(
@@ -190,6 +190,8 @@ pub fn run(directory: &Path) -> Result<Value> {
         allocated.len(),
         CREATES + ROW_SAMPLES
     );
+    let run_frames = wal_frames(&db_path, 4096);
+    ensure!(run_frames > 0, "the WAL was checkpointed during the allocation runs; no page count");
     let (sampled, allocated) = allocated.split_at(ROW_SAMPLES);
     let fulfil_rows = rows_written(&database, ROW_SAMPLES, |k| {
         crate::systems::fulfill(&backorders, &sampled[k].0, sampled[k].1)
@@ -219,6 +221,9 @@ pub fn run(directory: &Path) -> Result<Value> {
         "fulfill": fulfil.json(),
         "wal_frames_per_fulfill": fulfil_frames as f64 / WAL_FULFILS as f64,
         "rows_written_per_fulfill": fulfil_rows,
+        "allocation_run": runs.json(),
+        "backorders_per_allocation_run": (CREATES + ROW_SAMPLES) as f64 / SKUS as f64,
+        "wal_frames_per_backorder_served": run_frames as f64 / (CREATES + ROW_SAMPLES) as f64,
         "summary": summary.json(),
         "sku_summary": sku_summary.json(),
         "list_50": list.json(),

@@ -19,10 +19,11 @@ pub struct ComponentSystem {
 }
 
 impl ComponentSystem {
-    /// Opens the database and loads the component (from the compile cache
-    /// when it is warm), so no phase pays for compiling it.
-    pub fn open(storage: &Storage) -> Result<Self> {
-        let backorders = Backorders::with_provider(storage.provider(), Options::default());
+    /// Opens the database and loads the component (`component`, else the
+    /// embedded one; from the compile cache when it is warm), so no phase
+    /// pays for compiling it.
+    pub fn open(storage: &Storage, component: Option<std::path::PathBuf>) -> Result<Self> {
+        let backorders = Backorders::with_provider(storage.provider(), Options { component, ..Options::default() });
         backorders.load_component()?;
         Ok(Self {
             backorders,
