@@ -4,8 +4,8 @@ the file layout both hosts share is written once, in Rust, and the kit
 follows every schema version the Rust host adds.
 
 What it reads: `APPLICATION_ID`, `SCHEMA_VERSION`, `CREATE_TABLES` (schema
-1) and `MIGRATIONS` (each a string literal or the name of a string
-constant). A new database is schema 1 with every migration applied, which
+1), `MIGRATIONS` (each a string literal or the name of a string
+constant) and `NEXT_EVENT_SEQ` (the number an appended event takes). A new database is schema 1 with every migration applied, which
 is what the Rust host's `create` lays out (the first migration rewrites
 values of an empty table: nothing).
 """
@@ -60,6 +60,7 @@ def read(path: Path = SCHEMA_RS) -> dict:
         "SCHEMA_VERSION": _integer(source, "SCHEMA_VERSION"),
         "CREATE_TABLES": strings["CREATE_TABLES"],
         "MIGRATIONS": migrations,
+        "NEXT_EVENT_SEQ": strings["NEXT_EVENT_SEQ"],
     }
 
 

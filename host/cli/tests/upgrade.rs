@@ -91,7 +91,7 @@ fn a_database_of_the_0_1_0_build_reads_back_unchanged_and_replays_its_requests()
         };
         assert_eq!(&answer(&db, &args), expected, "{question}");
     }
-    assert_eq!(schema_version(&db), 5, "the first open upgraded the file");
+    assert_eq!(schema_version(&db), 6, "the first open upgraded the file");
     let index: i64 = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row(
@@ -138,14 +138,14 @@ fn a_database_of_a_newer_schema_is_refused_untouched() {
     let db = copy_of_fixture(dir.path());
     rusqlite::Connection::open(&db)
         .unwrap()
-        .pragma_update(None, "user_version", 6)
+        .pragma_update(None, "user_version", 7)
         .unwrap();
     let before = std::fs::read(&db).unwrap();
     let output = backorders(&db, &["summary"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("schema version 6; this host reads version 5"),
+        stderr.contains("schema version 7; this host reads version 6"),
         "{stderr}"
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);

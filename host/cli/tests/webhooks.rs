@@ -348,6 +348,7 @@ fn events_follow_prints_new_events_as_json_lines() {
 fn prune_removes_only_what_every_endpoint_has() {
     let db = fresh_db();
     create(&db.path, "O-1");
+    let pruned_seq = json(&db.path, &["events"])[0]["seq"].as_i64().unwrap();
     ok(&db.path, &["webhooks", "add", "http://127.0.0.1:1/x", "--from", "0", "--apply"]);
     let later = "2027-01-01";
     let kept = json_at(&db.path, later, &["events", "prune", "--older-than", "1d", "--apply"]);
@@ -359,4 +360,8 @@ fn prune_removes_only_what_every_endpoint_has() {
     assert_eq!(json(&db.path, &["events"]).as_array().unwrap().len(), 1, "a preview removes nothing");
     json_at(&db.path, later, &["events", "prune", "--older-than", "1d", "--apply"]);
     assert_eq!(json(&db.path, &["events"]), Value::Array(vec![]));
+    // The next event takes a new number, not the pruned one's (an
+    // endpoint's cursor or a consumer's dedupe would skip it otherwise).
+    create(&db.path, "O-2");
+    assert_eq!(json(&db.path, &["events"])[0]["seq"], pruned_seq + 1);
 }

@@ -11,13 +11,13 @@ use backorders_host::provider::{
 use backorders_host::HostError;
 
 use super::events::{stored_event, EVENT_COLUMNS};
+use super::schema::NEXT_EVENT_SEQ;
 use super::stock::level;
 use super::{database, SqliteConnection};
 
-/// The AUTOINCREMENT tables whose numbering a copy carries, as
-/// `sqlite_sequence` names them.
+/// The AUTOINCREMENT table whose numbering a copy carries, as
+/// `sqlite_sequence` names it. Events number themselves (schema 6).
 const RESERVATIONS: &str = "reservations";
-const EVENTS: &str = "events";
 
 impl SqliteConnection {
     /// Every row `sql` returns, mapped.
@@ -55,6 +55,29 @@ impl SqliteConnection {
                 |row| row.get(0),
             )
             .map_err(database("read numbering"))
+    }
+
+    /// The highest event number given so far (0: none), whether the table
+    /// still holds it or a prune removed it.
+    fn event_numbering(&self) -> Result<i64, HostError> {
+        self.connection
+            .query_row(&format!("SELECT {NEXT_EVENT_SEQ} - 1"), [], |row| row.get(0))
+            .map_err(database("read numbering"))
+    }
+
+    /// Raises the event numbering to at least `highest`, as a prune keeps it.
+    fn raise_event_numbering(&self, highest: i64) -> Result<(), HostError> {
+        if highest <= self.event_numbering()? {
+            return Ok(());
+        }
+        self.connection
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('events_pruned_through', CAST(?1 AS TEXT))
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [highest],
+            )
+            .map(drop)
+            .map_err(database("write numbering"))
     }
 
     /// Raises `table`'s numbering to at least `highest`.
@@ -115,7 +138,7 @@ impl Rows for SqliteConnection {
     fn numbering(&mut self) -> Result<Numbering, HostError> {
         Ok(Numbering {
             reservation_id: self.sequence(RESERVATIONS)?,
-            event_seq: self.sequence(EVENTS)?,
+            event_seq: self.event_numbering()?,
             sequences: self
                 .connection
                 .prepare("SELECT name, next FROM sequences ORDER BY name")
@@ -237,7 +260,7 @@ impl Rows for SqliteConnection {
 
     fn continue_numbering(&mut self, numbering: Numbering) -> Result<(), HostError> {
         self.raise_sequence(RESERVATIONS, numbering.reservation_id)?;
-        self.raise_sequence(EVENTS, numbering.event_seq)?;
+        self.raise_event_numbering(numbering.event_seq)?;
         for (name, next) in &numbering.sequences {
             self.connection
                 .execute(

@@ -13,6 +13,7 @@ use backorders_host::provider::{Access, OutboxEvent, Transactional};
 use backorders_host::{HostError, Timestamp};
 
 use super::events::{read_events, EVENT_COLUMNS};
+use super::schema::KEEP_EVENT_NUMBERING;
 use super::{database, SqliteConnection};
 
 /// The delivery store of the database at `path`. Only a write (`create`)
@@ -311,6 +312,9 @@ impl Deliveries for SqliteConnection {
                 .query_row("SELECT min(cursor) FROM webhook_endpoints", [], |row| {
                     row.get(0)
                 })
+                .map_err(database("prune events"))?;
+            connection
+                .execute(KEEP_EVENT_NUMBERING, [])
                 .map_err(database("prune events"))?;
             let events = connection
                 .execute(

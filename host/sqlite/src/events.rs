@@ -6,16 +6,24 @@ use backorders_host::names::WireName;
 use backorders_host::provider::{EventSink, OutboxEvent, StoredEvent};
 use backorders_host::{Event, HostError, Timestamp};
 
+use std::sync::LazyLock;
+
+use super::schema::NEXT_EVENT_SEQ;
 use super::{database, SqliteConnection};
+
+/// An event's row, numbered as schema 6 numbers them.
+static APPEND: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO events
+           (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at)
+         VALUES ({NEXT_EVENT_SEQ}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    )
+});
 
 impl EventSink for SqliteConnection {
     fn append(&mut self, event: &Event, recorded_at: Timestamp) -> Result<(), HostError> {
         self.connection
-            .prepare_cached(
-                "INSERT INTO events
-                   (at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )
+            .prepare_cached(&APPEND)
             .and_then(|mut statement| {
                 statement.execute((
                     event.at,

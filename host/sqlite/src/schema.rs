@@ -15,12 +15,12 @@ use super::transaction::while_locked;
 pub const APPLICATION_ID: i32 = 0x424B_4F52;
 
 /// `PRAGMA user_version`: the schema this host reads and writes.
-pub const SCHEMA_VERSION: i32 = 5;
+pub const SCHEMA_VERSION: i32 = 6;
 
 /// How each older schema moves to the next, in order: `MIGRATIONS[i]`
 /// takes schema `i + 1` to `i + 2`. Each runs in the transaction that
 /// upgrades the file, so an upgrade is all or nothing.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     // 1 -> 2 (WIT 0.2.0): every value the component stores now starts with
     // its format version byte; what the 0.1.0 component wrote is version 1
     // byte for byte (see wit/store.wit, "Values").
@@ -35,6 +35,8 @@ const MIGRATIONS: [&str; 4] = [
     // sequences (WIT `next-number`); the component moves an older store's
     // counter keys over at its first create and allocation.
     SCHEMA_5,
+    // 5 -> 6: the outbox numbers its events without AUTOINCREMENT.
+    SCHEMA_6,
 ];
 
 /// What schema 4 added, to an upgraded database and a new one alike:
@@ -42,7 +44,7 @@ const MIGRATIONS: [&str; 4] = [
 ///   (`backorders_host::json`); NULL for an event recorded before;
 /// - the reservations of one stock row (`inventory.reservations`, which a
 ///   stock count walks, and the audit) by index, not by reading them all.
-const SCHEMA_4: &str = "
+pub(crate) const SCHEMA_4: &str = "
     ALTER TABLE events ADD COLUMN backorder TEXT;
     CREATE INDEX reservations_by_stock ON reservations (sku, location, id);
 ";
@@ -50,14 +52,55 @@ const SCHEMA_4: &str = "
 /// What schema 5 added: the sequences `next-number` hands out, each with
 /// the next number it will give. Numbers are taken in the call's
 /// transaction, so a rollback gives them back.
-const SCHEMA_5: &str = "
+pub(crate) const SCHEMA_5: &str = "
     CREATE TABLE sequences (
         name TEXT PRIMARY KEY,
         next INTEGER NOT NULL CHECK (next > 0)
     ) WITHOUT ROWID;
 ";
 
-const CREATE_TABLES: &str = "
+/// What schema 6 changed (issue 13): the events table numbers its rows
+/// without AUTOINCREMENT, whose counter row in `sqlite_sequence` is one more
+/// page every write call's commit wrote. An event still never takes a
+/// number given before: the next is one past the highest in the table and
+/// past `events_pruned_through` in `meta`, the highest a prune (or, before
+/// this schema, AUTOINCREMENT) gave out and the table no longer holds.
+/// Rows keep their numbers and columns.
+const SCHEMA_6: &str = "
+    CREATE TABLE events_numbered (
+        seq           INTEGER PRIMARY KEY,
+        at            INTEGER NOT NULL,
+        kind          TEXT NOT NULL,
+        backorder_id  TEXT NOT NULL,
+        sku           TEXT NOT NULL,
+        allocation_id TEXT,
+        quantity      INTEGER,
+        status        TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        backorder     TEXT
+    );
+    INSERT INTO events_numbered (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at, backorder)
+        SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, created_at, backorder FROM events;
+    INSERT INTO meta (key, value)
+        SELECT 'events_pruned_through', CAST(seq AS TEXT) FROM sqlite_sequence
+        WHERE name = 'events' AND seq > coalesce((SELECT max(seq) FROM events), 0);
+    DROP TABLE events;
+    ALTER TABLE events_numbered RENAME TO events;
+";
+
+/// The number the next event takes (schema 6), as an SQL expression: one
+/// past the highest in the table and past the highest pruned away. Every
+/// host that appends events inserts it as the row's `seq`.
+pub const NEXT_EVENT_SEQ: &str = "max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_pruned_through'), 0)) + 1";
+
+/// Before a prune deletes events: the highest number given so far, kept in
+/// `meta`, so no later event takes a number a pruned one had.
+pub const KEEP_EVENT_NUMBERING: &str = "INSERT INTO meta (key, value)
+    SELECT 'events_pruned_through', CAST(max(seq) AS TEXT) FROM events WHERE true HAVING max(seq) IS NOT NULL
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+    WHERE CAST(excluded.value AS INTEGER) > CAST(value AS INTEGER)";
+
+pub(crate) const CREATE_TABLES: &str = "
     CREATE TABLE kv (
         key   BLOB PRIMARY KEY,
         value BLOB NOT NULL
@@ -100,7 +143,7 @@ const CREATE_TABLES: &str = "
 /// database's identity (part of every event id), endpoints with their cursor
 /// and the attempt state of their next event, the dead letter, and the one
 /// relay lease. Created with a new database and by the 2 -> 3 migration.
-const DELIVERY_TABLES: &str = "
+pub(crate) const DELIVERY_TABLES: &str = "
     CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -232,6 +275,7 @@ fn create(connection: &Connection, path: Option<&Path>) -> Result<(), HostError>
                  {DELIVERY_TABLES}
                  {SCHEMA_4}
                  {SCHEMA_5}
+                 {SCHEMA_6}
                  PRAGMA application_id = {APPLICATION_ID};
                  PRAGMA user_version = {SCHEMA_VERSION};"
             ))

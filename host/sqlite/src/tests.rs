@@ -400,3 +400,58 @@ fn the_reservations_of_a_stock_row_are_read_through_the_index() {
         "no scan of the whole table, no sort"
     );
 }
+
+/// Schema 6 numbers events without AUTOINCREMENT: an event never takes a
+/// number given before, neither after a prune removed the newest ones nor
+/// after the upgrade of a schema 5 file whose newest events were pruned
+/// (their numbers then lived only in `sqlite_sequence`).
+#[test]
+fn event_numbers_are_never_given_twice_across_prunes_and_the_upgrade_to_schema_6() {
+    use super::schema::{CREATE_TABLES, DELIVERY_TABLES, SCHEMA_4, SCHEMA_5};
+    use backorders_host::provider::deliveries::Deliveries;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("schema-5.db");
+    let file = rusqlite::Connection::open(&path).unwrap();
+    file.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; {CREATE_TABLES} {DELIVERY_TABLES} {SCHEMA_4} {SCHEMA_5}
+         PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 5;"
+    ))
+    .unwrap();
+    for at in 1..=3 {
+        file.execute(
+            "INSERT INTO events (at, kind, backorder_id, sku, status, created_at)
+             VALUES (?1, 'backorder.created', 'BO-2026-0001', 'SKU', 'pending', ?1)",
+            [at],
+        )
+        .unwrap();
+    }
+    file.execute("DELETE FROM events WHERE seq = 3", []).unwrap();
+    drop(file);
+    let highest = |path: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(path).unwrap().query_row("SELECT max(seq) FROM events", [], |row| row.get(0)).unwrap()
+    };
+
+    let backorders = crate::open(path.clone(), Options::default());
+    let create = |order: &str| {
+        let request = backorders_host::NewBackorder::new(order, "C-1", SKU, 1);
+        backorders.create_backorder(&request, Mode::Apply).unwrap();
+    };
+    create("O-1");
+    assert_eq!(highest(&path), 4, "past the number the schema 5 file gave and pruned");
+    let version: i32 = rusqlite::Connection::open(&path).unwrap().query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let autoincrement: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sqlite_sequence WHERE name = 'events'", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(autoincrement, 0, "no counter row for events to write any more");
+
+    // A prune of every event keeps the numbering.
+    let mut deliveries = SqliteConnection::open(&path, false).unwrap();
+    let pruned = deliveries.prune_events(i64::MAX, true).unwrap();
+    assert_eq!(pruned.events, 3);
+    create("O-2");
+    assert_eq!(highest(&path), 5);
+    let count: i64 = rusqlite::Connection::open(&path).unwrap().query_row("SELECT count(*) FROM events", [], |row| row.get(0)).unwrap();
+    assert_eq!(count, 1);
+}

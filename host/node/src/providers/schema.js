@@ -41,5 +41,7 @@ export function rustSchema(path = process.env.BACKORDERS_SQLITE_SCHEMA || DECLAR
     create: expand(create),
     /// MIGRATIONS[i] takes schema i + 1 to i + 2.
     migrations,
+    /// The SQL expression an appended event's number is (schema 6).
+    nextEventSeq: text('NEXT_EVENT_SEQ'),
   };
 }

@@ -165,8 +165,8 @@ export class SqliteConnection {
         SELECT r.sku, r.location, 0, 0, SUM(r.quantity) FROM reservations r
          WHERE NOT EXISTS (SELECT 1 FROM stock s WHERE s.sku = r.sku AND s.location = r.location)
          GROUP BY r.sku, r.location`),
-      append: sql(`INSERT INTO events (at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      append: sql(`INSERT INTO events (seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at)
+        VALUES (${SCHEMA.nextEventSeq}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       recentEvents: sql(`SELECT seq, at, kind, backorder_id, sku, allocation_id, quantity, status, backorder, created_at
         FROM events ORDER BY seq DESC LIMIT ?`),
     };

@@ -42,10 +42,10 @@ from .base import Location, Provider, Transaction
 try:
     # Generated from host/sqlite/src/schema.rs when the package is built
     # (setup.py): the file layout is declared once, by the Rust host.
-    from ._schema import APPLICATION_ID, CREATE_TABLES, MIGRATIONS, SCHEMA_VERSION
+    from ._schema import APPLICATION_ID, CREATE_TABLES, MIGRATIONS, NEXT_EVENT_SEQ, SCHEMA_VERSION
 except ImportError:  # pragma: no cover - a source tree that was never built
     APPLICATION_ID = SCHEMA_VERSION = None
-    CREATE_TABLES, MIGRATIONS = "", []
+    CREATE_TABLES, MIGRATIONS, NEXT_EVENT_SEQ = "", [], "NULL"
 
 BUSY_TIMEOUT_S = 5.0
 WAL_CHECKPOINT_PAGES = 16_384
@@ -370,7 +370,8 @@ class SqliteTransaction(Transaction):
         for event in events:
             values = [_STORED.get(column, (_same, _same))[0](event.get(column)) for column in EVENT_COLUMNS]
             self.db.execute(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}, created_at) VALUES ({', '.join('?' * (len(EVENT_COLUMNS) + 1))})",
+                f"INSERT INTO events (seq, {', '.join(EVENT_COLUMNS)}, created_at)"
+                f" VALUES ({NEXT_EVENT_SEQ}, {', '.join('?' * (len(EVENT_COLUMNS) + 1))})",
                 (*values, recorded_at),
             )
 
