@@ -5,9 +5,10 @@ follows every schema version the Rust host adds.
 
 What it reads: `APPLICATION_ID`, `SCHEMA_VERSION`, `CREATE_TABLES` (schema
 1), `MIGRATIONS` (each a string literal or the name of a string
-constant) and `NEXT_EVENT_SEQ` (the number an appended event takes). A new database is schema 1 with every migration applied, which
-is what the Rust host's `create` lays out (the first migration rewrites
-values of an empty table: nothing).
+constant) and `NEXT_EVENT_SEQ` (the number an appended event takes). A
+new database is schema 1 with every migration applied, which is what the
+Rust host's `create` lays out (the first migration rewrites values of an
+empty table: nothing).
 """
 
 from __future__ import annotations
