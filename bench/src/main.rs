@@ -24,7 +24,6 @@ mod systems;
 mod w2;
 mod workload;
 
-
 use anyhow::{ensure, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 

@@ -110,11 +110,17 @@ fn new_backorder(i: usize) -> NewBackorder {
     crate::systems::new_backorder(&order(i, SKUS))
 }
 
-fn wal_frames(db_path: &Path, page_size: u64) -> u64 {
+/// WAL frames (pages) written since the WAL was last emptied; none means
+/// a checkpoint ran in between, and the count would not tell what the
+/// commits wrote.
+fn wal_frames(db_path: &Path) -> Result<u64> {
+    const PAGE_SIZE: u64 = 4096;
     let wal = db_path.with_extension("db-wal");
     let bytes = std::fs::metadata(wal).map_or(0, |metadata| metadata.len());
     // A 32-byte header, then frames of a 24-byte header and one page.
-    bytes.saturating_sub(32) / (page_size + 24)
+    let frames = bytes.saturating_sub(32) / (PAGE_SIZE + 24);
+    ensure!(frames > 0, "the WAL was checkpointed during the profile; no page count");
+    Ok(frames)
 }
 
 pub fn run(directory: &Path, component: Option<std::path::PathBuf>) -> Result<Value> {
@@ -129,13 +135,9 @@ pub fn run(directory: &Path, component: Option<std::path::PathBuf>) -> Result<Va
             Ok(b.create_backorder(&new_backorder(i), Mode::Apply)?)
         })?;
         if i + 1 == WAL_CREATES {
-            frames = wal_frames(&db_path, 4096);
+            frames = wal_frames(&db_path)?;
         }
     }
-    ensure!(
-        frames > 0,
-        "the WAL was checkpointed early in the profile; no page count"
-    );
     let database = rusqlite::Connection::open(&db_path)?;
     let create_rows = rows_written(&database, ROW_SAMPLES, |k| {
         backorders.create_backorder(&new_backorder(CREATES + k), Mode::Apply)?;
@@ -190,8 +192,7 @@ pub fn run(directory: &Path, component: Option<std::path::PathBuf>) -> Result<Va
         allocated.len(),
         CREATES + ROW_SAMPLES
     );
-    let run_frames = wal_frames(&db_path, 4096);
-    ensure!(run_frames > 0, "the WAL was checkpointed during the allocation runs; no page count");
+    let run_frames = wal_frames(&db_path)?;
     let (sampled, allocated) = allocated.split_at(ROW_SAMPLES);
     let fulfil_rows = rows_written(&database, ROW_SAMPLES, |k| {
         crate::systems::fulfill(&backorders, &sampled[k].0, sampled[k].1)
@@ -204,13 +205,9 @@ pub fn run(directory: &Path, component: Option<std::path::PathBuf>) -> Result<Va
     for (n, (id, units)) in allocated.iter().enumerate() {
         timed(&mut backorders, &mut fulfil, |b| crate::systems::fulfill(b, id, *units))?;
         if n + 1 == WAL_FULFILS {
-            fulfil_frames = wal_frames(&db_path, 4096);
+            fulfil_frames = wal_frames(&db_path)?;
         }
     }
-    ensure!(
-        fulfil_frames > 0,
-        "the WAL was checkpointed early in the profile; no page count"
-    );
 
     Ok(json!({
         "system": "backorders-component",

@@ -11,7 +11,7 @@ use backorders_host::provider::{
 use backorders_host::HostError;
 
 use super::events::{stored_event, EVENT_COLUMNS};
-use super::schema::NEXT_EVENT_SEQ;
+use super::schema::{NEXT_EVENT_SEQ, RAISE_EVENT_NUMBERING};
 use super::stock::level;
 use super::{database, SqliteConnection};
 
@@ -63,21 +63,6 @@ impl SqliteConnection {
         self.connection
             .query_row(&format!("SELECT {NEXT_EVENT_SEQ} - 1"), [], |row| row.get(0))
             .map_err(database("read numbering"))
-    }
-
-    /// Raises the event numbering to at least `highest`, as a prune keeps it.
-    fn raise_event_numbering(&self, highest: i64) -> Result<(), HostError> {
-        if highest <= self.event_numbering()? {
-            return Ok(());
-        }
-        self.connection
-            .execute(
-                "INSERT INTO meta (key, value) VALUES ('events_pruned_through', CAST(?1 AS TEXT))
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [highest],
-            )
-            .map(drop)
-            .map_err(database("write numbering"))
     }
 
     /// Raises `table`'s numbering to at least `highest`.
@@ -260,7 +245,9 @@ impl Rows for SqliteConnection {
 
     fn continue_numbering(&mut self, numbering: Numbering) -> Result<(), HostError> {
         self.raise_sequence(RESERVATIONS, numbering.reservation_id)?;
-        self.raise_event_numbering(numbering.event_seq)?;
+        self.connection
+            .execute(RAISE_EVENT_NUMBERING, [numbering.event_seq])
+            .map_err(database("write numbering"))?;
         for (name, next) in &numbering.sequences {
             self.connection
                 .execute(

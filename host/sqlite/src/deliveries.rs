@@ -13,7 +13,7 @@ use backorders_host::provider::{Access, OutboxEvent, Transactional};
 use backorders_host::{HostError, Timestamp};
 
 use super::events::{read_events, EVENT_COLUMNS};
-use super::schema::KEEP_EVENT_NUMBERING;
+use super::schema::RAISE_EVENT_NUMBERING;
 use super::{database, SqliteConnection};
 
 /// The delivery store of the database at `path`. Only a write (`create`)
@@ -313,9 +313,14 @@ impl Deliveries for SqliteConnection {
                     row.get(0)
                 })
                 .map_err(database("prune events"))?;
-            connection
-                .execute(KEEP_EVENT_NUMBERING, [])
+            let highest: Option<i64> = connection
+                .query_row("SELECT max(seq) FROM events", [], |row| row.get(0))
                 .map_err(database("prune events"))?;
+            if let Some(highest) = highest {
+                connection
+                    .execute(RAISE_EVENT_NUMBERING, [highest])
+                    .map_err(database("prune events"))?;
+            }
             let events = connection
                 .execute(
                     "DELETE FROM events

@@ -93,10 +93,11 @@ const SCHEMA_6: &str = "
 /// host that appends events inserts it as the row's `seq`.
 pub const NEXT_EVENT_SEQ: &str = "max(coalesce((SELECT max(seq) FROM events), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_pruned_through'), 0)) + 1";
 
-/// Before a prune deletes events: the highest number given so far, kept in
-/// `meta`, so no later event takes a number a pruned one had.
-pub const KEEP_EVENT_NUMBERING: &str = "INSERT INTO meta (key, value)
-    SELECT 'events_pruned_through', CAST(max(seq) AS TEXT) FROM events WHERE true HAVING max(seq) IS NOT NULL
+/// Raises `events_pruned_through` in `meta` to the number `?1`, never
+/// lowering it: a prune passes the highest number given before it deletes,
+/// a copy the numbering it carries over, so no later event takes a number
+/// that a removed one had.
+pub const RAISE_EVENT_NUMBERING: &str = "INSERT INTO meta (key, value) VALUES ('events_pruned_through', CAST(?1 AS TEXT))
     ON CONFLICT (key) DO UPDATE SET value = excluded.value
     WHERE CAST(excluded.value AS INTEGER) > CAST(value AS INTEGER)";
 

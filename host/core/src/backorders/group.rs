@@ -143,18 +143,15 @@ impl CommitGroup {
             let led = self.lead(provider, &job);
             state = self.lock();
             state.led = false;
-            if let Some(next) = state.queue.front() {
-                next.wake.notify_one();
-            }
-            if let Err(error) = led {
+            if led.is_err() {
                 // Nothing of this call ran: it fails with what stopped the
                 // batch from starting; another caller takes the lead.
                 state.queue.retain(|queued| !Arc::ptr_eq(queued, &job));
-                if let Some(next) = state.queue.front() {
-                    next.wake.notify_one();
-                }
-                return Err(error.into());
             }
+            if let Some(next) = state.queue.front() {
+                next.wake.notify_one();
+            }
+            led?;
         }
         drop(state);
         match job.outcome.get().expect("waited for above") {
